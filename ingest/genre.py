@@ -1,0 +1,71 @@
+"""Loads the genre vocabulary and the region gazetteer (data files under ingest/data/)."""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parent / "data"
+
+REGION_SUFFIXES = ("自治县", "自治州", "自治旗", "新区", "林区", "特区", "省", "市", "区", "县", "州", "旗", "盟")
+
+
+@lru_cache(maxsize=1)
+def genre() -> dict:
+    """The genre vocabulary (meta field keys, plan kinds, heading patterns …)."""
+    return json.loads((DATA / "genre.json").read_text(encoding="utf-8"))
+
+
+@dataclass(frozen=True)
+class Region:
+    code: str  # 6-digit adcode
+    name: str  # full name, e.g. 下陆区
+
+    @property
+    def level(self) -> int:
+        """1 province, 2 prefecture, 3 county."""
+        if self.code.endswith("0000"):
+            return 1
+        if self.code.endswith("00"):
+            return 2
+        return 3
+
+    @property
+    def short(self) -> str:
+        """Name without its administrative suffix (下陆区 → 下陆); '' when too short to be safe."""
+        return short_name(self.name)
+
+
+def short_name(name: str) -> str:
+    for suf in REGION_SUFFIXES:
+        if name.endswith(suf) and len(name) - len(suf) >= 2:
+            return name[: -len(suf)]
+    return ""
+
+
+@lru_cache(maxsize=1)
+def regions() -> tuple[Region, ...]:
+    out = []
+    for line in (DATA / "regions.tsv").read_text(encoding="utf-8").splitlines():
+        if not line or line.startswith("#"):
+            continue
+        code, name = line.split("\t")
+        out.append(Region(code, name))
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def region_pattern() -> re.Pattern[str]:
+    """Alternation of full region names whose core is ≥ 2 characters, longest first."""
+    names = sorted({r.name for r in regions() if r.short}, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, names)))
+
+
+@lru_cache(maxsize=1)
+def regions_by_name() -> dict[str, tuple[Region, ...]]:
+    out: dict[str, list[Region]] = {}
+    for r in regions():
+        out.setdefault(r.name, []).append(r)
+    return {k: tuple(v) for k, v in out.items()}
