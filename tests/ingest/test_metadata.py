@@ -1,0 +1,70 @@
+from pathlib import Path
+
+import pytest
+
+from ingest.clean import clean
+from ingest.load import load_file
+from ingest.metadata import (apply_overrides, extract_metadata, header_fields, load_overrides,
+                             normalise_date)
+
+CORPUS = Path(__file__).resolve().parents[2] / "corpus"
+
+
+def meta_of(name: str):
+    doc = clean(load_file(CORPUS / name, CORPUS))
+    return extract_metadata(doc)
+
+
+EXPECTED = {
+    "000_a4900b7333be9756.txt": dict(title="2023年下陆区科技创新工作要点", region="下陆区", issuer=None,
+                                     date=None, doc_no=None, years=[2023], kind="工作要点"),
+    "001_136a9505bad5a282.txt": dict(title="2023年科创局工作思路", region=None, issuer="科技创新局",
+                                     date="2023-02-24", doc_no=None, years=[2023], kind="工作思路"),
+    "002_2a333607f86502c4.txt": dict(title="2024年全市科技创新工作要点", region="咸宁市", issuer="咸宁市科学技术局",
+                                     date="2024-02-27", doc_no=None, years=[2024], kind="工作要点"),
+    "003_485a95091e833f50.txt": dict(title=None, region="岳阳楼区", issuer=None, date=None, doc_no=None,
+                                     years=[], kind="工作方案"),
+    "004_97c92cf58885207f.txt": dict(title="东宝区创新型县(市、区)建设行动方案", region="东宝区",
+                                     issuer="东宝区人民政府", date="2021-07-26", doc_no="东政发〔2021〕6号",
+                                     years=[2021, 2022], kind="行动方案"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_metadata_of_corpus(name):
+    m = meta_of(name)
+    for field, want in EXPECTED[name].items():
+        assert getattr(m, field) == want, (name, field)
+
+
+def test_header_fields_with_padded_keys_and_several_pairs_per_line():
+    text = "索引号 : 011/2024-1 文       号 : 无\n文号: 发布机构: 科技创新局\n正文开始。"
+    fields, end = header_fields(text)
+    assert fields["issuer"] == "科技创新局" and "doc_no" not in fields
+    assert text[:end].endswith("科技创新局")
+
+
+def test_normalise_date_forms():
+    assert normalise_date("2021年7月26日") == "2021-07-26"
+    assert normalise_date("2024-02-27") == "2024-02-27"
+    assert normalise_date("2024年13月40日") is None
+
+
+def test_unknown_stays_unknown_for_a_bodiless_title():
+    from ingest.types import Doc
+
+    m = extract_metadata(Doc("x.txt", "一、总体要求\n全面推进各项工作。", "txt", "x"))
+    assert (m.title, m.region, m.issuer, m.date, m.doc_no, m.years) == (None, None, None, None, None, [])
+
+
+def test_overrides_add_aliases_and_validate(tmp_path):
+    (tmp_path / "metadata.toml").write_text('["a.txt"]\naliases = ["楼区"]\ntitle = "X方案"\n', encoding="utf-8")
+    ov = load_overrides(tmp_path)
+    m = apply_overrides(meta_of("003_485a95091e833f50.txt"), ov["a.txt"])
+    assert m.title == "X方案" and "楼区" in m.aliases and "岳阳楼" in m.aliases
+    (tmp_path / "metadata.toml").write_text('["a.txt"]\ncolour = "red"\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="unknown field"):
+        load_overrides(tmp_path)
+    (tmp_path / "metadata.toml").write_text('["a.txt"\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="not valid TOML"):
+        load_overrides(tmp_path)
