@@ -1,0 +1,111 @@
+"""python -m assistant ask "…" [--json] [--history FILE] [--region R] [--year Y] [--doc D] [--index DIR]
+python -m assistant chat      (interactive; keeps the conversation history)
+
+Exit status: 0 answered (or honestly refused), 2 bad usage / bad question / missing index.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from assistant.settings import add_settings_args, settings_from_args
+
+
+def _parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="python -m assistant", description="规划问答: cited answers from plan documents")
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    for name in ("ask", "chat"):
+        p = sub.add_parser(name, help="answer one question" if name == "ask" else "interactive chat")
+        if name == "ask":
+            p.add_argument("question", help="the question (Chinese or English)")
+            p.add_argument("--json", action="store_true", help="print the answer JSON (shared/qa_schema.md)")
+            p.add_argument("--history", type=Path, help="JSON file: [{\"q\": …, \"a\": …}, …] earlier turns")
+        p.add_argument("--region", help="only documents of this region")
+        p.add_argument("--year", type=int, help="only documents covering this year")
+        p.add_argument("--doc", help="only this document (file name in the corpus)")
+        add_settings_args(p)
+    return ap
+
+
+def render(ans, file=sys.stdout) -> None:
+    print(ans.answer, file=file)
+    if ans.notice:
+        print(f"\n[notice] {ans.notice}", file=file)
+    if ans.citations:
+        print("\n来源 / Sources:", file=file)
+        for c in ans.citations:
+            meta = " · ".join(x for x in (c.region, c.title, c.issuer, c.date) if x)
+            print(f"[{c.n}] {c.doc} — {meta}\n    {c.section}\n    “{c.quote}” ({c.start}-{c.end})", file=file)
+    if ans.related:
+        print("\n相关段落（非答案）/ Related passages (not an answer):", file=file)
+        for c in ans.related:
+            print(f"- {c.doc} {c.section}: “{c.quote[:100]}”", file=file)
+    print(f"\n({ans.answerer}, {ans.latency_ms:.0f} ms)", file=file)
+
+
+def _load_history(path: Path | None) -> list[dict]:
+    if path is None:
+        return []
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as e:
+        raise ValueError(f"--history {path}: {e}") from e
+    if not isinstance(data, list) or not all(isinstance(h, dict) and isinstance(h.get("q"), str) for h in data):
+        raise ValueError(f"--history {path}: expected a JSON list of {{\"q\": str, \"a\": str}}")
+    return data
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = settings_from_args(args)
+    except ValidationError as e:
+        print(f"error: bad settings: {e}", file=sys.stderr)
+        return 2
+    from assistant.core import Assistant
+    from assistant.types import QuestionError
+    from ingest.index import IndexError_
+
+    filters = {k: v for k, v in {"region": args.region, "year": args.year, "doc": args.doc}.items() if v}
+    try:
+        assistant = Assistant(settings)
+    except IndexError_ as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    if args.cmd == "ask":
+        try:
+            history = _load_history(args.history)
+            ans = assistant.ask(args.question, history=history, filters=filters)
+        except (QuestionError, ValueError) as e:
+            print(f"error: {e}", file=sys.stderr)
+            return 2
+        if args.json:
+            print(json.dumps(ans.to_json(), ensure_ascii=False, indent=2))
+        else:
+            render(ans)
+        return 0
+    history: list[dict] = []
+    print("规划问答 — 输入问题，空行或 Ctrl-D 退出 / type a question; empty line or Ctrl-D quits")
+    while True:
+        try:
+            q = input("\n问> ").strip()
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return 0
+        if not q:
+            return 0
+        try:
+            ans = assistant.ask(q, history=history, filters=filters)
+        except QuestionError as e:
+            print(f"error: {e}")
+            continue
+        render(ans)
+        history.append({"q": q, "a": ans.answer})
+
+
+if __name__ == "__main__":
+    sys.exit(main())

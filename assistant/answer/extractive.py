@@ -1,0 +1,433 @@
+"""The default answerer: extracts the answer from the evidence at clause level, no LLM.
+
+Input: the analysed question, the scoped documents and the retrieved passages (a ``Context``).
+Output: an ``Answer`` whose every quote is a verbatim span of a document's visible text and whose
+every number comes from a quote. The question type picks the strategy: a figure from the target
+table, a named entity, a list of measures, a yes/no, metadata (date, 文号, issuer), policy measures
+for an enterprise kind, or a side-by-side comparison. Weak evidence → an honest refusal.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from langchain_core.documents import Document
+
+from assistant.evidence import (clip_around, coverage, maximal_terms, sentence_bounds, sentences,
+                                term_in, term_len, tidy_quote)
+from assistant.query import Query, vocab
+from assistant.types import Answer, Citation
+from ingest.index import StoredDoc
+from ingest.types import Target
+
+MIN_COVERAGE = 0.6  # share of the question's content terms a passage must contain to answer
+KEY_COVERAGE = 0.7  # share of its specific words the evidence sentence must contain
+MAX_LIST = 6
+
+
+@dataclass
+class Context:
+    query: Query
+    docs: dict[str, StoredDoc]  # scoped documents by path
+    passages: list[Document]  # retrieved, best first
+    all_docs: dict[str, StoredDoc] = field(default_factory=dict)
+    scope_note: str = ""
+
+
+class CitationBuilder:
+    """Numbers citations [1], [2] … and de-duplicates identical spans."""
+
+    def __init__(self) -> None:
+        self.items: list[Citation] = []
+
+    def cite(self, stored: StoredDoc, a: int, b: int, section: str | None = None) -> int:
+        a, b = tidy_quote(stored.doc.text, a, b)
+        for c in self.items:
+            if c.doc == stored.doc.path and c.start <= a and b <= c.end:
+                return c.n
+        n = len(self.items) + 1
+        self.items.append(Citation(
+            n=n, doc=stored.doc.path, title=stored.meta.title, region=stored.meta.region,
+            date=stored.meta.date, section=section if section is not None else section_at(stored, a),
+            quote=stored.doc.text[a:b], start=a, end=b, issuer=stored.meta.issuer))
+        return n
+
+
+def section_at(stored: StoredDoc, pos: int) -> str:
+    for c in stored.chunks:
+        if c.start <= pos < c.end:
+            return c.section
+    return ""
+
+
+def doc_name(stored: StoredDoc, lang: str) -> str:
+    m = stored.meta
+    title = f"《{m.title}》" if m.title else (f"（{m.kind}）" if m.kind else ("(untitled)" if lang == "en" else "（无标题文件）"))
+    region = m.region or ("region not stated" if lang == "en" else "地区未注明")
+    return f"{region} {title}" if lang == "en" else f"{region}{title}"
+
+
+def _t(q: Query, zh: str, en: str) -> str:
+    return en if q.lang == "en" else zh
+
+
+# ---------------------------------------------------------------- scoring helpers
+def term_weights(q: Query) -> dict[str, float]:
+    """Words of the current turn weigh more than those inherited from earlier turns."""
+    return {t: 2.0 for t in q.focus} if q.followup else {}
+
+
+def passage_rank(ctx: Context) -> dict[str, int]:
+    return {d.metadata["id"]: i for i, d in enumerate(ctx.passages)}
+
+
+def key_terms(q: Query) -> list[str]:
+    """The question's specific words: maximal, two characters or more, not generic."""
+    return [t for t in maximal_terms(q.content_terms) if term_len(t) >= 2]
+
+
+def key_coverage(q: Query, text: str) -> float:
+    """Share of the specific words present, any synonym of an English/abbreviated term counting."""
+    keys = key_terms(q)
+    if not keys:
+        return 1.0
+    return coverage(keys, text, term_weights(q))
+
+
+def score_target(t: Target, stored: StoredDoc, q: Query, ranks: dict[str, int]) -> float:
+    terms = q.content_terms
+    w = term_weights(q)
+    a, b = sentence_bounds(stored.doc.text, t.start, t.end)
+    sent = stored.doc.text[a:b]
+    if key_coverage(q, t.indicator + " " + sent + " " + section_at(stored, t.start)) < KEY_COVERAGE - (0.2 if q.lang == "en" else 0):
+        return 0.0
+    s = 0.6 * coverage(terms, t.indicator, w) + 0.3 * coverage(terms, t.quote + sent, w)
+    matched = sum(term_len(k) for k in maximal_terms(terms) if term_in(k, t.indicator.lower()))
+    s += 0.1 * min(1.0, matched / max(1, len(t.indicator)))
+    if t.chunk_id in ranks:
+        s += 0.15 / (1 + ranks[t.chunk_id])
+    if q.years and t.year in q.years:
+        s += 0.05
+    return s
+
+
+def best_sentences(ctx: Context, limit: int = 3, pool: int = 6) -> list[tuple[float, StoredDoc, int, int]]:
+    """Sentences of the top passages ranked by term coverage (ties: retrieval order)."""
+    q = ctx.query
+    w = term_weights(q)
+    out = []
+    for rank, d in enumerate(ctx.passages[:pool]):
+        stored = ctx.docs.get(d.metadata["doc"])
+        if stored is None:
+            continue
+        for a, b in sentences(stored.doc.text, d.metadata["start"], d.metadata["end"]):
+            text = stored.doc.text[a:b]
+            cov = coverage(q.content_terms, text + " " + d.metadata.get("section", ""), w)
+            out.append((cov + 0.1 / (1 + rank), stored, a, b))
+    out.sort(key=lambda x: x[0], reverse=True)
+    return out[:limit]
+
+
+def confident(ctx: Context, text: str) -> bool:
+    q = ctx.query
+    terms = maximal_terms(q.content_terms)
+    if not terms:
+        return bool(ctx.passages)
+    threshold = MIN_COVERAGE - (0.15 if q.lang == "en" else 0.0)
+    return coverage(terms, text, term_weights(q)) >= threshold
+
+
+# ---------------------------------------------------------------- refusal
+def refuse(ctx: Context, reason: str | None = None) -> Answer:
+    q = ctx.query
+    cb = CitationBuilder()
+    related = []
+    for d in ctx.passages[:3]:
+        stored = ctx.docs.get(d.metadata["doc"]) or ctx.all_docs.get(d.metadata["doc"])
+        if stored is None:
+            continue
+        a, b = d.metadata["start"], d.metadata["end"]
+        a2, b2 = clip_around(stored.doc.text, a, min(b, a + 20), a, b, limit=120)
+        cb.cite(stored, a2, b2, d.metadata.get("section"))
+    related = cb.items
+    text = reason or _t(q, "资料中未找到该问题的答案。", "The documents do not contain the answer to this question.")
+    if related:
+        text += _t(q, "以下段落可能相关（仅供参考，并非答案）。", " Possibly related passages are listed below (for reference, not an answer).")
+    return Answer(question=q.text, answer=text, refused=True, citations=[], related=related)
+
+
+# ---------------------------------------------------------------- strategies
+def answer_numeric(ctx: Context) -> Answer:
+    q = ctx.query
+    ranks = passage_rank(ctx)
+    scored = []
+    for stored in ctx.docs.values():
+        for t in stored.targets:
+            scored.append((score_target(t, stored, q, ranks), t, stored))
+    scored.sort(key=lambda x: x[0], reverse=True)
+    good = [s for s in scored if s[0] >= MIN_COVERAGE - (0.15 if q.lang == "en" else 0)]
+    if not good:
+        return answer_sentence(ctx, need_number=True)
+    best_score = good[0][0]
+    # one figure per document: the same indicator in several documents → each region's figure
+    per_doc: dict[str, tuple[float, Target, StoredDoc]] = {}
+    for s, t, stored in good:
+        if s >= best_score - 0.1 and stored.doc.path not in per_doc:
+            per_doc[stored.doc.path] = (s, t, stored)
+    picks = sorted(per_doc.values(), key=lambda x: x[0], reverse=True)[:4]
+    cb = CitationBuilder()
+    lines = []
+    for _, t, stored in picks:
+        text = stored.doc.text
+        sa, sb = sentence_bounds(text, t.start, t.end)
+        a, b = clip_around(text, t.start, t.end, sa, sb, limit=120)
+        n = cb.cite(stored, a, b)
+        figure = f"{t.value}{t.unit}"
+        head = t.quote if t.quote else f"{t.indicator}{figure}"
+        if t.qualifier and t.qualifier not in head:
+            head = f"（{t.qualifier}）{head}"
+        if q.lang == "en":
+            lines.append(f"{doc_name(stored, 'en')}: {figure} — “{head}” [{n}]")
+        else:
+            lines.append(f"{doc_name(stored, 'zh')}：{head}[{n}]")
+    if len(lines) == 1:
+        text = lines[0]
+    else:
+        text = _t(q, "多份文件提到该指标：\n", "Several documents state this figure:\n") + "\n".join(f"- {ln}" for ln in lines)
+    return Answer(question=q.text, answer=text, refused=False, citations=cb.items)
+
+
+_NUM = re.compile(r"\d")
+
+
+def answer_sentence(ctx: Context, need_number: bool = False, limit: int = 2) -> Answer:
+    """The best matching sentence(s) of the top passages, quoted."""
+    q = ctx.query
+    cands = best_sentences(ctx, limit=8)
+    if need_number:
+        cands = [c for c in cands if _NUM.search(c[1].doc.text[c[2]:c[3]])]
+    if not cands or not confident(ctx, cands[0][1].doc.text[cands[0][2]:cands[0][3]]):
+        return refuse(ctx)
+    cb = CitationBuilder()
+    parts = []
+    top = cands[0][0]
+    for score, stored, a, b in cands[:limit]:
+        if score < top - 0.2:
+            break
+        a, b = clip_around(stored.doc.text, a, b, a, b, limit=160)
+        n = cb.cite(stored, a, b)
+        parts.append(f"{stored.doc.text[a:b]}[{n}]")
+    lead = _t(q, f"据{doc_name(cb_doc(ctx, cb), 'zh')}：", f"According to {doc_name(cb_doc(ctx, cb), 'en')} (quoted in Chinese): ")
+    return Answer(question=q.text, answer=lead + "".join(parts), refused=False, citations=cb.items)
+
+
+def cb_doc(ctx: Context, cb: CitationBuilder) -> StoredDoc:
+    return ctx.docs[cb.items[0].doc]
+
+
+def answer_entity(ctx: Context) -> Answer:
+    """Who/which unit: a 牵头单位 named near the best sentence, else the sentence itself."""
+    q = ctx.query
+    cands = best_sentences(ctx, limit=4)
+    if not cands or not confident(ctx, cands[0][1].doc.text[cands[0][2]:cands[0][3]]):
+        return refuse(ctx)
+    _, stored, a, b = cands[0]
+    text = stored.doc.text
+    asks_lead = bool(re.search(r"牵头|负责|lead|in charge|responsible", q.text, re.I))
+    if asks_lead:
+        chunk = next((c for c in stored.chunks if c.start <= a < c.end), None)
+        if chunk:
+            m = re.search(r"[（(]\s*(?:牵头单位[:：]\s*)?([^（()）]{2,40}?)(?:牵头|[,，]\s*责任单位)", text[chunk.start:chunk.end])
+            if m:
+                s0 = chunk.start + m.start()
+                e0 = chunk.start + m.end()
+                while e0 < chunk.end and text[e0 - 1] not in "）)":
+                    e0 += 1
+                cb = CitationBuilder()
+                n1 = cb.cite(stored, a, b)
+                n2 = cb.cite(stored, s0, e0)
+                lead_unit = m.group(1).strip()
+                return Answer(question=q.text, refused=False, citations=cb.items, answer=_t(
+                    q, f"牵头单位：{lead_unit}[{n2}]。相关内容：{text[a:b]}[{n1}]",
+                    f"Lead unit: {lead_unit} [{n2}]. Context (Chinese): {text[a:b]} [{n1}]"))
+    return answer_sentence(ctx, limit=1)
+
+
+def answer_list(ctx: Context) -> Answer:
+    q = ctx.query
+    cands = best_sentences(ctx, limit=MAX_LIST, pool=4)
+    if not cands or not confident(ctx, " ".join(c[1].doc.text[c[2]:c[3]] for c in cands[:3])):
+        return refuse(ctx)
+    cb = CitationBuilder()
+    items = []
+    for _, stored, a, b in sorted(cands, key=lambda c: (c[1].doc.path, c[2])):
+        a, b = clip_around(stored.doc.text, a, b, a, b, limit=160)
+        n = cb.cite(stored, a, b)
+        items.append(f"- {stored.doc.text[a:b]}[{n}]")
+    lead = _t(q, f"据{doc_name(cb_doc(ctx, cb), 'zh')}：\n", f"From {doc_name(cb_doc(ctx, cb), 'en')} (quoted in Chinese):\n")
+    return Answer(question=q.text, answer=lead + "\n".join(items), refused=False, citations=cb.items)
+
+
+def answer_yes_no(ctx: Context) -> Answer:
+    q = ctx.query
+    cands = best_sentences(ctx, limit=1)
+    if not cands:
+        return refuse(ctx)
+    _, stored, a, b = cands[0]
+    sent = stored.doc.text[a:b]
+    if not confident(ctx, sent):
+        return refuse(ctx, _t(q, "资料中没有找到能确认这一点的内容。", "The documents say nothing that confirms this."))
+    cb = CitationBuilder()
+    a, b = clip_around(stored.doc.text, a, b, a, b, limit=160)
+    n = cb.cite(stored, a, b)
+    return Answer(question=q.text, refused=False, citations=cb.items, answer=_t(
+        q, f"是。{doc_name(stored, 'zh')}提到：{stored.doc.text[a:b]}[{n}]",
+        f"Yes. {doc_name(stored, 'en')} states (Chinese): {stored.doc.text[a:b]} [{n}]"))
+
+
+META_LABEL = {"date": ("日期", "date"), "docno": ("文号", "document number"), "issuer": ("发布机构", "issuer")}
+
+
+def answer_meta(ctx: Context) -> Answer:
+    """Dates, 文号 and issuers come from the documents' metadata, cited where the text states them."""
+    q = ctx.query
+    field_name = {"date": "date", "docno": "doc_no", "issuer": "issuer"}[q.qtype]
+    docs = list(ctx.docs.values())
+    if len(docs) > 1 and ctx.passages:
+        first = ctx.passages[0].metadata["doc"]
+        docs.sort(key=lambda s: s.doc.path != first)
+    cb = CitationBuilder()
+    lines = []
+    for stored in docs[:1] if len(docs) > 1 and not q.regions else docs[:3]:
+        value = getattr(stored.meta, field_name)
+        if not value:
+            continue
+        span = locate_value(stored, field_name, value)
+        if span is None:
+            continue
+        n = cb.cite(stored, *span, section="")
+        zh, en = META_LABEL[q.qtype]
+        lines.append(_t(q, f"{doc_name(stored, 'zh')}的{zh}：{value}[{n}]", f"The {en} of {doc_name(stored, 'en')}: {value} [{n}]"))
+    if not lines:
+        return refuse(ctx, _t(q, "资料中没有写明这一信息。", "The documents do not state this."))
+    return Answer(question=q.text, answer="\n".join(lines), refused=False, citations=cb.items)
+
+
+def locate_value(stored: StoredDoc, field_name: str, value: str) -> tuple[int, int] | None:
+    """Span of the line that states a metadata value (the value itself for dates in other forms)."""
+    text = stored.doc.text
+    probes = [value]
+    if field_name == "date":
+        y, m, d = value.split("-") if value.count("-") == 2 else (value, "", "")
+        if m:
+            probes += [f"{y}年{int(m)}月{int(d)}日", f"{y}年{m}月{d}日"]
+    for p in probes:
+        i = text.find(p)
+        if i >= 0:
+            ls = text.rfind("\n", 0, i) + 1
+            le = text.find("\n", i)
+            le = len(text) if le < 0 else le
+            if le - ls > 120:
+                return i, i + len(p)
+            return ls, le
+    return None
+
+
+def answer_policy(ctx: Context) -> Answer:
+    """Support measures for an enterprise kind in the scoped documents, each cited."""
+    q = ctx.query
+    kinds = vocab()["enterprise_kinds"]
+    kind_words = [w for k in q.enterprise_kinds for w in kinds[k]["zh"]] or [a for t in maximal_terms(q.content_terms) for a in t.split("|")]
+    support = vocab()["support_words"]
+    found = []
+    ranks = passage_rank(ctx)
+    for stored in ctx.docs.values():
+        for chunk in stored.chunks:
+            for a, b in sentences(stored.doc.text, chunk.start, chunk.end):
+                s = stored.doc.text[a:b]
+                if not any(w in s for w in kind_words):
+                    continue
+                hits = sum(1 for w in support if w in s)
+                if hits == 0:
+                    continue
+                score = hits + 2.0 / (1 + ranks.get(chunk.id, 50))
+                found.append((score, stored, a, b, chunk.section))
+    if not found:
+        # no measure names the kind: fall back to measures for enterprises in general
+        for stored in ctx.docs.values():
+            for chunk in stored.chunks:
+                for a, b in sentences(stored.doc.text, chunk.start, chunk.end):
+                    s = stored.doc.text[a:b]
+                    hits = sum(1 for w in support if w in s)
+                    if hits and ("企业" in s or any(w in s for w in kind_words)):
+                        found.append((hits + 2.0 / (1 + ranks.get(chunk.id, 50)) + sum(w in s for w in kind_words), stored, a, b, chunk.section))
+    if not found:
+        return refuse(ctx, _t(q, "资料中没有找到适用于该类企业的支持措施。", "The documents list no support measures for this kind of enterprise."))
+    found.sort(key=lambda x: x[0], reverse=True)
+    picked = sorted(found[:MAX_LIST], key=lambda x: (x[1].doc.path, x[2]))
+    cb = CitationBuilder()
+    by_doc: dict[str, list[str]] = {}
+    for _, stored, a, b, section in picked:
+        a, b = clip_around(stored.doc.text, a, b, a, b, limit=160)
+        n = cb.cite(stored, a, b, section)
+        by_doc.setdefault(stored.doc.path, []).append(f"- {stored.doc.text[a:b]}[{n}]")
+    kinds_txt = "、".join(q.enterprise_kinds) or "、".join(kind_words[:2])
+    parts = [_t(q, f"适用于{kinds_txt}的支持措施：", f"Support measures that apply to {kinds_txt} (quoted in Chinese):")]
+    for path, items in by_doc.items():
+        parts.append(f"{doc_name(ctx.docs[path], q.lang)}:")
+        parts.extend(items)
+    return Answer(question=q.text, answer="\n".join(parts), refused=False, citations=cb.items)
+
+
+def answer_comparison(ctx: Context) -> Answer:
+    """The same indicator side by side across documents, larger one named."""
+    q = ctx.query
+    ranks = passage_rank(ctx)
+    per_doc: dict[str, tuple[float, Target, StoredDoc]] = {}
+    for stored in ctx.docs.values():
+        for t in stored.targets:
+            s = score_target(t, stored, q, ranks)
+            if s >= MIN_COVERAGE - 0.15 and (stored.doc.path not in per_doc or s > per_doc[stored.doc.path][0]):
+                per_doc[stored.doc.path] = (s, t, stored)
+    if len(per_doc) < 2:
+        return answer_numeric(ctx) if per_doc else refuse(ctx)
+    picks = sorted(per_doc.values(), key=lambda x: x[0], reverse=True)[:4]
+    cb = CitationBuilder()
+    lines = []
+    for _, t, stored in picks:
+        sa, sb = sentence_bounds(stored.doc.text, t.start, t.end)
+        a, b = clip_around(stored.doc.text, t.start, t.end, sa, sb, limit=120)
+        n = cb.cite(stored, a, b)
+        lines.append(f"- {stored.meta.region or stored.doc.path}：{t.indicator} {t.value}{t.unit}[{n}]")
+    comparable = [p for p in picks if p[1].number is not None and p[1].base_unit == picks[0][1].base_unit]
+    verdict = ""
+    if len(comparable) >= 2:
+        top = max(comparable, key=lambda p: p[1].number)
+        region = top[2].meta.region or top[2].doc.path
+        verdict = _t(q, f"\n{region}的数值最大（{top[1].value}{top[1].unit}）。",
+                     f"\n{region} has the larger figure ({top[1].value}{top[1].unit}).")
+    head = _t(q, "各文件的对应指标：", "The figures side by side:")
+    return Answer(question=q.text, answer=head + "\n" + "\n".join(lines) + verdict, refused=False, citations=cb.items)
+
+
+STRATEGIES = {
+    "numeric": answer_numeric,
+    "comparison": answer_comparison,
+    "entity": answer_entity,
+    "list": answer_list,
+    "yes_no": answer_yes_no,
+    "date": answer_meta,
+    "docno": answer_meta,
+    "issuer": answer_meta,
+    "policy": answer_policy,
+    "general": answer_sentence,
+}
+
+
+def compose(ctx: Context) -> Answer:
+    if not ctx.docs:
+        return refuse(ctx)
+    ans = STRATEGIES.get(ctx.query.qtype, answer_sentence)(ctx)
+    if ctx.scope_note and not ans.refused:
+        ans.answer = ctx.scope_note + ans.answer
+    return ans

@@ -1,0 +1,123 @@
+"""Evidence spans: sentences and clauses of a document's visible text, and how well they match a
+question's terms. Pure functions; offsets always refer to the document's visible text."""
+from __future__ import annotations
+
+import re
+
+SENT_END = "。；！？!?;\n"
+CLAUSE_END = SENT_END + "，,"
+
+
+def sentence_bounds(text: str, start: int, end: int | None = None, ends: str = SENT_END) -> tuple[int, int]:
+    """Expand [start, end) to the enclosing sentence (its ending punctuation included)."""
+    end = start if end is None else end
+    a = start
+    while a > 0 and text[a - 1] not in ends:
+        a -= 1
+    if end > start and text[end - 1] in ends:
+        return _trim(text, a, end)
+    b = end
+    while b < len(text) and text[b] not in ends:
+        b += 1
+    if b < len(text) and text[b] != "\n":
+        b += 1
+    return _trim(text, a, b)
+
+
+def sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentence spans inside text[start:end]."""
+    out = []
+    a = start
+    for i in range(start, end):
+        if text[i] in SENT_END:
+            b = i + 1 if text[i] != "\n" else i
+            if text[a:b].strip():
+                out.append(_trim(text, a, b))
+            a = i + 1
+    if a < end and text[a:end].strip():
+        out.append(_trim(text, a, end))
+    return out
+
+
+def _trim(text: str, a: int, b: int) -> tuple[int, int]:
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    return a, b
+
+
+def alternatives(term: str) -> list[str]:
+    """A term may carry alternatives: '技术合同交易额|技术合同成交额'."""
+    return [a for a in term.split("|") if a]
+
+
+def maximal_terms(terms: list[str]) -> list[str]:
+    """Drop terms contained in longer ones (高新/技术/企业 inside 高新技术企业)."""
+    uniq = list(dict.fromkeys(t for t in terms if t))
+    return [t for t in uniq if not any(t != u and any(a in b for a in alternatives(t) for b in alternatives(u)) for u in uniq)]
+
+
+def term_len(term: str) -> int:
+    return min(len(a) for a in alternatives(term)) if alternatives(term) else 0
+
+
+def term_in(term: str, low_text: str) -> bool:
+    return any(a.lower() in low_text for a in alternatives(term))
+
+
+def coverage(terms: list[str], text: str, weights: dict[str, float] | None = None) -> float:
+    """Share of the (length-weighted) terms found in text; sub-words count half when the whole
+    term is absent (高新技术企业 vs 高企…)."""
+    terms = maximal_terms(terms)
+    if not terms:
+        return 0.0
+    low = text.lower()
+    total = got = 0.0
+    for t in terms:
+        w = term_len(t) * (weights or {}).get(t, 1.0)
+        total += w
+        if term_in(t, low):
+            got += w
+    return got / total if total else 0.0
+
+
+def clip_around(text: str, a: int, b: int, start: int, end: int, limit: int = 140) -> tuple[int, int]:
+    """Shrink the sentence [start, end) to clauses around [a, b) when it is longer than `limit`."""
+    if end - start <= limit:
+        return start, end
+    s, e = a, b
+    while s > start and text[s - 1] not in CLAUSE_END:
+        s -= 1
+    while e < end and text[e] not in CLAUSE_END:
+        e += 1
+    # grow by whole clauses while within the limit
+    while True:
+        grown = False
+        if s > start:
+            p = s - 1
+            while p > start and text[p - 1] not in CLAUSE_END:
+                p -= 1
+            if e - p <= limit:
+                s, grown = p, True
+        if e < end:
+            q = e + 1
+            while q < end and text[q] not in CLAUSE_END:
+                q += 1
+            if q - s <= limit:
+                e, grown = q, True
+        if not grown:
+            break
+    return _trim(text, s, e)
+
+
+_PUNCT_TAIL = re.compile(r"[，,、；;：:]+$")
+
+
+def tidy_quote(text: str, a: int, b: int) -> tuple[int, int]:
+    """Drop trailing commas/colons from a quote span (keeps it verbatim, just shorter)."""
+    q = text[a:b]
+    m = _PUNCT_TAIL.search(q)
+    if m:
+        b = a + m.start()
+    return a, b

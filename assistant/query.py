@@ -1,0 +1,243 @@
+"""Question analysis: language, regions, years, question type, content terms, follow-up context.
+
+Pure functions over the question text (and the conversation history); no index access here.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
+
+from ingest.genre import Region, regions, regions_by_name, short_name
+from ingest.tokenize import STOP, tokens
+
+DATA = Path(__file__).resolve().parent / "data"
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_LATIN = re.compile(r"[A-Za-z]")
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+
+
+@dataclass
+class Query:
+    text: str  # the question as asked (NFKC)
+    lang: str  # zh | en
+    qtype: str  # numeric | entity | list | policy | comparison | date | docno | yes_no | issuer | general
+    regions: list[str] = field(default_factory=list)  # full Chinese region names mentioned
+    years: list[int] = field(default_factory=list)
+    terms: list[str] = field(default_factory=list)  # Chinese content terms (expanded for English)
+    focus: list[str] = field(default_factory=list)  # terms of the current turn (a follow-up's own words)
+    enterprise_kinds: list[str] = field(default_factory=list)
+    search_text: str = ""  # text sent to the retrievers
+    followup: bool = False
+
+    @property
+    def content_terms(self) -> list[str]:
+        return [t for t in self.terms if t not in GENERIC_TERMS]
+
+
+GENERIC_TERMS = frozenset("全市 全区 全县 我市 我区 目标 工作 计划 规划 要点 方案 科技 创新 科技创新 年度 全年 实现 完成 力争 确保 通过 要 将 达到 多少 数量 数 家 个 项 亿元 万元 比例 指标 主要".split())
+
+
+# ---------------------------------------------------------------- data
+@lru_cache(maxsize=1)
+def glossary() -> tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]:
+    out = []
+    for line in (DATA / "glossary.tsv").read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        en, zh = line.split("\t")
+        out.append((re.compile(rf"(?<![a-z])(?:{en})(?![a-z])", re.I), tuple(z.strip() for z in zh.split(","))))
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def vocab() -> dict:
+    import json
+
+    return json.loads((DATA / "question_vocab.json").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def pinyin_regions() -> dict[str, tuple[str, ...]]:
+    """'xianning' → ('咸宁市',): pinyin of every gazetteer short name (without tones)."""
+    from pypinyin import lazy_pinyin
+
+    out: dict[str, list[str]] = {}
+    for r in regions():
+        if not r.short:
+            continue
+        key = "".join(lazy_pinyin(r.short)).lower()
+        out.setdefault(key, []).append(r.name)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+# ---------------------------------------------------------------- pieces
+def language(text: str) -> str:
+    cjk = len(_CJK.findall(text))
+    latin = len(_LATIN.findall(text))
+    return "zh" if cjk and cjk * 3 >= latin * 0.5 else ("en" if latin else "zh")
+
+
+def find_years(text: str) -> list[int]:
+    ys = [int(y) for y in _YEAR.findall(text)]
+    return sorted(set(y for y in ys if 1990 <= y <= 2100))
+
+
+def _known_name_map(known: dict[str, list[str]]) -> dict[str, str]:
+    """Names/aliases of regions that documents cover → full name."""
+    out = {}
+    for full, aliases in known.items():
+        out[full] = full
+        for a in aliases:
+            if len(a) >= 2:
+                out[a] = full
+    return out
+
+
+def find_regions_zh(text: str, known: dict[str, list[str]]) -> list[str]:
+    """Regions named in Chinese: covered regions by any alias; others by full name, or by a short
+    name when it is a province/prefecture (深圳, 北京) — county short names alone are too ambiguous."""
+    found: list[tuple[int, str]] = []
+    taken = [False] * len(text)
+
+    def take(name: str, full: str) -> None:
+        for m in re.finditer(re.escape(name), text):
+            if not any(taken[m.start():m.end()]):
+                found.append((m.start(), full))
+                for i in range(m.start(), m.end()):
+                    taken[i] = True
+
+    names = _known_name_map(known)
+    for name in sorted(names, key=len, reverse=True):
+        take(name, names[name])
+    by_name = regions_by_name()
+    for name in sorted(by_name, key=len, reverse=True):
+        if short_name(name):
+            take(name, name)
+    for name, regs in sorted(by_name.items(), key=lambda kv: len(kv[0]), reverse=True):
+        r = regs[0]
+        if r.level <= 2 and r.short and len(r.short) >= 2:
+            take(r.short, name)
+    return list(dict.fromkeys(full for _, full in sorted(found)))
+
+
+def find_regions_en(text: str, known: dict[str, list[str]]) -> list[str]:
+    """Regions named in English (pinyin): 'Xianning' → 咸宁市; covered regions preferred."""
+    words = re.findall(r"[a-z]+", text.lower())
+    pmap = pinyin_regions()
+    out = []
+    for n in (3, 2, 1):
+        for i in range(len(words) - n + 1):
+            key = "".join(words[i:i + n])
+            if len(key) < 4 or key not in pmap:
+                continue
+            cands = pmap[key]
+            covered = [c for c in cands if c in known or any(a in c for a in known)]
+            out.append((covered or list(cands))[0])
+    return list(dict.fromkeys(out))
+
+
+def expand_english(text: str) -> list[str]:
+    low = text.lower()
+    out = []
+    for rx, zh in glossary():
+        if rx.search(low):
+            out.append("|".join(zh))
+    return list(dict.fromkeys(out))
+
+
+def question_type(text: str, lang: str) -> str:
+    v = vocab()["types"]
+    low = text.lower()
+    for qtype in v["order"]:
+        pats = v[qtype]["zh" if lang == "zh" else "en"]
+        if any(re.search(p, low if lang == "en" else text, re.I) for p in pats):
+            return qtype
+    return "general"
+
+
+def enterprise_kinds(text: str, lang: str) -> list[str]:
+    kinds = vocab()["enterprise_kinds"]
+    out = []
+    low = text.lower()
+    for canonical, spec in kinds.items():
+        pats = spec["zh"] + (spec["en"] if lang == "en" else [])
+        if any(re.search(p, low if lang == "en" else text, re.I) for p in pats):
+            out.append(canonical)
+    return out
+
+
+def is_elliptical(text: str, lang: str) -> bool:
+    """A follow-up that leans on the previous turn ("那科技型中小企业入库呢？", "And what share …")."""
+    v = vocab()["followup"]
+    s = text.strip()
+    pats = v["zh"] if lang == "zh" else v["en"]
+    return any(re.search(p, s, re.I) for p in pats) or (lang == "zh" and len(s) <= 8)
+
+
+def content_terms(text: str, lang: str) -> list[str]:
+    """Chinese content words of a question (English ones through the glossary), abbreviations
+    expanded (高企 → 高新技术企业); single Chinese characters and years dropped."""
+    raw = expand_english(text) if lang == "en" else tokens(text)
+    syn = vocab().get("synonyms", {})
+    out = []
+    for t in raw:
+        if t in STOP or _YEAR.fullmatch(t) or (len(t) == 1 and _CJK.match(t)):
+            continue
+        # alternatives of one term travel together as "a|b": any of them counts as a match
+        alts = [a for part in t.split("|") for a in syn.get(part, [part])]
+        out.append("|".join(dict.fromkeys(alts)))
+    return list(dict.fromkeys(out))
+
+
+# ---------------------------------------------------------------- analysis
+def analyse(question: str, known_regions: dict[str, list[str]] | None = None,
+            history: list[dict[str, str]] | None = None) -> Query:
+    """Analyse a question; a follow-up inherits region, year and subject from the history."""
+    known = known_regions or {}
+    text = unicodedata.normalize("NFKC", question).strip()
+    lang = language(text)
+    regions_ = find_regions_zh(text, known) if lang == "zh" else (find_regions_en(text, known) or find_regions_zh(text, known))
+    years = find_years(text)
+    region_words = {w for r in regions_ for w in (r, short_name(r)) if w} | {a for r in regions_ for a in known.get(r, [])}
+    stripped = text
+    for w in sorted(region_words, key=len, reverse=True):
+        stripped = stripped.replace(w, " ")
+    terms = content_terms(stripped, lang)
+    q = Query(text=text, lang=lang, qtype=question_type(text, lang), regions=regions_, years=years,
+              terms=terms, focus=list(terms), enterprise_kinds=enterprise_kinds(text, lang))
+    if history:
+        q = inherit(q, history, known)
+    extra = " ".join(q.terms) if lang == "en" or q.followup else ""
+    q.search_text = f"{q.text} {extra}".strip()
+    return q
+
+
+def contradicts(new: str, old: str) -> bool:
+    """Sibling terms where the follow-up replaces the earlier one: 县级 vs 市级, 申报 vs 认定 (no)."""
+    return new != old and len(new) == len(old) <= 3 and new[-1] == old[-1] and new[-1] in "级类型"
+
+
+def inherit(q: Query, history: list[dict[str, str]], known: dict[str, list[str]]) -> Query:
+    """Fill what the current question leaves out from the most recent turns that state it."""
+    prev = [analyse(h.get("q", ""), known) for h in history[-3:] if h.get("q", "").strip()]
+    if not prev:
+        return q
+    last = prev[-1]
+    elliptical = is_elliptical(q.text, q.lang)
+    regions_ = q.regions or next((p.regions for p in reversed(prev) if p.regions), [])
+    years = q.years or next((p.years for p in reversed(prev) if p.years), [])
+    terms = q.terms
+    qtype = q.qtype
+    kinds = q.enterprise_kinds
+    if elliptical:
+        # keep the previous subject, but let the current words replace what they contradict
+        kept = [t for t in last.terms if t not in q.terms and not any(contradicts(f, t) for f in q.terms)]
+        terms = list(dict.fromkeys(q.terms + kept))
+        if qtype == "general":
+            qtype = last.qtype
+        kinds = kinds or last.enterprise_kinds
+    return replace(q, regions=regions_, years=years, terms=terms, qtype=qtype,
+                   enterprise_kinds=kinds, followup=elliptical or q.regions != regions_ or q.years != years)

@@ -1,0 +1,147 @@
+"""Retrieval: BM25 (jieba tokens), dense (e5 vectors in Chroma) and their fusion, as LangChain
+``BaseRetriever``s. Every retriever accepts ``allowed_docs`` (document paths) to scope a search to
+the documents a question is about, and returns LangChain ``Document``s whose metadata carry the
+chunk id, document path and score.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+from pydantic import ConfigDict
+from rank_bm25 import BM25Okapi
+
+from assistant.embeddings import get_embeddings
+from assistant.settings import Settings
+from ingest.index import IndexSnapshot, StoredDoc, chroma_collection
+from ingest.tokenize import tokens
+from ingest.types import Chunk
+
+
+class CorpusView:
+    """In-memory view of an index snapshot: chunks by id, documents, targets, BM25."""
+
+    def __init__(self, snapshot: IndexSnapshot) -> None:
+        self.snapshot = snapshot
+        self.docs: dict[str, StoredDoc] = snapshot.docs
+        self.chunks: dict[str, tuple[Chunk, StoredDoc]] = snapshot.chunks
+        self.bm25_ids = [i for i in snapshot.bm25_ids if i in self.chunks]
+        toks = [t for i, t in zip(snapshot.bm25_ids, snapshot.bm25_tokens) if i in self.chunks]
+        self.bm25 = BM25Okapi(toks) if toks else None
+        self.keys = [s.key for s in self.docs.values()]
+
+    def known_regions(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for s in self.docs.values():
+            if s.meta.region:
+                out.setdefault(s.meta.region, [])
+                out[s.meta.region] = list(dict.fromkeys(out[s.meta.region] + s.meta.aliases))
+        return out
+
+    def to_document(self, chunk_id: str, score: float, source: str) -> Document:
+        chunk, stored = self.chunks[chunk_id]
+        return Document(page_content=chunk.text, id=chunk_id,
+                        metadata={"id": chunk_id, "doc": stored.doc.path, "section": chunk.section,
+                                  "start": chunk.start, "end": chunk.end, "score": score, "source": source})
+
+
+class BM25Retriever(BaseRetriever):
+    """Okapi BM25 over jieba search-mode tokens of the labelled chunks."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+    corpus: CorpusView
+    k: int = 30
+
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun,
+                                allowed_docs: set[str] | None = None, **_: Any) -> list[Document]:
+        bm = self.corpus.bm25
+        q = tokens(query)
+        if bm is None or not q:
+            return []
+        scores = bm.get_scores(q)
+        ranked = sorted(range(len(scores)), key=lambda i: scores[i], reverse=True)
+        out = []
+        for i in ranked:
+            if scores[i] <= 0 or len(out) >= self.k:
+                break
+            cid = self.corpus.bm25_ids[i]
+            if allowed_docs is not None and self.corpus.chunks[cid][1].doc.path not in allowed_docs:
+                continue
+            out.append(self.corpus.to_document(cid, float(scores[i]), "bm25"))
+        return out
+
+
+class DenseRetriever(BaseRetriever):
+    """Nearest neighbours of the question's embedding in the Chroma collection."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+    corpus: CorpusView
+    settings: Settings
+    collection: Any = None
+    k: int = 30
+
+    def model_post_init(self, __context: Any) -> None:
+        if self.collection is None:
+            self.collection = chroma_collection(self.settings)
+
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun,
+                                allowed_docs: set[str] | None = None, **_: Any) -> list[Document]:
+        keys = [s.key for s in self.corpus.docs.values()
+                if allowed_docs is None or s.doc.path in allowed_docs]
+        if not keys:
+            return []
+        vec = get_embeddings(self.settings.embedding_model).embed_query(query)
+        where = {"key": keys[0]} if len(keys) == 1 else {"key": {"$in": keys}}
+        res = self.collection.query(query_embeddings=[vec], n_results=self.k, where=where, include=["distances"])
+        out = []
+        for cid, dist in zip(res["ids"][0], res["distances"][0]):
+            if cid in self.corpus.chunks:  # vectors not in the manifest are ignored
+                out.append(self.corpus.to_document(cid, 1.0 - float(dist), "dense"))
+        return out
+
+
+def rrf(ranked_lists: list[tuple[float, list[Document]]], k: int = 60) -> list[Document]:
+    """Weighted reciprocal-rank fusion; the fused score is stored in metadata['score']."""
+    scores: dict[str, float] = {}
+    docs: dict[str, Document] = {}
+    for weight, docs_list in ranked_lists:
+        for rank, d in enumerate(docs_list):
+            cid = d.metadata["id"]
+            scores[cid] = scores.get(cid, 0.0) + weight / (k + rank + 1)
+            docs.setdefault(cid, d)
+    out = []
+    for cid in sorted(scores, key=scores.get, reverse=True):
+        d = docs[cid]
+        out.append(Document(page_content=d.page_content, id=cid,
+                            metadata={**d.metadata, "score": scores[cid], "source": "fused"}))
+    return out
+
+
+class HybridRetriever(BaseRetriever):
+    """BM25 + dense fused by reciprocal rank, weighted by the question's language: BM25 is the
+    strongest for Chinese questions; for English ones (lexical query expanded through the glossary)
+    dense e5 carries most of the weight."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+    bm25: BM25Retriever
+    dense: DenseRetriever | None = None
+    k: int = 8
+    rrf_k: int = 60
+    weights: dict[str, tuple[float, float]] = {"zh": (1.0, 0.8), "en": (0.5, 1.0)}
+
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun,
+                                allowed_docs: set[str] | None = None, lang: str = "zh",
+                                lexical_query: str | None = None, **_: Any) -> list[Document]:
+        wb, wd = self.weights.get(lang, (1.0, 1.0))
+        lists = [(wb, self.bm25.invoke(lexical_query or query, allowed_docs=allowed_docs))]
+        if self.dense is not None:
+            lists.append((wd, self.dense.invoke(query, allowed_docs=allowed_docs)))
+        return rrf(lists, self.rrf_k)[: self.k]
+
+
+def max_rrf(weights: tuple[float, ...], k: int) -> float:
+    """The best fused score possible (rank 1 everywhere), to normalise confidence."""
+    return sum(w / (k + 1) for w in weights) or math.inf

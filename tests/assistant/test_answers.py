@@ -1,0 +1,162 @@
+"""Real questions against the ingested corpus: figure/entity and document asserted, plus the
+honesty invariants (numbers ⊂ quotes, quotes ⊂ document text) on every answer produced."""
+from __future__ import annotations
+
+import pytest
+
+from assistant.grounding import check, numbers
+from assistant.types import QuestionError
+
+D000, D001, D002, D003, D004 = ("000_a4900b7333be9756.txt", "001_136a9505bad5a282.txt",
+                                "002_2a333607f86502c4.txt", "003_485a95091e833f50.txt",
+                                "004_97c92cf58885207f.txt")
+
+# (question, must appear in the answer, a cited document)
+ANSWERABLE = [
+    ("咸宁2024年要通过认定多少家高新技术企业?", "310", D002),
+    ("咸宁2024年计划组织申报多少家高新技术企业？", "350", D002),
+    ("咸宁2024年科技型中小企业入库目标是多少家？", "2300", D002),
+    ("咸宁市2024年选派多少名市级科技特派员？", "150", D002),
+    ("下陆区2023年技术合同交易额目标是多少", "8.47", D000),
+    ("下陆区2023年新增高新技术企业多少家？", "16", D000),
+    ("下陆区科技型中小企业评价入库目标是多少家", "256", D000),
+    ("科创局R&D占GDP比重目标是多少", "8.15", D001),
+    ("科创局2023年新认定高新技术企业目标多少家？", "170", D001),
+    ("东宝区到2022年全社会研发投入占地区生产总值比重要达到多少", "2.69", D004),
+    ("东宝区到2022年高新技术企业要达到多少家？", "80", D004),
+    ("东宝区技术市场成交合同额到2022年达到多少？", "6.5", D004),
+    ("楼区技术合同成交额目标是多少", "13", D003),
+    ("岳阳楼区科技型中小企业入库数力争达到多少家？", "85", D003),
+    ("How many high-tech enterprises must Xianning certify in 2024?", "310", D002),
+    ("What is Xialu's technology contract turnover target for 2023?", "8.47", D000),
+    ("What R&D intensity does Dongbao target for 2022?", "2.69", D004),
+    ("How many tech-based SMEs should Yueyanglou District register?", "85", D003),
+    ("东宝区行动方案的文号是什么", "东政发〔2021〕6号", D004),
+    ("咸宁2024年科技创新工作要点是哪天发布的？", "2024-02-27", D002),
+    ("东宝区行动方案哪个部门发布的？", "东宝区人民政府", D004),
+]
+
+
+@pytest.mark.parametrize("question,expected,doc", ANSWERABLE)
+def test_answerable(assistant, question, expected, doc):
+    ans = assistant.ask(question)
+    assert not ans.refused, ans.answer
+    assert expected in ans.answer
+    assert doc in {c.doc for c in ans.citations}
+    assert_invariants(assistant, ans)
+
+
+def test_declared_vs_certified_in_one_sentence(assistant):
+    ans = assistant.ask("咸宁2024年要通过认定多少家高新技术企业?")
+    first_line = ans.answer.splitlines()[0]
+    assert "310" in first_line and "申报高新技术企业350" not in first_line
+
+
+def test_same_indicator_in_several_documents_resolved_by_region(assistant):
+    a = assistant.ask("下陆区技术合同交易额目标是多少？")
+    b = assistant.ask("岳阳楼区技术合同成交额目标是多少？")
+    assert "8.47" in a.answer and "13" not in numbers(a.answer)
+    assert "13" in b.answer and "8.47" not in b.answer
+
+
+def test_an_english_question_for_every_document(assistant):
+    for q, want, doc in [
+        ("What is the R&D to GDP ratio target of the Science and Innovation Bureau (科创局)?", "8.15", D001),
+        ("How many high-tech enterprises must Xianning certify in 2024?", "310", D002),
+        ("What is Xialu's technology contract turnover target for 2023?", "8.47", D000),
+        ("What is Yueyanglou District's technology contract turnover target?", "13", D003),
+        ("How many high-tech enterprises should Dongbao have by 2022?", "80", D004),
+    ]:
+        ans = assistant.ask(q)
+        assert want in ans.answer and doc in {c.doc for c in ans.citations}, (q, ans.answer)
+        assert_invariants(assistant, ans)
+
+
+def test_followups_inherit_region_year_and_subject(assistant):
+    h = [{"q": "咸宁2024年要通过认定多少家高新技术企业?", "a": "通过认定高新技术企业310家"}]
+    ans = assistant.ask("那科技型中小企业入库呢？", history=h)
+    assert "2300" in ans.answer and D002 in {c.doc for c in ans.citations}
+    h2 = [{"q": "咸宁2024年选派多少名市级科技特派员？", "a": "市级科技特派员150名"}]
+    ans2 = assistant.ask("县级的呢？", history=h2)
+    assert "500" in ans2.answer
+    assert_invariants(assistant, ans)
+    assert_invariants(assistant, ans2)
+
+
+def test_policy_question(assistant):
+    ans = assistant.ask("我是东宝区的一家科技型中小企业，有哪些支持？")
+    assert not ans.refused and len(ans.citations) >= 2
+    assert all(c.doc == D004 for c in ans.citations)
+    assert any("科技型中小企业" in c.quote for c in ans.citations)
+    assert_invariants(assistant, ans)
+
+
+def test_comparison_names_the_larger(assistant):
+    ans = assistant.ask("下陆区和东宝区谁的高新技术企业目标更多？")
+    assert {D000, D004} <= {c.doc for c in ans.citations}
+    assert "东宝区的数值最大" in ans.answer
+    assert_invariants(assistant, ans)
+
+
+@pytest.mark.parametrize("question", [
+    "深圳市2024年要认定多少家高新技术企业？",  # a region not in the corpus
+    "咸宁2024年要引进多少名院士？",  # a number never stated
+    "咸宁市2019年的高新技术企业目标是多少？",  # a year not covered
+    "What is Chengdu's R&D intensity target?",
+])
+def test_unanswerable_is_refused(assistant, question):
+    ans = assistant.ask(question)
+    assert ans.refused, ans.answer
+    assert not ans.citations
+    assert_invariants(assistant, ans)
+
+
+def test_region_refusal_names_the_region(assistant):
+    ans = assistant.ask("深圳市2024年要认定多少家高新技术企业？")
+    assert "深圳市" in ans.answer and "资料中没有" in ans.answer
+
+
+def test_filters_restrict_documents(assistant):
+    ans = assistant.ask("高新技术企业目标是多少？", filters={"region": "东宝区"})
+    assert {c.doc for c in ans.citations} == {D004}
+
+
+def test_bad_questions_get_clear_errors(assistant):
+    with pytest.raises(QuestionError, match="为空"):
+        assistant.ask("   ")
+    with pytest.raises(QuestionError, match="过长"):
+        assistant.ask("高" * 5000)
+
+
+def test_answer_json_contract(assistant):
+    d = assistant.ask("咸宁2024年要通过认定多少家高新技术企业?").to_json("x1")
+    assert list(d)[:6] == ["id", "question", "answer", "refused", "citations", "latency_ms"]
+    c = d["citations"][0]
+    assert set(c) >= {"n", "doc", "title", "region", "date", "section", "quote", "start", "end"}
+    assert c["section"] == "六、强化六项重点任务 > 2.强化高新技术产业发展"
+
+
+def test_grounding_rejects_invented_numbers():
+    from assistant.types import Answer, Citation
+
+    text = "通过认定高新技术企业310家"
+    good = Answer("q", "目标310家[1]", False, [Citation(1, "d", None, None, None, "", text, 0, len(text))])
+    assert check(good, {"d": text}).ok
+    bad = Answer("q", "目标320家[1]", False, good.citations)
+    assert not check(bad, {"d": text}).ok
+    moved = Answer("q", "目标310家[1]", False, [Citation(1, "d", None, None, None, "", text, 1, len(text) + 1)])
+    assert not check(moved, {"d": text}).ok
+    dangling = Answer("q", "目标310家[2]", False, good.citations)
+    assert not check(dangling, {"d": text}).ok
+
+
+def assert_invariants(assistant, ans):
+    for c in [*ans.citations, *ans.related]:
+        assert assistant.doc_text(c.doc)[c.start:c.end] == c.quote
+    if not ans.refused:
+        quoted = set()
+        for c in ans.citations:
+            quoted.update(numbers(c.quote))
+            m = assistant.docs[c.doc].meta
+            quoted.update(numbers(f"{c.doc} {m.title or ''} {m.date or ''} {m.doc_no or ''}"))
+        assert set(numbers(ans.answer)) <= quoted, ans.answer
