@@ -1,0 +1,78 @@
+"""CLI of the evaluation harness.
+
+    python -m evals validate FILE [FILE ...] [--corpus DIR]
+    python -m evals [--qa FILE ...] [--corpus DIR] [--index DIR] [--answerer extractive|llm] [--out DIR]
+                    [--baselines/--no-baselines] [--quiet] [--gate] [--min-accuracy X]
+                    [--min-refusal-recall X] [--min-citation-accuracy X] [--max-ungrounded X]
+
+Exit codes: 0 ok, 1 validation problems / quality gate failed, 2 bad input (unreadable QA file,
+bad settings, the assistant could not start).
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .runner import DEFAULT_OUT, DEFAULT_QA, THRESHOLDS_FILE, RunOptions, run
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def validate_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m evals validate",
+                                description="Check QA files: format, unique ids, types, verbatim evidence, "
+                                            "must_include in the gold answer; prints counts.")
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    p.add_argument("--corpus", type=Path, default=ROOT / "corpus",
+                   help="corpus folder holding the documents named in `docs` (default: corpus/)")
+    return p
+
+
+def run_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m evals",
+                                description="Run the QA set through the assistant and write results.jsonl, "
+                                            "metrics.json, report.md and report.html. "
+                                            "Also: `python -m evals validate FILE`.")
+    p.add_argument("--qa", type=Path, action="append", metavar="FILE",
+                   help=f"QA file (JSON lines); repeatable (default: {DEFAULT_QA.relative_to(ROOT)})")
+    p.add_argument("--corpus", type=Path, metavar="DIR",
+                   help="corpus folder; without --index a separate index is built under OUT/index-cache")
+    p.add_argument("--index", type=Path, metavar="DIR",
+                   help="index folder (default: the project's index, built if missing)")
+    p.add_argument("--answerer", choices=["extractive", "llm"], help="answer composer (default: settings)")
+    p.add_argument("--out", type=Path, default=DEFAULT_OUT, metavar="DIR",
+                   help=f"output folder (default: {DEFAULT_OUT.relative_to(ROOT)})")
+    p.add_argument("--baselines", action=argparse.BooleanOptionalAction, default=True,
+                   help="also score naive RAG and the bm25-only / dense-only retrieval ablations (default: on)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar or build messages")
+    p.add_argument("--gate", action="store_true",
+                   help=f"fail (exit 1) below the thresholds in {THRESHOLDS_FILE.relative_to(ROOT)}")
+    p.add_argument("--min-accuracy", type=float, metavar="X", help="gate: minimum answer accuracy (all items)")
+    p.add_argument("--min-refusal-recall", type=float, metavar="X", help="gate: minimum refusal recall")
+    p.add_argument("--min-citation-accuracy", type=float, metavar="X", help="gate: minimum citation accuracy")
+    p.add_argument("--max-ungrounded", type=float, metavar="X", help="gate: maximum ungrounded-number rate")
+    p.add_argument("--thresholds", type=Path, default=THRESHOLDS_FILE, help=argparse.SUPPRESS)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "validate":
+        from .validate import main as validate_main
+
+        args = validate_parser().parse_args(argv[1:])
+        return validate_main(args.files, args.corpus)
+    if argv and argv[0] == "run":
+        argv = argv[1:]
+    args = run_parser().parse_args(argv)
+    overrides = {k: getattr(args, k) for k in ("min_accuracy", "min_refusal_recall", "min_citation_accuracy",
+                                              "max_ungrounded") if getattr(args, k) is not None}
+    opts = RunOptions(qa=args.qa or [DEFAULT_QA], corpus=args.corpus, index=args.index, answerer=args.answerer,
+                      out=args.out, baselines=args.baselines, quiet=args.quiet, gate=args.gate,
+                      overrides=overrides, thresholds_file=args.thresholds)
+    return run(opts)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,136 @@
+"""The runner with a fake assistant: asks with history, scores, writes outputs, gates."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from evals.runner import RunOptions, apply_gate, cache_index_dir, evaluate, load_thresholds, run
+
+from .conftest import DOC, FakeAssistant
+
+SCRIPT = {
+    "咸宁认定多少家高企?": ("通过认定高新技术企业310家[1]", ["通过认定高新技术企业310家"]),
+    "How many tech SMEs in Xianning?": ("2,300 tech-based SMEs[1]", ["科技型中小企业入库2300家"]),
+    "那申报呢?": ("申报999家[1]", ["科技型中小企业入库2300家"]),  # wrong figure, wrong citation
+}
+
+
+def test_evaluate_scores_items_and_passes_history(items):
+    fake = FakeAssistant(script=SCRIPT)
+    abl = {"bm25": FakeAssistant("bm25", chunks=["科技型中小企业入库2300家。"]), "dense": FakeAssistant("dense", chunks=[])}
+    ev = evaluate(items, fake, ablations=abl, progress=False)
+    m = ev.metrics
+    assert [c[1] for c in fake.calls] == [None, None, [{"q": "咸宁认定多少家高企?", "a": "310家"}], None]
+    assert [r["eval"]["correct"] for r in ev.results] == [True, True, False, True]
+    assert m["accuracy"] == 0.75 and m["accuracy_answerable"] == pytest.approx(2 / 3)
+    assert m["accuracy_unanswerable"] == 1.0
+    assert m["accuracy_by_lang"]["en"]["accuracy"] == 1.0 and m["accuracy_by_lang"]["zh"]["n"] == 3
+    assert m["accuracy_by_type"]["followup"]["accuracy"] == 0.0
+    assert m["refusal"]["precision"] == 1.0 and m["refusal"]["recall"] == 1.0
+    assert m["citations"]["accuracy"] == pytest.approx(2 / 3)
+    assert m["numbers"] == {"grounded": 2, "total": 3, "grounded_rate": pytest.approx(2 / 3),
+                            "ungrounded_rate": pytest.approx(1 / 3)}
+    assert ev.results[2]["eval"]["numbers"]["ungrounded"] == ["999家"]
+    # hybrid fake returns [SME chunk, 350/310 chunk]: n1 → 2, e1 → 1, f1 → 2
+    assert [r["eval"]["retrieval_rank"] for r in ev.results[:3]] == [2, 1, 2]
+    hy = m["retrieval"]["hybrid"]
+    assert hy["hit@1"] == pytest.approx(1 / 3) and hy["hit@3"] == 1.0 and hy["mrr"] == pytest.approx((0.5 + 1 + 0.5) / 3)
+    assert m["retrieval"]["bm25"]["hit@1"] == pytest.approx(1 / 3) and m["retrieval"]["bm25"]["hit@5"] == pytest.approx(1 / 3)
+    assert m["retrieval"]["dense"]["mrr"] == 0.0
+    # naive RAG answers with the top chunk: only e1 (2300) is right; it never refuses
+    assert m["baselines"]["naive_rag"]["accuracy"] == 0.25
+    assert m["latency_ms"]["p50"] is not None and m["errors"] == 0
+    assert ev.results[0]["id"] == "n1" and ev.results[0]["citations"][0]["doc"] == DOC
+
+
+def test_evaluate_records_errors_without_stopping(items):
+    fake = FakeAssistant(script={**SCRIPT, "咸宁认定多少家高企?": RuntimeError("boom")})
+    ev = evaluate(items, fake, baselines=False, progress=False)
+    assert ev.results[0]["error"] == "RuntimeError: boom" and not ev.results[0]["eval"]["correct"]
+    assert ev.metrics["errors"] == 1 and len(ev.results) == 4
+    assert "baselines" not in ev.metrics and list(ev.metrics["retrieval"]) == ["hybrid"]
+
+
+def test_gate():
+    metrics = {"accuracy": 0.8, "refusal": {"recall": None}, "citations": {"accuracy": 0.5},
+               "numbers": {"ungrounded_rate": 0.2}}
+    failures, notes = apply_gate(metrics, {"min_accuracy": 0.9, "min_refusal_recall": 0.5,
+                                           "min_citation_accuracy": 0.5, "max_ungrounded": 0.1})
+    assert len(failures) == 2 and "accuracy = 0.800 is below min_accuracy" in failures[0]
+    assert "ungrounded_rate = 0.200 is above max_ungrounded" in failures[1]
+    assert any("undefined" in n for n in notes)
+    assert apply_gate(metrics, {"min_accuracy": 0.8})[0] == []
+
+
+def test_shipped_thresholds_are_conservative():
+    t = load_thresholds()
+    assert set(t) == {"min_accuracy", "min_refusal_recall", "min_citation_accuracy", "max_ungrounded"}
+
+
+def _opts(tmp_path: Path, qa: Path, **kw) -> RunOptions:
+    return RunOptions(qa=[qa], out=tmp_path / "out", quiet=True, **kw)
+
+
+@pytest.fixture
+def qa_file(tmp_path, items) -> Path:
+    p = tmp_path / "qa.jsonl"
+    p.write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in items), encoding="utf-8")
+    return p
+
+
+def _fake_run(tmp_path, qa_file, **kw):
+    made = []
+
+    def factory(settings, retrieval):
+        made.append(retrieval)
+        return FakeAssistant(retrieval, script=SCRIPT)
+
+    def settings_fn(corpus, index, out_dir, answerer, log=print):
+        return type("S", (), {"corpus_dir": tmp_path, "index_dir": tmp_path / "idx", "answerer": answerer or "extractive"})()
+
+    code = run(_opts(tmp_path, qa_file, **kw), factory=factory, settings_fn=settings_fn)
+    return code, made
+
+
+def test_run_writes_all_outputs(tmp_path, qa_file, capsys):
+    code, made = _fake_run(tmp_path, qa_file)
+    assert code == 0 and made == ["hybrid", "bm25", "dense"]
+    out = tmp_path / "out"
+    lines = [json.loads(x) for x in (out / "results.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in lines] == ["n1", "e1", "f1", "u1"]
+    assert {"question", "answer", "refused", "citations", "latency_ms"} <= set(lines[0])
+    metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
+    assert metrics["accuracy"] == 0.75 and metrics["run"]["answerer"] == "extractive"
+    assert (out / "report.md").read_text(encoding="utf-8").startswith("# Evaluation report")
+    assert "<svg" in (out / "report.html").read_text(encoding="utf-8")
+    assert "accuracy: 0.750" in capsys.readouterr().out
+
+
+def test_run_gate_and_overrides(tmp_path, qa_file, capsys):
+    thresholds = tmp_path / "t.json"
+    thresholds.write_text(json.dumps({"min_accuracy": 0.9}), encoding="utf-8")
+    code, _ = _fake_run(tmp_path, qa_file, gate=True, thresholds_file=thresholds, baselines=False)
+    assert code == 1 and "GATE FAILED" in capsys.readouterr().err
+    code, made = _fake_run(tmp_path, qa_file, gate=True, thresholds_file=thresholds, baselines=False,
+                           overrides={"min_accuracy": 0.7})
+    assert code == 0 and made == ["hybrid"] and "gate: passed" in capsys.readouterr().out
+    # an explicit --min-* flag gates even without --gate
+    code, _ = _fake_run(tmp_path, qa_file, overrides={"min_citation_accuracy": 0.99})
+    assert code == 1
+
+
+def test_run_rejects_invalid_qa(tmp_path, items, capsys):
+    p = tmp_path / "bad.jsonl"
+    p.write_text(json.dumps({**items[0], "type": "trivia"}) + "\n", encoding="utf-8")
+    code, made = _fake_run(tmp_path, p)
+    assert code == 2 and made == [] and "unknown type" in capsys.readouterr().err
+    code, _ = _fake_run(tmp_path, tmp_path / "missing.jsonl")
+    assert code == 2
+
+
+def test_cache_index_dir_is_under_out_and_per_corpus(tmp_path):
+    a = cache_index_dir(tmp_path / "out", tmp_path / "c1", "e5-small")
+    b = cache_index_dir(tmp_path / "out", tmp_path / "c2", "e5-small")
+    assert a != b and a.parent == tmp_path / "out" / "index-cache"
