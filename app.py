@@ -1,41 +1,41 @@
-"""Web app entry (placeholder until the Gradio app lands): a minimal page that answers one question."""
+"""规划问答 web app: ``python app.py [--host H] [--port P] [--corpus DIR] [--index DIR] …``
+
+Binds 127.0.0.1:7860 by default (settings host/port, env PQA_HOST / PQA_PORT). Optional login with
+settings auth_user / auth_password (PQA_AUTH_USER / PQA_AUTH_PASSWORD). Never shares publicly.
+"""
 from __future__ import annotations
 
 import argparse
-import html
 import os
+import sys
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 
-def main() -> None:
-    import gradio as gr
+def main(argv: list[str] | None = None) -> int:
+    from pydantic import ValidationError
 
-    from assistant.core import Assistant
-    from assistant.settings import Settings
-    from assistant.types import QuestionError
+    from assistant.settings import add_settings_args, settings_from_args
 
-    ap = argparse.ArgumentParser(prog="python app.py")
-    ap.add_argument("--host")
-    ap.add_argument("--port", type=int)
-    args = ap.parse_args()
-    settings = Settings(**{k: v for k, v in {"host": args.host, "port": args.port}.items() if v})
-    assistant = Assistant(settings)
+    ap = argparse.ArgumentParser(prog="python app.py", description="规划问答 web app")
+    ap.add_argument("--host", default=None, help="address to bind (default 127.0.0.1)")
+    ap.add_argument("--port", type=int, default=None, help="port (default 7860)")
+    add_settings_args(ap)
+    args = ap.parse_args(argv)
+    try:
+        settings = settings_from_args(args, host=args.host, port=args.port)
+    except ValidationError as e:
+        print(f"error: bad settings: {e}", file=sys.stderr)
+        return 2
 
-    def answer(q: str) -> str:
-        try:
-            a = assistant.ask(q)
-        except QuestionError as e:
-            return html.escape(str(e))
-        cites = "".join(f"<li>[{c.n}] {html.escape(c.title or c.doc)} — {html.escape(c.quote)}</li>" for c in a.citations)
-        return f"<p>{html.escape(a.answer)}</p><ol>{cites}</ol>"
+    from ui.app import launch
 
-    with gr.Blocks(title="规划问答") as demo:
-        q = gr.Textbox(label="问题")
-        out = gr.HTML()
-        q.submit(answer, q, out)
-    demo.launch(server_name=settings.host, server_port=settings.port, share=False)
+    launch(settings)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -1,0 +1,178 @@
+"""Unit tests of the web app's data helpers (ui/data.py): TOML writer, metadata form, policy scan,
+targets and chart rows. Documents are small fakes shaped like ingest's StoredDoc."""
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from types import SimpleNamespace
+
+import pytest
+
+from ingest.types import Chunk, DocMeta, Target
+from ui import data as D
+
+
+def stored(path, text, region="咸宁市", title="工作要点", targets=(), aliases=("咸宁",)):
+    meta = DocMeta(title=title, region=region, issuer="科技局", date="2024-02-27", years=[2024],
+                   aliases=list(aliases))
+    chunk = Chunk(id=f"{path}:0", doc=path, section="一、重点任务", start=0, end=len(text), text=text)
+    return SimpleNamespace(doc=SimpleNamespace(text=text, path=path), meta=meta, chunks=[chunk],
+                           targets=list(targets), key=path)
+
+
+def target(doc, indicator, value, unit, number, base_unit, region, year=2024, quote="q"):
+    return Target(doc=doc, chunk_id=f"{doc}:0", section="一、重点任务", indicator=indicator, value=value,
+                  unit=unit, number=number, base_unit=base_unit, year=year, region=region, quote=quote)
+
+
+# ---------------------------------------------------------------- TOML
+@pytest.mark.parametrize("data", [
+    {},
+    {"a.txt": {"title": "标题", "years": [2023, 2024]}},
+    {"文件 名\"引号\".txt": {"title": 'x"y\\z\n\t\u0001', "aliases": ["咸宁", "XN"], "kind": "工作要点"}},
+    {"top": 1, "b": {"flag": True, "f": 1.5, "d": dt.date(2024, 2, 27), "nested": {"k": "v"}}},
+])
+def test_toml_round_trip(data):
+    assert tomllib.loads(D.toml_dumps(data)) == data
+
+
+LEAD_FILE = """# Staff corrections. One table per document file name.
+# Re-run `python -m ingest` after editing.
+
+["003_485a95091e833f50.txt"]
+aliases = ["楼区"]  # the plan abbreviates 岳阳楼区 as 楼区
+
+# the next one was checked by hand
+["b.txt"]
+region = "乙"
+"""
+
+
+def test_write_override_table_keeps_comments_and_other_tables(tmp_path):
+    (tmp_path / "metadata.toml").write_text(LEAD_FILE, encoding="utf-8")
+    D.write_override_table(tmp_path, "b.txt", {"region": "乙", "issuer": "丙"})
+    text = (tmp_path / "metadata.toml").read_text(encoding="utf-8")
+    assert text.startswith("# Staff corrections.")
+    assert '["003_485a95091e833f50.txt"]\naliases = ["楼区"]  # the plan abbreviates' in text
+    assert "# the next one was checked by hand\n[\"b.txt\"]" in text
+    assert tomllib.loads(text) == {"003_485a95091e833f50.txt": {"aliases": ["楼区"]},
+                                   "b.txt": {"region": "乙", "issuer": "丙"}}
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_write_override_table_appends_and_removes(tmp_path):
+    (tmp_path / "metadata.toml").write_text(LEAD_FILE, encoding="utf-8")
+    D.write_override_table(tmp_path, "新 文件\"x\".txt", {"title": "新标题", "years": [2024]})
+    data = tomllib.loads((tmp_path / "metadata.toml").read_text(encoding="utf-8"))
+    assert data["新 文件\"x\".txt"] == {"title": "新标题", "years": [2024]} and len(data) == 3
+    D.write_override_table(tmp_path, "003_485a95091e833f50.txt", None)
+    text = (tmp_path / "metadata.toml").read_text(encoding="utf-8")
+    assert "楼区" not in text and "# the next one was checked by hand" in text
+    assert set(tomllib.loads(text)) == {"b.txt", "新 文件\"x\".txt"}
+
+
+def test_write_override_table_new_file_and_broken_file(tmp_path):
+    D.write_override_table(tmp_path, "a.txt", {"title": "甲"})
+    text = (tmp_path / "metadata.toml").read_text(encoding="utf-8")
+    assert text.startswith("#") and tomllib.loads(text) == {"a.txt": {"title": "甲"}}
+    (tmp_path / "metadata.toml").write_text("[broken\n", encoding="utf-8")
+    with pytest.raises(tomllib.TOMLDecodeError):
+        D.write_override_table(tmp_path, "a.txt", {"title": "乙"})
+    assert (tmp_path / "metadata.toml").read_text(encoding="utf-8") == "[broken\n"
+
+
+def test_written_overrides_are_accepted_by_ingest(tmp_path):
+    from ingest.metadata import load_overrides
+
+    D.write_override_table(tmp_path, "x.txt", {"title": "新标题", "years": [2024], "aliases": ["甲"]})
+    assert load_overrides(tmp_path) == {"x.txt": {"title": "新标题", "years": [2024], "aliases": ["甲"]}}
+
+
+def test_parse_meta_form():
+    form = D.parse_meta_form({"title": " 标题 ", "years": "2023, 2024年", "aliases": "咸宁、XN", "date": "2024-02"})
+    assert form["title"] == "标题" and form["years"] == [2023, 2024] and form["aliases"] == ["咸宁", "XN"]
+    assert form["region"] is None and form["date"] == "2024-02"
+    with pytest.raises(ValueError):
+        D.parse_meta_form({"years": "24"})
+    with pytest.raises(ValueError):
+        D.parse_meta_form({"date": "27/02/2024"})
+
+
+def test_merge_override():
+    current = {"title": "自动", "region": "咸宁市", "years": [2024], "aliases": ["咸宁"], "issuer": None}
+    form = {"title": "改过", "region": "咸宁市", "years": [2024], "aliases": ["咸宁"], "issuer": None}
+    assert D.merge_override(None, current, form) == {"title": "改过"}
+    # an unchanged field keeps its override; an emptied field drops it
+    assert D.merge_override({"region": "咸宁市", "issuer": "x"}, current, form) == {"region": "咸宁市", "title": "改过"}
+
+
+# ---------------------------------------------------------------- policy finder
+def docs():
+    return {
+        "a.txt": stored("a.txt", "标题行\n支持科技型中小企业研发，给予补助。科技型中小企业入库2300家。"
+                                 "对企业研发投入给予奖励。新材料企业享受贷款贴息支持。与企业无关的一句话。"),
+        "b.txt": stored("b.txt", "支持高新技术企业发展，给予奖励。", region="东宝区", aliases=("东宝",)),
+    }
+
+
+def test_find_policies_by_region_and_kind():
+    g = D.find_policies(docs(), "咸宁", ["科技型中小企业"], [])
+    assert [x["doc"] for x in g] == ["a.txt"]
+    quotes = [i["quote"] for i in g[0]["items"]]
+    assert quotes[:2] == ["支持科技型中小企业研发，给予补助。", "科技型中小企业入库2300家。"]
+    assert "对企业研发投入给予奖励。" in quotes  # general enterprise measure
+    assert all("无关" not in q for q in quotes)
+    item = g[0]["items"][0]
+    text = docs()["a.txt"].doc.text
+    assert text[item["start"]:item["end"]] == item["quote"] and item["section"] == "一、重点任务"
+
+
+def test_find_policies_keywords_and_no_general():
+    g = D.find_policies(docs(), None, [], ["新材料"], include_general=False)
+    assert [i["quote"] for x in g for i in x["items"]] == ["新材料企业享受贷款贴息支持。"]
+
+
+def test_policy_question_and_rows():
+    assert D.policy_question("咸宁市", ["科技型中小企业"], []) == "我是咸宁市的一家科技型中小企业，有哪些支持政策？"
+    assert D.policy_question(None, [], ["新材料"]) == "我是企业，从事新材料，有哪些支持政策？"
+    assert D.policy_question("下陆区", [], []) == "我是下陆区的企业，有哪些支持政策？"
+    rows = D.policy_rows(D.find_policies(docs(), "东宝", ["高新技术企业"], []))
+    assert rows[0]["地区"] == "东宝区" and rows[0]["原文"].startswith("支持高新技术企业")
+
+
+def test_sentences_trim_and_split():
+    assert D.sentences("一。 二；\n三") == [(0, 2), (3, 5), (6, 7)]
+
+
+# ---------------------------------------------------------------- targets
+def target_docs():
+    return {
+        "a.txt": stored("a.txt", "x", targets=[target("a.txt", "通过认定高新技术企业", "310", "家", 310, "家", "咸宁市"),
+                                              target("a.txt", "高新技术产业增加值占GDP比重", "15", "%", 15, "%", "咸宁市")]),
+        "b.txt": stored("b.txt", "x", region="东宝区", targets=[
+            target("b.txt", "高新技术企业数量", "80", "家", 80, "家", "东宝区", year=2022)]),
+    }
+
+
+def test_target_records_and_filters():
+    recs = D.target_records(target_docs())
+    assert len(recs) == 3 and recs[0]["title"] == "工作要点"
+    assert len(D.filter_targets(recs, region="东宝区")) == 1
+    assert len(D.filter_targets(recs, year=2024)) == 2
+    assert len(D.filter_targets(recs, keyword="高新技术 企业")) == 2
+    rows = D.target_table_rows(recs)
+    assert len(rows[0]) == len(D.TARGET_COLUMNS) and rows[0][7] == "310"
+    view = D.target_view_rows(recs)
+    assert len(view[0]) == len(D.TARGET_VIEW_COLUMNS) and view[0][3] == "310家"
+
+
+def test_chart_bars_one_unit():
+    bars, unit, notes = D.chart_bars(D.target_records(target_docs()), "高新技术")
+    assert unit == "家" and [b["value"] for b in bars] == [80.0, 310.0]
+    assert bars[0]["label"].startswith("东宝区 2022") and bars[0]["n"] == 1
+    assert notes and "%" in notes[0]
+    assert D.chart_bars([], "x") == ([], "", [])
+
+
+def test_to_csv():
+    assert D.to_csv(["a", "b"], [[1, None], ["x,y", "z"]]) == 'a,b\r\n1,\r\n"x,y",z\r\n'

@@ -1,0 +1,480 @@
+"""Data helpers of the web app: policy-finder scan, target table and chart rows, document rows,
+CSV export and the ``metadata.toml`` writer. No Gradio; works on ``Assistant.docs``
+(path → ``StoredDoc``) so it can be tested without a browser.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+import io
+import json
+import math
+import os
+import re
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence
+
+VOCAB_FILE = Path(__file__).resolve().parent.parent / "assistant" / "data" / "question_vocab.json"
+# the enterprise kinds offered by the policy finder (keys of question_vocab.json enterprise_kinds)
+POLICY_KINDS = ["高新技术企业", "科技型中小企业", "专精特新", "规上企业", "孵化器/众创空间", "研发机构"]
+META_FIELDS = ["title", "region", "issuer", "date", "doc_no", "years", "kind", "aliases"]
+
+_SENT_END = re.compile(r"[。；;！？!?\n]")
+_SPLIT_WORDS = re.compile(r"[\s,，、;；/|]+")
+
+
+# ---------------------------------------------------------------- vocabulary
+@lru_cache(maxsize=1)
+def vocab() -> dict[str, Any]:
+    return json.loads(VOCAB_FILE.read_text(encoding="utf-8"))
+
+
+def support_words() -> list[str]:
+    return list(vocab().get("support_words", []))
+
+
+def kind_patterns(kind: str) -> list[re.Pattern[str]]:
+    pats = vocab().get("enterprise_kinds", {}).get(kind, {}).get("zh", [kind])
+    return [re.compile(p) for p in pats]
+
+
+def split_keywords(text: str | None) -> list[str]:
+    return [w for w in _SPLIT_WORDS.split(text or "") if w]
+
+
+# ---------------------------------------------------------------- documents
+def region_matches(meta: Any, region: str | None) -> bool:
+    if not region:
+        return True
+    names = {meta.region or ""} | set(meta.aliases or [])
+    return region in names or (meta.region or "").startswith(region)
+
+
+DOC_COLUMNS = ["文件", "标题", "地区", "段落数", "指标数", "发布机构", "日期", "文号", "年份", "类型", "别名"]
+
+
+def doc_rows(docs: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """One row per indexed document for the library table (keys: DOC_COLUMNS)."""
+    rows = []
+    for path, s in sorted(docs.items()):
+        m = s.meta
+        rows.append({
+            "文件": path, "标题": m.title or "", "地区": m.region or "", "段落数": len(s.chunks),
+            "指标数": len(s.targets), "发布机构": m.issuer or "", "日期": m.date or "", "文号": m.doc_no or "",
+            "年份": "、".join(str(y) for y in m.years), "类型": m.kind or "", "别名": "、".join(m.aliases),
+        })
+    return rows
+
+
+def doc_label(path: str, s: Any) -> str:
+    m = s.meta
+    bits = [m.region or "地区未注明", m.title or path]
+    return " · ".join(bits) + f"（{path}）"
+
+
+def section_at(stored: Any, offset: int) -> str:
+    for c in stored.chunks:
+        if c.start <= offset < c.end:
+            return c.section
+    return ""
+
+
+def sentences(text: str, start: int = 0) -> list[tuple[int, int]]:
+    """Spans of sentences (ending at 。；！？ or a line break), whitespace trimmed."""
+    out = []
+    pos = start
+    for m in _SENT_END.finditer(text, start):
+        out.append((pos, m.end() if m.group(0) != "\n" else m.start()))
+        pos = m.end()
+    if pos < len(text):
+        out.append((pos, len(text)))
+    trimmed = []
+    for a, b in out:
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if b > a:
+            trimmed.append((a, b))
+    return trimmed
+
+
+# ---------------------------------------------------------------- policy finder
+GENERAL_TAG = "企业普遍适用"
+
+
+def find_policies(docs: Mapping[str, Any], region: str | None, kinds: Sequence[str],
+                  keywords: Sequence[str], include_general: bool = True,
+                  min_chars: int = 8) -> list[dict[str, Any]]:
+    """Support measures for an enterprise, grouped by document.
+
+    A sentence is kept when it names one of ``kinds`` (question_vocab.json enterprise-kind
+    patterns), or mentions a keyword together with a support word (question_vocab.json
+    ``support_words``), or — with ``include_general`` — is a support measure for enterprises in
+    general ("企业" + a support word). Items: kind-specific first, then keyword, then general,
+    each in text order; documents with the most specific matches first.
+    """
+    words = support_words()
+    pats = {k: kind_patterns(k) for k in kinds}
+    kws = [k for k in keywords if k]
+    groups = []
+    for path, s in docs.items():
+        if not region_matches(s.meta, region):
+            continue
+        text = s.doc.text
+        items = []
+        for a, b in sentences(text, s.meta.header_end or 0):
+            sent = text[a:b]
+            if len(sent) < min_chars:
+                continue
+            support = [w for w in words if w in sent]
+            hit_kinds = [k for k, ps in pats.items() if any(p.search(sent) for p in ps)]
+            hit_words = [w for w in kws if w.lower() in sent.lower()]
+            if hit_kinds:
+                tier = 0
+            elif hit_words and support:
+                tier = 1
+            elif include_general and support and "企业" in sent:
+                tier = 2
+            else:
+                continue
+            matched = hit_kinds + hit_words + ([GENERAL_TAG] if tier == 2 else [])
+            items.append({"quote": sent, "start": a, "end": b, "section": section_at(s, a),
+                          "matched": matched, "support": support, "tier": tier,
+                          "score": (3 - tier) * 2 + len(hit_kinds) + len(hit_words) + (1 if support else 0)})
+        if items:
+            items.sort(key=lambda i: (i["tier"], i["start"]))
+            m = s.meta
+            specific = sum(1 for i in items if i["tier"] < 2)
+            groups.append({"doc": path, "title": m.title, "region": m.region, "issuer": m.issuer,
+                           "date": m.date, "items": items, "specific": specific,
+                           "score": sum(i["score"] for i in items)})
+    groups.sort(key=lambda g: (-g["specific"], -g["score"], g["doc"]))
+    return groups
+
+
+def policy_question(region: str | None, kinds: Sequence[str], keywords: Sequence[str]) -> str:
+    """The natural-language question for ``Assistant.ask`` (question type: policy)."""
+    who = f"一家{'、'.join(kinds)}" if kinds else "企业"
+    extra = f"，从事{'、'.join(keywords)}" if keywords else ""
+    return f"我是{region}的{who}{extra}，有哪些支持政策？" if region else f"我是{who}{extra}，有哪些支持政策？"
+
+
+def policy_rows(groups: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    rows = []
+    for g in groups:
+        for it in g["items"]:
+            rows.append({"文件": g["doc"], "标题": g.get("title") or "", "地区": g.get("region") or "",
+                         "发布机构": g.get("issuer") or "", "日期": g.get("date") or "",
+                         "章节": it.get("section") or "", "匹配": "、".join(it.get("matched", [])),
+                         "原文": " ".join(it["quote"].split()), "起": it["start"], "止": it["end"]})
+    return rows
+
+
+# ---------------------------------------------------------------- targets
+TARGET_COLUMNS = ["地区", "年份", "指标", "比较", "数值", "单位", "限定", "标准化数值", "基本单位",
+                  "标题", "章节", "原文", "文件", "起", "止"]
+
+
+def target_records(docs: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Every target of every document as a plain dict (target fields + document title)."""
+    out = []
+    for path, s in sorted(docs.items()):
+        for t in s.targets:
+            d = t.to_dict() if hasattr(t, "to_dict") else dict(t.__dict__)
+            d["region"] = d.get("region") or s.meta.region
+            d["title"] = s.meta.title
+            d["doc"] = d.get("doc") or path
+            out.append(d)
+    return out
+
+
+def filter_targets(records: Iterable[Mapping[str, Any]], region: str | None = None, year: int | None = None,
+                   keyword: str | None = None) -> list[Mapping[str, Any]]:
+    kws = split_keywords(keyword)
+    out = []
+    for t in records:
+        if region and (t.get("region") or "") != region and not (t.get("region") or "").startswith(region):
+            continue
+        if year and t.get("year") != year:
+            continue
+        hay = f"{t.get('indicator') or ''} {t.get('quote') or ''}"
+        if kws and not all(k in hay for k in kws):
+            continue
+        out.append(t)
+    return out
+
+
+def target_table_rows(records: Iterable[Mapping[str, Any]]) -> list[list[Any]]:
+    rows = []
+    for t in records:
+        num = t.get("number")
+        rows.append([t.get("region") or "", t.get("year") or "", t.get("indicator") or "", t.get("comparator") or "",
+                     t.get("value") or "", t.get("unit") or "", t.get("qualifier") or "",
+                     "" if num is None else _num_str(num), t.get("base_unit") or "", t.get("title") or "",
+                     t.get("section") or "", " ".join((t.get("quote") or "").split()), t.get("doc") or "",
+                     t.get("start", ""), t.get("end", "")])
+    return rows
+
+
+TARGET_VIEW_COLUMNS = ["地区", "年份", "指标", "目标值", "限定", "文件标题", "章节", "原文"]
+
+
+def target_view_rows(records: Iterable[Mapping[str, Any]]) -> list[list[Any]]:
+    """The on-screen subset of the target table (the CSV has every column)."""
+    return [[t.get("region") or "", t.get("year") or "", t.get("indicator") or "",
+             f"{t.get('comparator') or ''}{t.get('value') or ''}{t.get('unit') or ''}", t.get("qualifier") or "",
+             t.get("title") or t.get("doc") or "", t.get("section") or "", " ".join((t.get("quote") or "").split())]
+            for t in records]
+
+
+def _num_str(v: float) -> str:
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return f"{v:g}"
+
+
+COLORS = ["#2563eb", "#dc2626", "#16a34a", "#d97706", "#7c3aed", "#0891b2", "#db2777", "#65a30d"]
+
+
+def chart_bars(records: Iterable[Mapping[str, Any]], keyword: str, year: int | None = None,
+               limit: int = 30) -> tuple[list[dict[str, Any]], str, list[str]]:
+    """Bars comparing regions for targets whose indicator contains ``keyword``.
+
+    Only targets with a numeric value and the most common base unit among the matches are charted
+    (values in different units are not comparable). Returns (bars, unit, notes)."""
+    kws = split_keywords(keyword)
+    notes: list[str] = []
+    matches = [t for t in records
+               if kws and all(k in (t.get("indicator") or "") for k in kws)
+               and (year is None or t.get("year") == year)
+               and t.get("number") is not None and math.isfinite(t["number"])]
+    if not matches:
+        return [], "", notes
+    units: dict[str, int] = {}
+    for t in matches:
+        units[t.get("base_unit") or ""] = units.get(t.get("base_unit") or "", 0) + 1
+    unit = max(units, key=lambda u: units[u])
+    skipped = [t for t in matches if (t.get("base_unit") or "") != unit]
+    if skipped:
+        notes.append(f"{len(skipped)} 个指标的单位不同（{'、'.join(sorted({t.get('base_unit') or '无' for t in skipped}))}），未画入图中")
+    matches = [t for t in matches if (t.get("base_unit") or "") == unit]
+    matches.sort(key=lambda t: (t.get("region") or "~", t.get("year") or 0, -(t.get("number") or 0)))
+    if len(matches) > limit:
+        notes.append(f"只显示前 {limit} 个（共 {len(matches)} 个）")
+        matches = matches[:limit]
+    regions = list(dict.fromkeys(t.get("region") or "地区未注明" for t in matches))
+    bars = []
+    for i, t in enumerate(matches, 1):
+        region = t.get("region") or "地区未注明"
+        yr = f"{t['year']} " if t.get("year") else ""
+        bars.append({"n": i, "label": f"{region} {yr}{t.get('indicator') or ''}", "value": float(t["number"]),
+                     "display": f"{t.get('comparator') or ''}{t.get('value')}{t.get('unit') or ''}",
+                     "quote": " ".join((t.get("quote") or "").split()),
+                     "color": COLORS[regions.index(region) % len(COLORS)], "target": dict(t)})
+    return bars, unit, notes
+
+
+# ---------------------------------------------------------------- CSV
+def to_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(list(header))
+    for r in rows:
+        w.writerow(["" if v is None else v for v in r])
+    return buf.getvalue()
+
+
+# ---------------------------------------------------------------- TOML
+_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
+
+
+def toml_string(s: str) -> str:
+    out = []
+    for ch in s:
+        if ch in _ESCAPES:
+            out.append(_ESCAPES[ch])
+        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
+            out.append(f"\\u{ord(ch):04X}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+def toml_key(k: str) -> str:
+    return k if _BARE_KEY.match(k) else toml_string(k)
+
+
+def toml_value(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        if math.isnan(v):
+            return "nan"
+        if math.isinf(v):
+            return "inf" if v > 0 else "-inf"
+        return repr(v)
+    if isinstance(v, str):
+        return toml_string(v)
+    if isinstance(v, (_dt.datetime, _dt.date, _dt.time)):
+        return v.isoformat()
+    if isinstance(v, (list, tuple)):
+        return "[" + ", ".join(toml_value(x) for x in v) + "]"
+    if isinstance(v, Mapping):
+        return "{" + ", ".join(f"{toml_key(str(k))} = {toml_value(x)}" for k, x in v.items()) + "}"
+    raise TypeError(f"cannot write {type(v).__name__} as TOML")
+
+
+def toml_dumps(data: Mapping[str, Any]) -> str:
+    """Serialise a document of top-level tables (nested tables become inline tables)."""
+    lines = []
+    for k, v in data.items():
+        if not isinstance(v, Mapping):
+            lines.append(f"{toml_key(k)} = {toml_value(v)}")
+    for k, v in data.items():
+        if isinstance(v, Mapping):
+            if lines:
+                lines.append("")
+            lines.append(f"[{toml_key(k)}]")
+            for fk, fv in v.items():
+                lines.append(f"{toml_key(str(fk))} = {toml_value(fv)}")
+    return "\n".join(lines) + "\n"
+
+
+OVERRIDE_FILE = "metadata.toml"
+OVERRIDE_HEADER = ("# Metadata corrections, one table per document file name (fields: title region issuer date\n"
+                   "# doc_no years kind aliases). Re-run `python -m ingest` after editing by hand.\n")
+_TABLE_HEADER = re.compile(r"^\s*\[(?!\[)(.+?)\]\s*(?:#.*)?$")
+
+
+def read_overrides(corpus_dir: Path) -> dict[str, Any]:
+    p = Path(corpus_dir) / OVERRIDE_FILE
+    if not p.exists():
+        return {}
+    return tomllib.loads(p.read_text(encoding="utf-8"))
+
+
+def _table_name(line: str) -> str | None:
+    """The document name of a top-level table header line ``["name"]``, else None."""
+    m = _TABLE_HEADER.match(line)
+    if not m:
+        return None
+    try:
+        d = tomllib.loads(f"[{m.group(1)}]\n")
+    except tomllib.TOMLDecodeError:
+        return None
+    (key,) = d.keys()
+    return key if d[key] == {} else None
+
+
+def set_table_text(text: str, doc: str, table: Mapping[str, Any] | None) -> str:
+    """``text`` (a metadata.toml) with the table of ``doc`` replaced by ``table`` (removed when
+    None/empty, appended when absent). Everything else — other tables, comments, blank lines — is
+    kept as written; comment lines just before the next table stay with that table."""
+    lines = text.splitlines()
+    start, end = None, len(lines)
+    for i, line in enumerate(lines):
+        if not line.lstrip().startswith("["):
+            continue
+        name = _table_name(line)
+        if start is None:
+            if name == doc:
+                start = i
+        else:
+            end = i
+            break
+    block = ([f"[{toml_key(doc)}]"] + [f"{toml_key(str(k))} = {toml_value(v)}" for k, v in table.items()]
+             if table else [])
+    if start is None:
+        if not block:
+            return text
+        if not lines:
+            lines = OVERRIDE_HEADER.rstrip("\n").split("\n")
+        out = lines + ([""] if lines and lines[-1].strip() else []) + block
+    else:
+        keep_from = end
+        while keep_from > start + 1 and (not lines[keep_from - 1].strip() or lines[keep_from - 1].lstrip().startswith("#")):
+            keep_from -= 1
+        tail = lines[keep_from:]
+        if not block:  # drop the table and the blank line that separated it
+            head = lines[:start]
+            while head and not head[-1].strip() and tail and not tail[0].strip():
+                head = head[:-1]
+            out = head + tail
+        else:
+            out = lines[:start] + block + tail
+    return "\n".join(out).rstrip("\n") + "\n" if out else ""
+
+
+def write_override_table(corpus_dir: Path, doc: str, table: Mapping[str, Any] | None) -> Path:
+    """Set (or with None remove) one document's table in ``metadata.toml``, keeping the rest of
+    the file as written. The new text is checked to parse to exactly the intended data before it
+    atomically replaces the file; an unreadable existing file is never overwritten."""
+    p = Path(corpus_dir) / OVERRIDE_FILE
+    old_text = p.read_text(encoding="utf-8") if p.exists() else ""
+    old = tomllib.loads(old_text)  # raises on a broken file: leave it for a human
+    new_text = set_table_text(old_text, doc, table)
+    expected = dict(old)
+    if table:
+        expected[doc] = dict(table)
+    else:
+        expected.pop(doc, None)
+    if tomllib.loads(new_text) != expected:
+        raise ValueError(f"{p}: the edited file would not read back as intended; not written")
+    tmp = p.with_name(f".{p.name}.{os.getpid()}.tmp")
+    tmp.write_text(new_text, encoding="utf-8")
+    os.replace(tmp, p)
+    return p
+
+
+def parse_meta_form(values: Mapping[str, str]) -> dict[str, Any]:
+    """Form strings → typed metadata values ('' → None). Raises ValueError on bad input."""
+    out: dict[str, Any] = {}
+    for f in META_FIELDS:
+        raw = (values.get(f) or "").strip()
+        if f == "years":
+            ys = []
+            for w in split_keywords(raw):
+                w = w.rstrip("年")
+                if not re.fullmatch(r"(?:19|20)\d{2}", w):
+                    raise ValueError(f"年份格式不对：{w!r}（例如 2023, 2024）")
+                ys.append(int(w))
+            out[f] = ys or None
+        elif f == "aliases":
+            out[f] = split_keywords(raw) or None
+        elif f == "date":
+            if raw and not re.fullmatch(r"(?:19|20)\d{2}(?:-\d{2}(?:-\d{2})?)?", raw):
+                raise ValueError(f"日期格式不对：{raw!r}（例如 2024-02-27 或 2024-02 或 2024）")
+            out[f] = raw or None
+        else:
+            if len(raw) > 200:
+                raise ValueError(f"{f} 过长（最多 200 字）")
+            out[f] = raw or None
+    return out
+
+
+def merge_override(existing: Mapping[str, Any] | None, current: Mapping[str, Any],
+                   form: Mapping[str, Any]) -> dict[str, Any]:
+    """The new override table of one document.
+
+    ``current`` = the metadata now in the index (automatic values with any override applied),
+    ``form`` = the parsed form. A field left empty drops its override (back to the automatic
+    value); a field equal to the current value keeps its existing override, if any; a changed
+    field is written.
+    """
+    table = dict(existing or {})
+    for f in META_FIELDS:
+        new = form.get(f)
+        cur = current.get(f)
+        if f in ("years", "aliases"):
+            cur = list(cur or []) or None
+        if new is None:
+            table.pop(f, None)
+        elif new != cur:
+            table[f] = new
+    return table
