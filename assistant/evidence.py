@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from ingest.split import trim_span
+
 SENT_END = "。；！？!?;\n"
 CLAUSE_END = SENT_END + "，,"
 
@@ -15,13 +17,13 @@ def sentence_bounds(text: str, start: int, end: int | None = None, ends: str = S
     while a > 0 and text[a - 1] not in ends:
         a -= 1
     if end > start and text[end - 1] in ends:
-        return _trim(text, a, end)
+        return trim_span(text, a, end)
     b = end
     while b < len(text) and text[b] not in ends:
         b += 1
     if b < len(text) and text[b] != "\n":
         b += 1
-    return _trim(text, a, b)
+    return trim_span(text, a, b)
 
 
 def sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -32,19 +34,11 @@ def sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
         if text[i] in SENT_END:
             b = i + 1 if text[i] != "\n" else i
             if text[a:b].strip():
-                out.append(_trim(text, a, b))
+                out.append(trim_span(text, a, b))
             a = i + 1
     if a < end and text[a:end].strip():
-        out.append(_trim(text, a, end))
+        out.append(trim_span(text, a, end))
     return out
-
-
-def _trim(text: str, a: int, b: int) -> tuple[int, int]:
-    while a < b and text[a].isspace():
-        a += 1
-    while b > a and text[b - 1].isspace():
-        b -= 1
-    return a, b
 
 
 def alternatives(term: str) -> list[str]:
@@ -108,7 +102,7 @@ def clip_around(text: str, a: int, b: int, start: int, end: int, limit: int = 14
                 e, grown = q, True
         if not grown:
             break
-    return _trim(text, s, e)
+    return trim_span(text, s, e)
 
 
 _PUNCT_TAIL = re.compile(r"[，,、；;：:]+$")

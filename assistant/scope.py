@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assistant.query import Query
-from ingest.genre import regions_by_name
+from ingest.genre import regions_by_name, short_name
 from ingest.index import StoredDoc
 
 
@@ -50,12 +50,8 @@ def doc_references(q: Query, docs: dict[str, StoredDoc]) -> set[str]:
         return set()
     text = q.text
     for r in q.regions:  # regions are scoped separately; their names are no document reference
-        for w in {r, *(s.meta.region and s.meta.aliases or [] for s in docs.values() if s.meta.region == r)} if False else {r}:
+        for w in filter(None, (r, short_name(r))):
             text = text.replace(w, " ")
-    from ingest.genre import short_name
-    for r in q.regions:
-        if short_name(r):
-            text = text.replace(short_name(r), " ")
     best: tuple[int, set[str]] = (0, set())
     for n in range(8, 2, -1):
         for i in range(len(text) - n + 1):

@@ -100,7 +100,8 @@ def pack_spans(spans: list[tuple[int, int]], size: int) -> list[tuple[int, int]]
     return out
 
 
-def _trim(text: str, a: int, b: int) -> tuple[int, int]:
+def trim_span(text: str, a: int, b: int) -> tuple[int, int]:
+    """Shrink [a, b) so it neither starts nor ends with white space."""
     while a < b and text[a].isspace():
         a += 1
     while b > a and text[b - 1].isspace():
@@ -146,7 +147,7 @@ def split(doc: Doc, meta: DocMeta, size: int = 360, prefix: str | None = None) -
         for p in ps:
             spans.extend(sentence_spans(text, p.start, p.end) if p.end - p.start > size else [(p.start, p.end)])
         for a, b in pack_spans(spans, size):
-            a, b = _trim(text, a, b)
+            a, b = trim_span(text, a, b)
             if a >= b:
                 continue
             heading = path.split(" > ")[-1] if path else ""
