@@ -60,9 +60,24 @@ def term_in(term: str, low_text: str) -> bool:
     return any(a.lower() in low_text for a in alternatives(term))
 
 
+SOFT_SHARE = 0.85  # share of a long term's characters that makes a reordered variant count half
+SOFT_MIN_LEN = 4
+
+
+def soft_in(term: str, low_text: str) -> bool:
+    """A long term whose characters nearly all occur in the text: a reordered or interleaved
+    variant (技术合同成交额 ~ 技术市场成交合同额)."""
+    chars = set(low_text)
+    for a in alternatives(term):
+        a = a.lower()
+        if len(a) >= SOFT_MIN_LEN and sum(ch in chars for ch in set(a)) >= SOFT_SHARE * len(set(a)):
+            return True
+    return False
+
+
 def coverage(terms: list[str], text: str, weights: dict[str, float] | None = None) -> float:
-    """Share of the (length-weighted) terms found in text; sub-words count half when the whole
-    term is absent (高新技术企业 vs 高企…)."""
+    """Share of the (length-weighted) terms found in text; a long term present only as a
+    reordered variant counts half."""
     terms = maximal_terms(terms)
     if not terms:
         return 0.0
@@ -73,6 +88,8 @@ def coverage(terms: list[str], text: str, weights: dict[str, float] | None = Non
         total += w
         if term_in(t, low):
             got += w
+        elif soft_in(t, low):
+            got += w / 2
     return got / total if total else 0.0
 
 

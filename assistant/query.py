@@ -31,6 +31,7 @@ class Query:
     enterprise_kinds: list[str] = field(default_factory=list)
     search_text: str = ""  # text sent to the retrievers
     followup: bool = False
+    weights: dict[str, float] = field(default_factory=dict)  # per-term weight, set by the composer
 
     @property
     def content_terms(self) -> list[str]:
@@ -139,9 +140,14 @@ def find_regions_en(text: str, known: dict[str, list[str]]) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+_CODE = re.compile(r"(?<![A-Za-z0-9])(?:[A-Za-z]*\d+[A-Za-z]+|[A-Za-z]+\d+|[A-Z]{2,}(?:&[A-Z])?)(?![A-Za-z0-9])")
+
+
 def expand_english(text: str) -> list[str]:
+    """Chinese terms for an English question (glossary), plus codes and acronyms the Chinese
+    documents write in Latin letters too (5G, GDP, AI)."""
     low = text.lower()
-    out = []
+    out = [m.group(0) for m in _CODE.finditer(text)]
     for rx, zh in glossary():
         if rx.search(low):
             out.append("|".join(zh))
@@ -177,17 +183,33 @@ def is_elliptical(text: str, lang: str) -> bool:
     return any(re.search(p, s, re.I) for p in pats) or (lang == "zh" and len(s) <= 8)
 
 
+_QUOTED = re.compile(r"[“「『\"‘]([^”」』\"’]{1,20})[”」』\"’]")
+
+
+def quoted(text: str) -> list[str]:
+    """Phrases the user put in quotes (“之都”): they are meant literally and always count."""
+    return [m.group(1).strip() for m in _QUOTED.finditer(text) if _CJK.search(m.group(1))]
+
+
+@lru_cache(maxsize=1)
+def question_words() -> frozenset[str]:
+    return frozenset(vocab().get("question_words", ()))
+
+
 def content_terms(text: str, lang: str) -> list[str]:
     """Chinese content words of a question (English ones through the glossary), abbreviations
-    expanded (高企 → 高新技术企业); single Chinese characters and years dropped."""
+    expanded (高企 → 高新技术企业); single Chinese characters, years and the question's own
+    scaffolding (几家, 准备, 分别 …) dropped; quoted phrases kept whole."""
     raw = expand_english(text) if lang == "en" else tokens(text)
-    syn = vocab().get("synonyms", {})
+    raw = quoted(text) + raw
+    syn = {k.lower(): v for k, v in vocab().get("synonyms", {}).items()}
+    skip = question_words()
     out = []
     for t in raw:
-        if t in STOP or _YEAR.fullmatch(t) or (len(t) == 1 and _CJK.match(t)):
+        if t in STOP or t in skip or _YEAR.fullmatch(t) or (len(t) == 1 and _CJK.match(t)):
             continue
         # alternatives of one term travel together as "a|b": any of them counts as a match
-        alts = [a for part in t.split("|") for a in syn.get(part, [part])]
+        alts = [a for part in t.split("|") for a in syn.get(part.lower(), [part])]
         out.append("|".join(dict.fromkeys(alts)))
     return list(dict.fromkeys(out))
 
@@ -216,8 +238,12 @@ def analyse(question: str, known_regions: dict[str, list[str]] | None = None,
 
 
 def contradicts(new: str, old: str) -> bool:
-    """Sibling terms where the follow-up replaces the earlier one: 县级 vs 市级, 申报 vs 认定 (no)."""
-    return new != old and len(new) == len(old) <= 3 and new[-1] == old[-1] and new[-1] in "级类型"
+    """Sibling terms where the follow-up replaces the earlier one: 县级 vs 市级, 认定 vs 申报."""
+    if new == old:
+        return False
+    if len(new) == len(old) <= 3 and new[-1] == old[-1] and new[-1] in "级类型":
+        return True
+    return any(new in g and old in g for g in vocab().get("sibling_terms", ()))
 
 
 def inherit(q: Query, history: list[dict[str, str]], known: dict[str, list[str]]) -> Query:

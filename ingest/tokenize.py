@@ -42,3 +42,8 @@ def tokens(text: str) -> list[str]:
             continue
         out.append(t)
     return out
+
+
+def is_word(term: str) -> bool:
+    """A word of the segmenter's dictionary (not an accidental join such as 项省 in 多少项省…)."""
+    return bool(_jieba().dt.FREQ.get(normalise(term)))

@@ -9,15 +9,17 @@ for an enterprise kind, or a side-by-side comparison. Weak evidence → an hones
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from langchain_core.documents import Document
 
-from assistant.evidence import (clip_around, coverage, maximal_terms, sentence_bounds, sentences,
+from assistant.evidence import (alternatives, clip_around, coverage, maximal_terms, sentence_bounds, sentences,
                                 term_in, term_len, tidy_quote)
-from assistant.query import Query, vocab
+from assistant.query import Query, quoted, vocab
 from assistant.types import Answer, Citation
 from ingest.index import StoredDoc
+from ingest.numbers import NumberMention, find_numbers, parse_number, same_quantity
+from ingest.tokenize import is_word
 from ingest.types import Target
 
 MIN_COVERAGE = 0.6  # share of the question's content terms a passage must contain to answer
@@ -53,6 +55,13 @@ class CitationBuilder:
         return n
 
 
+def doc_words(stored: StoredDoc) -> str:
+    """What the document says about itself (title, issuer, kind, region): a question may name the
+    document ("科创局…") rather than words of the evidence sentence."""
+    m = stored.meta
+    return " ".join(filter(None, (m.title, m.issuer, m.kind, m.region, *m.aliases)))
+
+
 def section_at(stored: StoredDoc, pos: int) -> str:
     for c in stored.chunks:
         if c.start <= pos < c.end:
@@ -72,9 +81,30 @@ def _t(q: Query, zh: str, en: str) -> str:
 
 
 # ---------------------------------------------------------------- scoring helpers
+ABSENT_WEIGHT = 0.3  # a question word no scoped document uses (a paraphrase, a mis-segmentation)
+FOCUS_WEIGHT = 2.0  # a follow-up's own words weigh more than those inherited from earlier turns
+
+
 def term_weights(q: Query) -> dict[str, float]:
-    """Words of the current turn weigh more than those inherited from earlier turns."""
-    return {t: 2.0 for t in q.focus} if q.followup else {}
+    return q.weights or ({t: FOCUS_WEIGHT for t in q.focus} if q.followup else {})
+
+
+def with_weights(q: Query, docs: dict[str, StoredDoc]) -> Query:
+    """Weigh the question's terms against the scoped documents: a follow-up's own words count
+    double; a word that occurs in none of the documents counts little — it cannot tell passages
+    apart, and requiring it would refuse every paraphrased question. Only accidental joins of the
+    segmenter (项省, 数差) are discounted: a real word the documents lack (外资, 博士) is what makes a
+    question unanswerable."""
+    texts = [s.doc.text.lower() for s in docs.values()]
+    quoted_terms = set(quoted(q.text))
+    w = {}
+    for t in q.terms:
+        x = FOCUS_WEIGHT if q.followup and t in q.focus else 1.0
+        if texts and not any(term_in(t, d) for d in texts) and t not in quoted_terms \
+                and not any(is_word(a) for a in alternatives(t)):
+            x *= ABSENT_WEIGHT
+        w[t] = x
+    return replace(q, weights=w)
 
 
 def passage_rank(ctx: Context) -> dict[str, int]:
@@ -99,7 +129,7 @@ def score_target(t: Target, stored: StoredDoc, q: Query, ranks: dict[str, int]) 
     w = term_weights(q)
     a, b = sentence_bounds(stored.doc.text, t.start, t.end)
     sent = stored.doc.text[a:b]
-    if key_coverage(q, t.indicator + " " + sent + " " + section_at(stored, t.start)) < KEY_COVERAGE - (0.2 if q.lang == "en" else 0):
+    if key_coverage(q, " ".join((t.indicator, sent, section_at(stored, t.start), doc_words(stored)))) < KEY_COVERAGE - (0.2 if q.lang == "en" else 0):
         return 0.0
     s = 0.6 * coverage(terms, t.indicator, w) + 0.3 * coverage(terms, t.quote + sent, w)
     matched = sum(term_len(k) for k in maximal_terms(terms) if term_in(k, t.indicator.lower()))
@@ -122,14 +152,16 @@ def best_sentences(ctx: Context, limit: int = 3, pool: int = 6) -> list[tuple[fl
             continue
         for a, b in sentences(stored.doc.text, d.metadata["start"], d.metadata["end"]):
             text = stored.doc.text[a:b]
-            cov = coverage(q.content_terms, text + " " + d.metadata.get("section", ""), w)
+            cov = coverage(q.content_terms, text + " " + d.metadata.get("section", "") + " " + doc_words(stored), w)
             out.append((cov + 0.1 / (1 + rank), stored, a, b))
     out.sort(key=lambda x: x[0], reverse=True)
     return out[:limit]
 
 
-def confident(ctx: Context, text: str) -> bool:
+def confident(ctx: Context, text: str, stored: StoredDoc | None = None) -> bool:
     q = ctx.query
+    if stored is not None:
+        text = f"{text} {doc_words(stored)}"
     terms = maximal_terms(q.content_terms)
     if not terms:
         return bool(ctx.passages)
@@ -165,7 +197,8 @@ def answer_numeric(ctx: Context) -> Answer:
         for t in stored.targets:
             scored.append((score_target(t, stored, q, ranks), t, stored))
     scored.sort(key=lambda x: x[0], reverse=True)
-    good = [s for s in scored if s[0] >= MIN_COVERAGE - (0.15 if q.lang == "en" else 0)]
+    floor = MIN_COVERAGE - (0.15 if q.lang == "en" else 0)
+    good = [s for s in scored if s[0] >= floor]
     if not good:
         return answer_sentence(ctx, need_number=True)
     best_score = good[0][0]
@@ -177,24 +210,53 @@ def answer_numeric(ctx: Context) -> Answer:
     picks = sorted(per_doc.values(), key=lambda x: x[0], reverse=True)[:4]
     cb = CitationBuilder()
     lines = []
-    for _, t, stored in picks:
-        text = stored.doc.text
-        sa, sb = sentence_bounds(text, t.start, t.end)
-        a, b = clip_around(text, t.start, t.end, sa, sb, limit=120)
-        n = cb.cite(stored, a, b)
-        figure = f"{t.value}{t.unit}"
-        head = t.quote if t.quote else f"{t.indicator}{figure}"
-        if t.qualifier and t.qualifier not in head:
-            head = f"（{t.qualifier}）{head}"
-        if q.lang == "en":
-            lines.append(f"{doc_name(stored, 'en')}: {figure} — “{head}” [{n}]")
-        else:
-            lines.append(f"{doc_name(stored, 'zh')}：{head}[{n}]")
+    for _, first, stored in picks:
+        figures = distinct([figure(q, stored, t, cb) for t in [first, *other_aspects(q, first, [g for g in good if g[2] is stored])]])
+        lines.append(_t(q, f"{doc_name(stored, 'zh')}：" + "；".join(figures), f"{doc_name(stored, 'en')}: " + "; ".join(figures)))
     if len(lines) == 1:
         text = lines[0]
     else:
         text = _t(q, "多份文件提到该指标：\n", "Several documents state this figure:\n") + "\n".join(f"- {ln}" for ln in lines)
     return Answer(question=q.text, answer=text, refused=False, citations=cb.items)
+
+
+def other_aspects(q: Query, first: Target, cands: list[tuple[float, Target, StoredDoc]], limit: int = 2) -> list[Target]:
+    """Further figures the question asks for in the same document (申报 … 和认定 …; 数量和增幅):
+    targets whose indicator carries a specific word of the question that the first one lacks."""
+    keys = [k for k in key_terms(q) if q.weights.get(k, 1.0) >= 1.0]
+    covered = [k for k in keys if term_in(k, first.indicator.lower())]
+    out: list[Target] = []
+    for _, t, _ in cands:
+        if len(out) >= limit:
+            break
+        if t is first or (t.indicator, t.value) == (first.indicator, first.value):
+            continue
+        low = t.indicator.lower()
+        new = [k for k in keys if k not in covered and term_in(k, low)]
+        if new:
+            out.append(t)
+            covered.extend(new)
+    return sorted(out, key=lambda t: t.start)
+
+
+def distinct(parts: list[str]) -> list[str]:
+    """Drop a cited clause that another one already contains (two figures of one clause)."""
+    core = [re.sub(r"\s*\[\d+\]$", "", p) for p in parts]
+    return [p for i, p in enumerate(parts) if not any(j != i and core[i] in core[j] and (core[i] != core[j] or j < i)
+                                                      for j in range(len(parts)))]
+
+
+def figure(q: Query, stored: StoredDoc, t: Target, cb: CitationBuilder) -> str:
+    """One cited figure: the target's clause in Chinese; in English the figure, then the clause."""
+    text = stored.doc.text
+    sa, sb = sentence_bounds(text, t.start, t.end)
+    a, b = clip_around(text, t.start, t.end, sa, sb, limit=120)
+    n = cb.cite(stored, a, b)
+    value = f"{t.value}{t.unit}"
+    head = t.quote if t.quote else f"{t.indicator}{value}"
+    if t.qualifier and t.qualifier not in head:
+        head = f"（{t.qualifier}）{head}"
+    return f"{value} — “{head}” [{n}]" if q.lang == "en" else f"{head}[{n}]"
 
 
 _NUM = re.compile(r"\d")
@@ -206,7 +268,7 @@ def answer_sentence(ctx: Context, need_number: bool = False, limit: int = 2) -> 
     cands = best_sentences(ctx, limit=8)
     if need_number:
         cands = [c for c in cands if _NUM.search(c[1].doc.text[c[2]:c[3]])]
-    if not cands or not confident(ctx, cands[0][1].doc.text[cands[0][2]:cands[0][3]]):
+    if not cands or not confident(ctx, cands[0][1].doc.text[cands[0][2]:cands[0][3]], cands[0][1]):
         return refuse(ctx)
     cb = CitationBuilder()
     parts = []
@@ -229,7 +291,7 @@ def answer_entity(ctx: Context) -> Answer:
     """Who/which unit: a 牵头单位 named near the best sentence, else the sentence itself."""
     q = ctx.query
     cands = best_sentences(ctx, limit=4)
-    if not cands or not confident(ctx, cands[0][1].doc.text[cands[0][2]:cands[0][3]]):
+    if not cands or not confident(ctx, cands[0][1].doc.text[cands[0][2]:cands[0][3]], cands[0][1]):
         return refuse(ctx)
     _, stored, a, b = cands[0]
     text = stored.doc.text
@@ -268,21 +330,97 @@ def answer_list(ctx: Context) -> Answer:
     return Answer(question=q.text, answer=lead + "\n".join(items), refused=False, citations=cb.items)
 
 
+_MORE = re.compile(r"超过|突破|以上|多于|高于|不低于|不少于|至少|more than|exceed|over\b|at least|above|beyond", re.I)
+_LESS = re.compile(r"低于|少于|不到|不超过|以下|以内|less than|fewer than|below|under\b|at most|within", re.I)
+
+
+def question_figures(q: Query) -> list[NumberMention]:
+    """Figures the question states (years excluded): "…是350家吗?", "exceed 700?"."""
+    return [m for m in find_numbers(q.text, quantities_only=False)
+            if m.kind not in ("year", "date", "docno") and not _is_code(q.text, m)]
+
+
+def _is_code(text: str, m: NumberMention) -> bool:
+    """5G, B2B, 3D: a digit glued to Latin letters names a thing, not a figure."""
+    before = text[m.start - 1:m.start] if m.start else ""
+    after = text[m.start + len(m.value):m.start + len(m.value) + 1]
+    return (before.isascii() and before.isalpha()) or (after.isascii() and after.isalpha())
+
+
+def verdict(q: Query, claimed: NumberMention, value: float | None) -> bool | None:
+    """Does a document's figure bear out the figure the question claims? None: not comparable."""
+    if value is None or claimed.numeric is None:
+        return None
+    if _MORE.search(q.text):
+        return value >= claimed.numeric if re.search(r"不低于|不少于|至少|at least", q.text, re.I) else value > claimed.numeric
+    if _LESS.search(q.text):
+        return value <= claimed.numeric if re.search(r"不超过|以内|at most|within", q.text, re.I) else value < claimed.numeric
+    return abs(value - claimed.numeric) <= 1e-9 * max(1.0, abs(value))
+
+
+def yes_no_text(q: Query, yes: bool, stored: StoredDoc, body: str) -> str:
+    if q.lang == "en":
+        return f"{'Yes' if yes else 'No'}. {doc_name(stored, 'en')} states (Chinese): {body}"
+    return f"{'是' if yes else '不是'}。{doc_name(stored, 'zh')}：{body}"
+
+
+def answer_yes_no_figure(ctx: Context, claimed: NumberMention) -> Answer | None:
+    """"…目标是350家吗?": the matching target's figure decides, and is quoted either way."""
+    q = ctx.query
+    ranks = passage_rank(ctx)
+    floor = MIN_COVERAGE - (0.15 if q.lang == "en" else 0)
+    best = None
+    for stored in ctx.docs.values():
+        for t in stored.targets:
+            if claimed.unit and claimed.base_unit and t.base_unit and t.base_unit != claimed.base_unit:
+                continue
+            sc = score_target(t, stored, q, ranks)
+            if sc >= floor and (best is None or sc > best[0]):
+                best = (sc, t, stored)
+    if best is None:
+        return None
+    _, t, stored = best
+    value = t.number / (claimed.number / claimed.numeric) if (claimed.number and claimed.numeric and t.number is not None
+                                                               and t.base_unit == claimed.base_unit) else parse_number(t.value)
+    yes = verdict(q, claimed, value)
+    if yes is None:
+        return None
+    cb = CitationBuilder()
+    body = figure(q, stored, t, cb)
+    return Answer(question=q.text, refused=False, citations=cb.items, answer=yes_no_text(q, yes, stored, body))
+
+
+def asks_yes_no(q: Query) -> bool:
+    pats = vocab()["types"]["yes_no"][q.lang]
+    return any(re.search(p, q.text if q.lang == "zh" else q.text.lower(), re.I) for p in pats)
+
+
 def answer_yes_no(ctx: Context) -> Answer:
     q = ctx.query
+    claims = question_figures(q)
+    if claims:
+        ans = answer_yes_no_figure(ctx, claims[0])
+        if ans is not None:
+            return ans
     cands = best_sentences(ctx, limit=1)
     if not cands:
         return refuse(ctx)
     _, stored, a, b = cands[0]
     sent = stored.doc.text[a:b]
-    if not confident(ctx, sent):
+    if not confident(ctx, sent, stored):
         return refuse(ctx, _t(q, "资料中没有找到能确认这一点的内容。", "The documents say nothing that confirms this."))
+    yes = True
+    if claims:
+        # the sentence states a figure of the same kind but not the claimed one → no
+        stated = question_figures(replace(q, text=sent))
+        if stated and not any(same_quantity(claims[0], m) or (claims[0].numeric is not None and claims[0].numeric == m.numeric)
+                              for m in stated):
+            yes = False
     cb = CitationBuilder()
     a, b = clip_around(stored.doc.text, a, b, a, b, limit=160)
     n = cb.cite(stored, a, b)
-    return Answer(question=q.text, refused=False, citations=cb.items, answer=_t(
-        q, f"是。{doc_name(stored, 'zh')}提到：{stored.doc.text[a:b]}[{n}]",
-        f"Yes. {doc_name(stored, 'en')} states (Chinese): {stored.doc.text[a:b]} [{n}]"))
+    body = f"{stored.doc.text[a:b]}[{n}]" if q.lang == "zh" else f"{stored.doc.text[a:b]} [{n}]"
+    return Answer(question=q.text, refused=False, citations=cb.items, answer=yes_no_text(q, yes, stored, body))
 
 
 META_LABEL = {"date": ("日期", "date"), "docno": ("文号", "document number"), "issuer": ("发布机构", "issuer")}
@@ -380,34 +518,54 @@ def answer_policy(ctx: Context) -> Answer:
 
 
 def answer_comparison(ctx: Context) -> Answer:
-    """The same indicator side by side across documents, larger one named."""
+    """The same indicator side by side: each document's best figure (and any further figure the
+    question asks for), the larger one named when the figures share a unit."""
     q = ctx.query
     ranks = passage_rank(ctx)
-    per_doc: dict[str, tuple[float, Target, StoredDoc]] = {}
+    floor = MIN_COVERAGE - 0.15
+    per_doc: dict[str, list[tuple[float, Target, StoredDoc]]] = {}
     for stored in ctx.docs.values():
-        for t in stored.targets:
-            s = score_target(t, stored, q, ranks)
-            if s >= MIN_COVERAGE - 0.15 and (stored.doc.path not in per_doc or s > per_doc[stored.doc.path][0]):
-                per_doc[stored.doc.path] = (s, t, stored)
+        scored = sorted(((score_target(t, stored, q, ranks), t, stored) for t in stored.targets),
+                        key=lambda x: x[0], reverse=True)
+        good = [x for x in scored if x[0] >= floor]
+        if good:
+            per_doc[stored.doc.path] = good
     if len(per_doc) < 2:
         return answer_numeric(ctx) if per_doc else refuse(ctx)
-    picks = sorted(per_doc.values(), key=lambda x: x[0], reverse=True)[:4]
+    picks = sorted(per_doc.values(), key=lambda g: g[0][0], reverse=True)[:4]
     cb = CitationBuilder()
     lines = []
-    for _, t, stored in picks:
-        sa, sb = sentence_bounds(stored.doc.text, t.start, t.end)
-        a, b = clip_around(stored.doc.text, t.start, t.end, sa, sb, limit=120)
-        n = cb.cite(stored, a, b)
-        lines.append(f"- {stored.meta.region or stored.doc.path}：{t.indicator} {t.value}{t.unit}[{n}]")
-    comparable = [p for p in picks if p[1].number is not None and p[1].base_unit == picks[0][1].base_unit]
+    firsts = []
+    for good in picks:
+        _, first, stored = good[0]
+        firsts.append((first, stored))
+        figures = distinct([figure(q, stored, t, cb) for t in [first, *other_aspects(q, first, good)]])
+        lines.append(_t(q, f"- {doc_name(stored, 'zh')}：" + "；".join(figures),
+                        f"- {doc_name(stored, 'en')}: " + "; ".join(figures)))
+    comparable = [p for p in firsts if p[0].number is not None and p[0].base_unit == firsts[0][0].base_unit]
     verdict = ""
-    if len(comparable) >= 2:
-        top = max(comparable, key=lambda p: p[1].number)
-        region = top[2].meta.region or top[2].doc.path
-        verdict = _t(q, f"\n{region}的数值最大（{top[1].value}{top[1].unit}）。",
-                     f"\n{region} has the larger figure ({top[1].value}{top[1].unit}).")
+    bases = {measure_basis(p[0].indicator) for p in comparable}
+    if len(comparable) >= 2 and len(bases) > 1:
+        verdict = _t(q, "\n注意：各文件的指标口径不同（" + " / ".join(sorted(b or "—" for b in bases)) + "），数值不宜直接比较。",
+                     "\nNote: the documents measure this differently (" + " / ".join(sorted(b or "—" for b in bases))
+                     + "), so the figures are not directly comparable.")
+    elif len(comparable) >= 2 and len({p[0].number for p in comparable}) > 1:
+        top, stored = max(comparable, key=lambda p: p[0].number)
+        region = stored.meta.region or doc_name(stored, q.lang)
+        verdict = _t(q, f"\n其中{region}的数值较大（{top.value}{top.unit}）。",
+                     f"\n{region} has the larger figure ({top.value}{top.unit}).")
     head = _t(q, "各文件的对应指标：", "The figures side by side:")
     return Answer(question=q.text, answer=head + "\n" + "\n".join(lines) + verdict, refused=False, citations=cb.items)
+
+
+def measure_basis(indicator: str) -> str:
+    """What kind of figure an indicator is — a total, new ones (新增, 认定 …) or a growth rate
+    (增幅 …), from the question vocabulary's ``count_basis``. Figures of different kinds must not
+    be ranked against each other."""
+    for basis, words in vocab().get("count_basis", {}).items():
+        if any(w in indicator for w in words):
+            return basis
+    return "总量"
 
 
 STRATEGIES = {
@@ -427,7 +585,13 @@ STRATEGIES = {
 def compose(ctx: Context) -> Answer:
     if not ctx.docs:
         return refuse(ctx)
-    ans = STRATEGIES.get(ctx.query.qtype, answer_sentence)(ctx)
+    ctx.query = with_weights(ctx.query, ctx.docs)
+    qtype = ctx.query.qtype
+    if qtype == "numeric" and len({s.meta.region or p for p, s in ctx.docs.items()}) > 1 and len(ctx.query.regions) > 1:
+        qtype = "comparison"  # "下陆区和咸宁市……分别是多少"
+    elif qtype == "comparison" and len(ctx.query.regions) < 2 and question_figures(ctx.query) and asks_yes_no(ctx.query):
+        qtype = "yes_no"  # "Does X aim for more than 300 …?" compares with a figure, not with a region
+    ans = STRATEGIES.get(qtype, answer_sentence)(ctx)
     if ctx.scope_note and not ans.refused:
         ans.answer = ctx.scope_note + ans.answer
     return ans

@@ -1,0 +1,37 @@
+"""Question analysis: the terms that decide what evidence must contain."""
+from __future__ import annotations
+
+from assistant.query import analyse, contradicts, quoted
+
+
+def test_question_scaffolding_is_not_content():
+    q = analyse("下陆区今年准备申报几家专精特新企业?", {"下陆区": []})
+    assert "申报" in q.terms
+    for w in ("今年", "准备", "几家"):
+        assert w not in q.terms, w
+
+
+def test_quoted_phrase_is_kept_whole():
+    assert quoted("想打响哪两个“之都”名片?") == ["之都"]
+    assert "之都" in analyse("想打响哪两个“之都”名片?").terms
+    assert quoted("no quotes here") == []
+
+
+def test_abbreviation_matches_itself_and_the_full_form():
+    q = analyse("高企申报多少家?")
+    term = next(t for t in q.terms if "高新技术企业" in t)
+    assert set(term.split("|")) >= {"高新技术企业", "高企"}
+
+
+def test_english_keeps_codes_and_acronyms():
+    q = analyse("Does the plan build a 5G application scenario and raise the R&D share of GDP?")
+    assert "5G" in q.terms
+    assert any("GDP" in t for t in q.terms)
+
+
+def test_siblings_contradict_in_a_followup():
+    assert contradicts("认定", "申报") and contradicts("县级", "市级")
+    assert not contradicts("认定", "高新技术企业") and not contradicts("申报", "申报")
+    q = analyse("那通过认定的呢?", {}, [{"q": "咸宁市2024年计划组织申报多少家高新技术企业?", "a": ""}])
+    assert q.followup and "认定" in q.terms and "申报" not in q.terms
+    assert any("高新技术企业" in t for t in q.terms)
