@@ -121,16 +121,18 @@ def rrf(ranked_lists: list[tuple[float, list[Document]]], k: int = 60) -> list[D
 
 
 class HybridRetriever(BaseRetriever):
-    """BM25 + dense fused by reciprocal rank, weighted by the question's language: BM25 is the
-    strongest for Chinese questions; for English ones (lexical query expanded through the glossary)
-    dense e5 carries most of the weight."""
+    """BM25 + dense fused by reciprocal rank, weighted by the question's language. Measured on the
+    shipped QA set (hit@1 of gold evidence): for Chinese questions BM25 alone is best (0.87) and
+    dense only dilutes it (BM25 1.0 + dense 0.8: 0.77), so dense weighs 0.3 — enough to lift a
+    paraphrase, not to outvote an exact match; for English questions (lexical query expanded through
+    the glossary) equal weights beat dense-heavy ones (0.49 vs 0.42)."""
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
     bm25: BM25Retriever
     dense: DenseRetriever | None = None
     k: int = 8
     rrf_k: int = 60
-    weights: dict[str, tuple[float, float]] = {"zh": (1.0, 0.8), "en": (0.5, 1.0)}
+    weights: dict[str, tuple[float, float]] = {"zh": (1.0, 0.3), "en": (1.0, 1.0)}
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun,
                                 allowed_docs: set[str] | None = None, lang: str = "zh",
