@@ -49,7 +49,11 @@ def alternatives(term: str) -> list[str]:
 def maximal_terms(terms: list[str]) -> list[str]:
     """Drop terms contained in longer ones (高新/技术/企业 inside 高新技术企业)."""
     uniq = list(dict.fromkeys(t for t in terms if t))
-    return [t for t in uniq if not any(t != u and any(a in b for a in alternatives(t) for b in alternatives(u)) for u in uniq)]
+
+    def inside(t: str, i: int, u: str, j: int) -> bool:  # t is covered by u (ties: the earlier one stays)
+        return any(a in b and (a != b or j < i) for a in alternatives(t) for b in alternatives(u))
+
+    return [t for i, t in enumerate(uniq) if not any(j != i and inside(t, i, u, j) for j, u in enumerate(uniq))]
 
 
 def term_len(term: str) -> int:
@@ -75,16 +79,25 @@ def soft_in(term: str, low_text: str) -> bool:
     return False
 
 
+# Variant characters that plan documents print for common ones (髙新技术企业): matched as the common form.
+VARIANTS = str.maketrans("髙戶黒", "高户黑")
+
+
+def match_text(text: str) -> str:
+    """The form of a text that terms are looked up in: lower case, variant characters unified."""
+    return text.lower().translate(VARIANTS)
+
+
 def coverage(terms: list[str], text: str, weights: dict[str, float] | None = None) -> float:
     """Share of the (length-weighted) terms found in text; a long term present only as a
     reordered variant counts half."""
     terms = maximal_terms(terms)
     if not terms:
         return 0.0
-    low = text.lower()
+    low = match_text(text)
     total = got = 0.0
     for t in terms:
-        w = term_len(t) * (weights or {}).get(t, 1.0)
+        w = len(alternatives(t)[0]) * (weights or {}).get(t, 1.0)  # the canonical form's length
         total += w
         if term_in(t, low):
             got += w

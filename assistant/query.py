@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
+from assistant.evidence import maximal_terms
 from ingest.genre import Region, regions, regions_by_name, short_name
 from ingest.tokenize import STOP, tokens
 
@@ -200,6 +201,9 @@ def content_terms(text: str, lang: str) -> list[str]:
     """Chinese content words of a question (English ones through the glossary), abbreviations
     expanded (高企 → 高新技术企业); single Chinese characters, years and the question's own
     scaffolding (几家, 准备, 分别 …) dropped; quoted phrases kept whole."""
+    if lang == "zh":
+        for pat in vocab().get("question_patterns", ()):
+            text = re.sub(pat, " ", text)
     raw = expand_english(text) if lang == "en" else tokens(text)
     raw = quoted(text) + raw
     syn = {k.lower(): v for k, v in vocab().get("synonyms", {}).items()}
@@ -252,9 +256,13 @@ def inherit(q: Query, history: list[dict[str, str]], known: dict[str, list[str]]
     if not prev:
         return q
     last = prev[-1]
-    elliptical = is_elliptical(q.text, q.lang)
+    # a short question with no region or subject of its own leans on the previous turn too
+    elliptical = is_elliptical(q.text, q.lang) or (not q.regions and len(maximal_terms(q.content_terms)) <= 2)
     regions_ = q.regions or next((p.regions for p in reversed(prev) if p.regions), [])
-    years = q.years or next((p.years for p in reversed(prev) if p.years), [])
+    # a follow-up that switches region ("那东宝区呢?") asks the same of that region's plan, whatever
+    # years it covers: the earlier year belonged to the earlier region's plan
+    switched = bool(q.regions) and q.regions != next((p.regions for p in reversed(prev) if p.regions), q.regions)
+    years = q.years or ([] if switched else next((p.years for p in reversed(prev) if p.years), []))
     terms = q.terms
     qtype = q.qtype
     kinds = q.enterprise_kinds

@@ -83,6 +83,7 @@ def _t(q: Query, zh: str, en: str) -> str:
 # ---------------------------------------------------------------- scoring helpers
 ABSENT_WEIGHT = 0.3  # a question word no scoped document uses (a paraphrase, a mis-segmentation)
 FOCUS_WEIGHT = 2.0  # a follow-up's own words weigh more than those inherited from earlier turns
+INHERITED_WEIGHT = 0.5
 
 
 def term_weights(q: Query) -> dict[str, float]:
@@ -91,7 +92,7 @@ def term_weights(q: Query) -> dict[str, float]:
 
 def with_weights(q: Query, docs: dict[str, StoredDoc]) -> Query:
     """Weigh the question's terms against the scoped documents: a follow-up's own words count
-    double; a word that occurs in none of the documents counts little — it cannot tell passages
+    double and the words it inherits half; a word that occurs in none of the documents counts little — it cannot tell passages
     apart, and requiring it would refuse every paraphrased question. Only accidental joins of the
     segmenter (项省, 数差) are discounted: a real word the documents lack (外资, 博士) is what makes a
     question unanswerable."""
@@ -99,7 +100,7 @@ def with_weights(q: Query, docs: dict[str, StoredDoc]) -> Query:
     quoted_terms = set(quoted(q.text))
     w = {}
     for t in q.terms:
-        x = FOCUS_WEIGHT if q.followup and t in q.focus else 1.0
+        x = (FOCUS_WEIGHT if t in q.focus else INHERITED_WEIGHT) if q.followup else 1.0
         if texts and not any(term_in(t, d) for d in texts) and t not in quoted_terms \
                 and not any(is_word(a) for a in alternatives(t)):
             x *= ABSENT_WEIGHT
@@ -429,6 +430,8 @@ META_LABEL = {"date": ("日期", "date"), "docno": ("文号", "document number")
 def answer_meta(ctx: Context) -> Answer:
     """Dates, 文号 and issuers come from the documents' metadata, cited where the text states them."""
     q = ctx.query
+    if q.qtype == "date" and _ASKS_YEAR.search(q.text):
+        return answer_years(ctx)
     field_name = {"date": "date", "docno": "doc_no", "issuer": "issuer"}[q.qtype]
     docs = list(ctx.docs.values())
     if len(docs) > 1 and ctx.passages:
@@ -446,6 +449,37 @@ def answer_meta(ctx: Context) -> Answer:
         n = cb.cite(stored, *span, section="")
         zh, en = META_LABEL[q.qtype]
         lines.append(_t(q, f"{doc_name(stored, 'zh')}的{zh}：{value}[{n}]", f"The {en} of {doc_name(stored, 'en')}: {value} [{n}]"))
+    if not lines:
+        return refuse(ctx, _t(q, "资料中没有写明这一信息。", "The documents do not state this."))
+    return Answer(question=q.text, answer="\n".join(lines), refused=False, citations=cb.items)
+
+
+_ASKS_YEAR = re.compile(r"哪一?年|什么年份|哪个年份|哪一年度|which year|what year", re.I)
+
+
+def answer_years(ctx: Context) -> Answer:
+    """"Which year is this plan for?": the years the plan covers (from its title and targets), cited
+    where the text first names the last of them."""
+    q = ctx.query
+    docs = list(ctx.docs.values())
+    if len(docs) > 1 and ctx.passages:
+        first = ctx.passages[0].metadata["doc"]
+        docs = [s for s in docs if s.doc.path == first] or docs[:1]
+    cb = CitationBuilder()
+    lines = []
+    for stored in docs[:3]:
+        years = stored.meta.years
+        if not years:
+            continue
+        text = stored.doc.text
+        i = text.find(f"{years[-1]}年")
+        if i < 0:
+            continue
+        a, b = sentence_bounds(text, i, i + 5)
+        a, b = clip_around(text, i, i + 5, a, b, limit=80)
+        n = cb.cite(stored, a, b)
+        span = "、".join(f"{y}年" for y in years) if q.lang == "zh" else ", ".join(str(y) for y in years)
+        lines.append(_t(q, f"{doc_name(stored, 'zh')}针对的年份：{span}[{n}]", f"{doc_name(stored, 'en')} covers: {span} [{n}]"))
     if not lines:
         return refuse(ctx, _t(q, "资料中没有写明这一信息。", "The documents do not state this."))
     return Answer(question=q.text, answer="\n".join(lines), refused=False, citations=cb.items)

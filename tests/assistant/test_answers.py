@@ -205,3 +205,18 @@ def test_verdict_on_a_claimed_figure():
     assert v("Will it be at least 700?", 700) is True
     assert v("是否低于10%?", 12) is False
     assert question_figures(analyse("Does it build a 5G scenario in 2024?")) == []
+
+
+def test_which_year_is_answered_from_the_plan_years(assistant):
+    ans = assistant.ask("下陆区这份科技创新工作要点针对的是哪一年?")
+    assert not ans.refused and "2023" in ans.answer and ans.citations[0].doc == D000
+
+
+def test_english_issuer_question(assistant):
+    ans = assistant.ask("Which organisation issued Xianning's 2024 work points?")
+    assert "咸宁市科学技术局" in ans.answer and ans.citations[0].doc == D002
+
+
+def test_followup_to_another_region_answers_for_that_region(assistant):
+    ans = assistant.ask("那东宝区呢?", history=[{"q": "下陆区2023年新增高新技术企业的目标是多少?", "a": "16家"}])
+    assert not ans.refused and "80" in ans.answer and ans.citations[0].doc == D004

@@ -35,3 +35,20 @@ def test_siblings_contradict_in_a_followup():
     q = analyse("那通过认定的呢?", {}, [{"q": "咸宁市2024年计划组织申报多少家高新技术企业?", "a": ""}])
     assert q.followup and "认定" in q.terms and "申报" not in q.terms
     assert any("高新技术企业" in t for t in q.terms)
+
+
+def test_question_patterns_are_scaffolding():
+    q = analyse("东宝区想打响哪两个“之都”名片?")
+    assert "两个" not in q.terms and "之都" in q.terms
+
+
+def test_followup_switching_region_drops_the_earlier_year():
+    q = analyse("那东宝区呢?", {"东宝区": [], "下陆区": []}, [{"q": "下陆区2023年新增高新技术企业的目标是多少?", "a": ""}])
+    assert q.regions == ["东宝区"] and q.years == []
+    assert any("高新技术企业" in t for t in q.terms)
+
+
+def test_short_question_without_region_or_subject_leans_on_history():
+    q = analyse("增长幅度有什么要求?", {"岳阳楼区": []}, [{"q": "岳阳楼区技术合同成交额要达到多少?", "a": ""}])
+    assert q.followup and q.regions == ["岳阳楼区"]
+    assert any("技术合同成交额" in t for t in q.terms)
