@@ -35,7 +35,7 @@ from .targets import extract_targets
 from .tokenize import tokens
 from .types import Chunk, Doc, DocMeta, Target
 
-PIPELINE_VERSION = "1"  # bump when load/clean/metadata/split/targets output changes
+PIPELINE_VERSION = "3"  # bump when load/clean/metadata/split/targets output changes
 MANIFEST = "manifest.json"
 
 

@@ -139,9 +139,34 @@ def split_pre(pre: str) -> tuple[str, str, str]:
     return pre, level, change
 
 
+# Markup or code pasted into a text (<script>…</script>, <img src=x onerror=…>, onclick="…",
+# var a=1;f(){…}) is no part of an indicator: a tag, or a run of ASCII characters holding one of
+# < > { } =. Plain ASCII words of the genre (R&D, GDP, 5G, AI) hold none of them.
+_TAG = re.compile(r"<[^<>\n]{0,300}>")
+_SCRIPT = re.compile(r"<(script|style)\b[^<>]*>.*?</\1\s*>", re.I | re.S)
+_CODE_RUN = re.compile(r"[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?")
+_CODE_CHARS = re.compile(r"[<>{}=]")
+
+
+def markup_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of markup/code-like fragments of `text` (tags, ASCII runs holding < > { } =), sorted."""
+    spans = [m.span() for m in _SCRIPT.finditer(text)] + [m.span() for m in _TAG.finditer(text)]
+    spans += [m.span() for m in _CODE_RUN.finditer(text) if _CODE_CHARS.search(m.group(0))]
+    return sorted(spans)
+
+
+def strip_markup(s: str) -> str:
+    """`s` without markup/code-like fragments; "" when markup characters would remain."""
+    s = _TAG.sub("", _SCRIPT.sub("", s))
+    if re.search(r"<[/!]?[A-Za-z]", s):
+        return ""  # an unclosed tag: what follows it is attribute junk
+    s = _CODE_RUN.sub(lambda m: "" if _CODE_CHARS.search(m.group(0)) else m.group(0), s)
+    return "" if _CODE_CHARS.search(s) else s
+
+
 def clean_indicator(s: str) -> str:
-    """Normalise spacing and strip leading filler and trailing connectors."""
-    s = re.sub(r"\s+", "", s)
+    """Normalise spacing, drop markup/code fragments, strip leading filler and trailing connectors."""
+    s = strip_markup(re.sub(r"\s+", "", s))
     s = _balance_parens(strip_trailing(strip_leading(s)))
     return strip_trailing(strip_leading(s))
 
@@ -298,7 +323,9 @@ def extract_targets(doc: Doc, meta: DocMeta, chunks: list[Chunk]) -> list[Target
     text = doc.text
     mentions = find_numbers(text, quantities_only=False)
     masked = [(m.start, m.end) for m in mentions]
-    quantities = [m for m in mentions if m.is_quantity and m.start >= meta.header_end]
+    junk = markup_spans(text)
+    quantities = [m for m in mentions if m.is_quantity and m.start >= meta.header_end
+                  and not any(a <= m.start < b for a, b in junk)]
     sentence_bounds = _boundaries(text, SENTENCE_ENDS, masked)
     clause_bounds = _boundaries(text, CLAUSE_ENDS, masked)
     ordered = sorted(chunks, key=lambda c: (c.start, c.end))
@@ -310,7 +337,7 @@ def extract_targets(doc: Doc, meta: DocMeta, chunks: list[Chunk]) -> list[Target
         s0, s1 = _around(sentence_bounds, 0, len(text), m.start, m.end)
         c0, c1 = _around(clause_bounds, s0, s1, m.start, m.end)
         prev = rows[-1] if rows and rows[-1].sentence == s0 else None
-        row = _build(text, meta, chunk, m, mentions, quantities, (s0, s1), _Clause(c0, c1), prev)
+        row = _build(text, meta, chunk, m, mentions, quantities, (s0, s1), _Clause(c0, c1), prev, junk)
         if row is not None:
             rows.append(row)
     return [r.target for r in rows]
@@ -329,7 +356,8 @@ class _Reading:
     bare: bool  # may borrow the previous target's verb
 
 
-def _read(text: str, m: NumberMention, part: _Clause, in_part: list[NumberMention], list_item: bool) -> _Reading:
+def _read(text: str, m: NumberMention, part: _Clause, in_part: list[NumberMention], list_item: bool,
+          junk: list[tuple[int, int]] = ()) -> _Reading:
     """Read the indicator parts around quantity `m` inside its clause part."""
     i = in_part.index(m)
     post = _post(text, m.end)
@@ -340,6 +368,8 @@ def _read(text: str, m: NumberMention, part: _Clause, in_part: list[NumberMentio
         q_after = in_part[i - 1].end + len(_post(text, in_part[i - 1].end))
         # text already read as the previous quantity's noun is not this one's indicator
         pre_start = m.start if _after_text(text, q_after, m.start) else q_after
+    # a clause cut inside markup/code (at the ':' of style="width:9px") starts after it
+    pre_start = max([pre_start] + [b for a, b in junk if a < pre_start < b <= m.start])
     raw_pre = text[pre_start:m.start]
     list_item = list_item or bool(re.match(r"\s*[（(]?其中", raw_pre))
     pre, level, change = split_pre(raw_pre)
@@ -352,12 +382,12 @@ def _read(text: str, m: NumberMention, part: _Clause, in_part: list[NumberMentio
 
 def _build(text: str, meta: DocMeta, chunk: Chunk, m: NumberMention, mentions: list[NumberMention],
            quantities: list[NumberMention], sentence: tuple[int, int], clause: _Clause,
-           prev: _Row | None) -> _Row | None:
+           prev: _Row | None, junk: list[tuple[int, int]] = ()) -> _Row | None:
     """One Target for quantity `m` in its clause, or None when no indicator can be read."""
     parts = _list_items(text, clause, quantities)
     part = next(p for p in parts if p.start <= m.start < p.end)
     in_part = [q for q in quantities if part.start <= q.start < part.end]
-    r = _read(text, m, part, in_part, len(parts) > 1 and part is not parts[0])
+    r = _read(text, m, part, in_part, len(parts) > 1 and part is not parts[0], junk)
     own = clean_indicator(r.pre + r.after)
     indicator, borrowed = _inherit(own, r.level, prev, m, r.bare)
     indicator = clean_indicator(indicator)
@@ -366,6 +396,7 @@ def _build(text: str, meta: DocMeta, chunk: Chunk, m: NumberMention, mentions: l
     subject, verb = _subject(indicator)
     s0, _ = sentence
     q0, q1 = _quote_span(text, clause, s0)
+    q0 = _skip_list_marker(text, _skip_markup(text, q0, q1), q1)
     if prev is not None and indicator != own:
         q0 = min(q0, prev.target.start)  # words were borrowed: quote them too
     target = Target(
@@ -377,6 +408,40 @@ def _build(text: str, meta: DocMeta, chunk: Chunk, m: NumberMention, mentions: l
         region=meta.region, quote=text[q0:q1], start=q0, end=q1,
     )
     return _Row(target, m, s0, borrowed or subject, verb)
+
+
+@cache
+def _marker_patterns() -> tuple[re.Pattern[str], ...]:
+    from .genre import genre
+
+    return tuple(re.compile(h["pattern"]) for h in genre()["headings"])
+
+
+def _skip_list_marker(text: str, q0: int, q1: int) -> int:
+    """Start of a quote moved past the list marker of its line ("1.新增…42家" → "新增…42家")."""
+    if text[text.rfind("\n", 0, q0) + 1:q0].strip():
+        return q0  # not at a line start
+    piece = text[q0:q1]
+    for pat in _marker_patterns():
+        m = pat.match(piece)
+        if m and m.end() < len(piece):
+            q0 += m.end()
+            while q0 < q1 and text[q0].isspace():
+                q0 += 1
+            break
+    return q0
+
+
+def _skip_markup(text: str, q0: int, q1: int) -> int:
+    """Start of a quote moved past markup/code fragments it would begin with."""
+    while q0 < q1:
+        spans = [b for a, b in markup_spans(text[q0:q1]) if a == 0]
+        if not spans:
+            break
+        q0 += max(spans)
+        while q0 < q1 and text[q0].isspace():
+            q0 += 1
+    return q0
 
 
 def _quote_span(text: str, clause: _Clause, s0: int) -> tuple[int, int]:

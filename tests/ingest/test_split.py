@@ -64,3 +64,84 @@ def test_unnumbered_document_is_one_section():
     doc = Doc("x.txt", "第一段。\n\n第二段。", "txt", "abc")
     chunks = split(doc, DocMeta(), size=100)
     assert [c.section for c in chunks] == [""] and chunks[0].text == "第一段。\n\n第二段。"
+
+
+# ---------------------------------------------------------------- numbered lines: heading or item?
+def _split_text(text: str, size: int = 360):
+    doc = Doc("s.txt", text, "txt", "synthetic")
+    return doc, split(doc, DocMeta(), size=size)
+
+
+def _chunk_with(chunks, piece: str):
+    hits = [c for c in chunks if piece in c.text]
+    assert hits, f"{piece!r} is in no chunk"
+    return hits[0]
+
+
+SYNTHETIC = (
+    "一、主要目标\n"
+    "1.新增高新技术企业42家，培育科技型中小企业100家。\n"
+    "2.技术合同成交额达到5亿元。\n"
+    "二、重点任务\n"
+    "（一）推进区域协同创新，服务高质量发展。\n"
+    "1、全面开展科技强区建设。统筹推进各项工作。\n"
+    "2、高质量举办全市科技活动周活动，获得省部级以上表彰。\n"
+    "（二）推动咸安区创建国家级创新型县、支持崇阳县创建省级创新型县、支持通城县建设省级特色产业集群。\n"
+    "（三）强化高新技术产业发展\n"
+    "继续做好高新技术企业认定工作。\n"
+    "（四）强化成果转化。推动成果落地见效。\n"
+)
+
+
+def test_numbered_line_with_content_is_an_item_not_a_heading():
+    doc, chunks = _split_text(SYNTHETIC)
+    for c in chunks:
+        assert doc.text[c.start:c.end] == c.text
+    item = _chunk_with(chunks, "1.新增高新技术企业42家，培育科技型中小企业100家。")
+    assert item.section == "一、主要目标" and item.heading == "一、主要目标"
+    assert _chunk_with(chunks, "2.技术合同成交额达到5亿元。").section == "一、主要目标"
+    # a long one-sentence （二） item: kept, its parent's section, never the sentence as a title
+    long_item = _chunk_with(chunks, "支持通城县建设省级特色产业集群。")
+    assert long_item.section == "二、重点任务"
+    # a one-line 1、 item with no digits and nothing under it is content too
+    assert _chunk_with(chunks, "获得省部级以上表彰").section == "二、重点任务 > （一）推进区域协同创新，服务高质量发展"
+    assert all("新增高新技术企业42家" not in c.section and "通城县" not in c.section for c in chunks)
+
+
+def test_heading_only_lines_still_name_their_sections():
+    doc, chunks = _split_text(SYNTHETIC)
+    # bare headings are not content
+    assert not any(c.text.startswith(("一、主要目标", "二、重点任务", "（三）强化高新技术产业发展")) for c in chunks)
+    assert not any("推进区域协同创新" in c.text for c in chunks)  # a title with sub-items under it
+    c = _chunk_with(chunks, "1、全面开展科技强区建设。")
+    assert c.section == "二、重点任务 > （一）推进区域协同创新，服务高质量发展 > 1、全面开展科技强区建设"
+    assert _chunk_with(chunks, "继续做好高新技术企业认定工作。").section == "二、重点任务 > （三）强化高新技术产业发展"
+    c = _chunk_with(chunks, "推动成果落地见效。")
+    assert c.text.startswith("（四）强化成果转化。") and c.section == "二、重点任务 > （四）强化成果转化"
+
+
+def test_item_with_paragraphs_under_it_keeps_them_together():
+    doc, chunks = _split_text("一、目标\n1.新增高企42家。\n其中新认定30家。\n二、措施\n1.强化服务。\n上门服务企业。\n")
+    c = _chunk_with(chunks, "1.新增高企42家。")
+    assert "其中新认定30家。" in c.text and c.section == "一、目标"
+    # a short title-like sentence with paragraphs under it: a title that is also kept as text
+    c = _chunk_with(chunks, "上门服务企业。")
+    assert c.text.startswith("1.强化服务。") and c.section == "二、措施 > 1.强化服务"
+
+
+def test_reads_as_title():
+    from ingest.split import reads_as_title
+
+    assert reads_as_title("2.强化高新技术产业发展")
+    assert reads_as_title("2.强化高新技术产业发展。继续做好高企认定工作，新增高企42家。")
+    assert reads_as_title("三、深化三项科技合作") and reads_as_title("二、举办两场创新活动")
+    assert not reads_as_title("1.新增高新技术企业42家，培育科技型中小企业100家。")
+    assert not reads_as_title("（二）推动咸安区创建国家级创新型县、支持崇阳县创建省级创新型县、支持通城县建设省级特色产业集群。")
+
+
+def test_corpus_items_without_children_are_content():
+    doc, chunks = chunks_of("002_2a333607f86502c4.txt")
+    c = _chunk_with(chunks, "1.高质量举办2024年全市科技活动周活动")
+    assert c.section == "二、举办两场创新活动"
+    _chunk_with(chunks, "2.深化产学研对接,承接湖北省科技成果转化示范活动。")
+    _chunk_with(chunks, "4.推动崇阳高质量发展研究院、通城电子信息产业技术研究院创建省级产业技术研究院。")

@@ -302,3 +302,47 @@ def test_indicator_key() -> None:
     assert indicator_key("ＲＤ") == "rd"
     assert indicator_key("提高企业研发投入") == "提高企业研发投入"  # 提高|企业, not 高企
     assert indicator_key("“小巨人”企业") == "小巨人企业"
+
+
+# ---------------------------------------------------------------- markup and code are no indicators
+
+
+def test_markup_and_code_fragments_do_not_become_indicators() -> None:
+    text = ("1.<script>alert(1)</script>新增高新技术企业42家,培育科技型中小企业100家。\n"
+            "2.<img src=x onerror=alert(1)>技术合同成交额达到5亿元。\n"
+            '3.onclick="go(7)" style="width:9px"新增孵化器3家。\n'
+            "4.var a=1;function f(){return 2}建设平台5个。\n"
+            "5.<b>新增</b>众创空间4家。\n")
+    ts = targets_of(text)
+    got = {(t.indicator, t.value, t.unit) for t in ts}
+    assert got == {("新增高新技术企业", "42", "家"), ("培育科技型中小企业", "100", "家"),
+                   ("技术合同成交额", "5", "亿元"), ("新增孵化器", "3", "家"), ("建设平台", "5", "个"),
+                   ("新增众创空间", "4", "家")}
+    for t in ts:
+        assert text[t.start:t.end] == t.quote
+        assert not any(ch in t.indicator for ch in "<>={}") and "alert" not in t.indicator
+    # quotes do not open with the junk either
+    assert next(t for t in ts if t.value == "42").quote == "新增高新技术企业42家"
+    assert next(t for t in ts if t.value == "5" and t.unit == "亿元").quote == "技术合同成交额达到5亿元"
+
+
+def test_plain_ascii_words_of_the_genre_are_kept() -> None:
+    ts = targets_of("R&D投入占GDP比重达到2.5%;建成5G基站100个;引进Future AI实验室1个。")
+    got = {(t.indicator, t.value) for t in ts}
+    assert ("R&D投入占GDP比重", "2.5") in got and ("建成5G基站", "100") in got
+    assert any("Future" in t.indicator and t.value == "1" for t in ts)
+
+
+def test_strip_markup() -> None:
+    from ingest.targets import strip_markup
+
+    assert strip_markup("<i>新增</i>企业") == "新增企业"
+    assert strip_markup("R&D投入(万元)") == "R&D投入(万元)"
+    assert strip_markup('<img alt="图') == ""  # unclosed markup: rejected, not half-cleaned
+
+
+def test_quotes_do_not_open_with_the_list_marker() -> None:
+    text = "一、目标\n1.新增高新技术企业42家,培育科技型中小企业100家。\n（二）举办两场创新活动\n"
+    ts = targets_of(text)
+    assert [t.quote for t in ts] == ["新增高新技术企业42家", "培育科技型中小企业100家", "举办两场创新活动"]
+    assert all(text[t.start:t.end] == t.quote for t in ts)
