@@ -119,7 +119,8 @@ def test_find_policies_by_region_and_kind():
     g = D.find_policies(docs(), "咸宁", ["科技型中小企业"], [])
     assert [x["doc"] for x in g] == ["a.txt"]
     quotes = [i["quote"] for i in g[0]["items"]]
-    assert quotes[:2] == ["支持科技型中小企业研发，给予补助。", "科技型中小企业入库2300家。"]
+    assert quotes[0] == "支持科技型中小企业研发，给予补助。"
+    assert "科技型中小企业入库2300家。" not in quotes  # a bare count target is no support measure
     assert "对企业研发投入给予奖励。" in quotes  # general enterprise measure
     assert all("无关" not in q for q in quotes)
     item = g[0]["items"][0]
@@ -138,6 +139,73 @@ def test_policy_question_and_rows():
     assert D.policy_question("下陆区", [], []) == "我是下陆区的企业，有哪些支持政策？"
     rows = D.policy_rows(D.find_policies(docs(), "东宝", ["高新技术企业"], []))
     assert rows[0]["地区"] == "东宝区" and rows[0]["原文"].startswith("支持高新技术企业")
+
+
+PLAN = (
+    "2024年科技创新工作要点\n"
+    "一、主要目标\n"
+    "1.新增高新技术企业42家，培育科技型中小企业100家。\n"
+    "二、重点任务\n"
+    "1.做优做实大学科技园。力争在孵企业突破50家。\n"
+    "2.强化科技型中小企业培育。落实科技型中小企业研发费用加计扣除政策，对新入库的科技型中小企业给予一次性奖励。"
+    "科技型中小企业入库2300家。\n"
+    "3.加强科技金融服务。引导银行为企业提供知识产权质押贷款，设立科技信贷风险补偿资金池。"
+    "争取省级科技奖励5项。\n"
+    "4.支持高新技术企业发展。对通过认定的高新技术企业给予奖励。\n"
+    "5.支持全市10家示范基地建设。加速科技企业孵化器提档升级，提高专业化服务能力。\n"
+)
+
+
+def plan_docs():
+    return {"p.txt": stored("p.txt", PLAN)}
+
+
+def test_find_policies_keeps_support_measures_and_drops_headings_and_bare_targets():
+    g = D.find_policies(plan_docs(), "咸宁市", ["科技型中小企业"], [])
+    items = g[0]["items"]
+    quotes = [i["quote"] for i in items]
+    for it in items:  # verbatim, with offsets
+        assert PLAN[it["start"]:it["end"]] == it["quote"]
+    # kind-specific support measures first, the one with the most support words on top
+    assert quotes[0] == "落实科技型中小企业研发费用加计扣除政策，对新入库的科技型中小企业给予一次性奖励。"
+    assert items[0]["tier"] == 0 and items[0]["matched"] == ["科技型中小企业"]
+    assert "引导银行为企业提供知识产权质押贷款，设立科技信贷风险补偿资金池。" in quotes
+    assert next(i for i in items if i["quote"].startswith("引导银行"))["matched"] == [D.GENERAL_TAG]
+    # headings, count targets and lines without any support action are not measures
+    for junk in ("2.强化科技型中小企业培育。", "1.做优做实大学科技园。", "科技型中小企业入库2300家。",
+                 "1.新增高新技术企业42家，培育科技型中小企业100家。", "力争在孵企业突破50家。",
+                 "争取省级科技奖励5项。", "加速科技企业孵化器提档升级，提高专业化服务能力。"):
+        assert junk not in quotes, junk
+    # a measure for another kind is not a general one
+    assert not any("高新技术企业" in q for q in quotes)
+    # without general measures only the kind's own remain
+    g = D.find_policies(plan_docs(), "咸宁市", ["科技型中小企业"], [], include_general=False)
+    assert [i["matched"] for i in g[0]["items"]] == [["科技型中小企业"]]
+
+
+def test_find_policies_other_kinds_and_generic_keywords():
+    g = D.find_policies(plan_docs(), None, ["高新技术企业"], [], include_general=False)
+    assert [i["quote"] for i in g[0]["items"]] == ["对通过认定的高新技术企业给予奖励。"]
+    g = D.find_policies(plan_docs(), None, ["孵化器/众创空间"], [], include_general=False)
+    assert [i["quote"] for i in g[0]["items"]] == ["加速科技企业孵化器提档升级，提高专业化服务能力。"]
+    # "一家、企业" says nothing about the enterprise: never a keyword match
+    assert D.policy_keywords(["一家", "企业", "一家新材料企业", "5G"]) == ["新材料企业", "5G"]
+    assert D.find_policies(plan_docs(), None, [], ["一家", "企业"], include_general=False) == []
+    g = D.find_policies(plan_docs(), None, [], ["一家", "企业"])
+    assert all(i["matched"] == [D.GENERAL_TAG] for i in g[0]["items"])
+
+
+def test_support_hits_and_general_enterprises():
+    strong, action, _ = D.support_hits("争取省级科技奖励5项。")
+    assert strong == [] and action == []
+    strong, _, live = D.support_hits("力争支持全市10家乡村振兴示范基地建设。")
+    assert strong == ["支持"] and "示范基地" in live
+    strong, action, live = D.support_hits("引导科技型中小企业加大研发投入,力争培育库企业达40家以上。")
+    assert action == ["引导"] and "培育库" not in live
+    kinds = D._all_kind_patterns()
+    assert D.names_enterprises("鼓励企业自主创新。", kinds)
+    assert not D.names_enterprises("支持高新技术企业发展。", kinds)
+    assert not D.names_enterprises("加速科技企业孵化器提档升级。", kinds)
 
 
 def test_sentences_trim_and_split():
