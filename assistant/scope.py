@@ -2,6 +2,7 @@
 "the corpus has no plan for that" when none match."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from assistant.query import Query
@@ -12,8 +13,20 @@ from ingest.index import StoredDoc
 @dataclass
 class Scope:
     docs: dict[str, StoredDoc]
-    refusal: str | None = None
+    refusal: str | None = None  # region | year | filters | no_docs_for_filters
     note: str = ""
+
+
+class FilterNote(str):
+    """The note of a "filters" refusal: what the question asks for (咸宁市, 2024) that the corpus
+    has but the explicit CLI/UI filters exclude; ``filters`` are those filters (only set ones)."""
+
+    filters: dict
+
+    def __new__(cls, text: str, filters: dict | None = None) -> "FilterNote":
+        obj = super().__new__(cls, text)
+        obj.filters = {k: v for k, v in (filters or {}).items() if v not in (None, "", [], ())}
+        return obj
 
 
 def _codes(name: str) -> list[str]:
@@ -46,7 +59,7 @@ def _year_ok(stored: StoredDoc, years: list[int]) -> bool:
 def doc_references(q: Query, docs: dict[str, StoredDoc]) -> set[str]:
     """Documents the question points at by a distinctive piece of their title or issuer
     (科创局, 行动方案 …): the longest such piece (≥ 3 characters) that not every document shares."""
-    if q.lang != "zh" or len(q.regions) > 1:
+    if q.lang != "zh":
         return set()
     text = q.text
     for r in q.regions:  # regions are scoped separately; their names are no document reference
@@ -56,7 +69,7 @@ def doc_references(q: Query, docs: dict[str, StoredDoc]) -> set[str]:
     for n in range(8, 2, -1):
         for i in range(len(text) - n + 1):
             piece = text[i:i + n]
-            if piece.isdigit() or any(ch in piece for ch in "，。？?！!、 "):
+            if any(ch.isdigit() or ch in "，。？?！!、 ,.()（）“”\"" for ch in piece):  # years are scoped apart
                 continue
             hits = {p for p, s in docs.items() if piece in f"{s.meta.title or ''} {s.meta.issuer or ''} {s.meta.kind or ''}"}
             if hits and len(hits) < len(docs) and n > best[0]:
@@ -67,7 +80,20 @@ def doc_references(q: Query, docs: dict[str, StoredDoc]) -> set[str]:
 
 
 def scope(q: Query, docs: dict[str, StoredDoc], filters: dict | None = None) -> Scope:
-    filters = filters or {}
+    """Documents in scope for `q` under the explicit filters; when the question's own region or
+    year is covered by the corpus but not by the filters, the refusal blames the filters."""
+    sc = _scope(q, docs, filters or {})
+    if sc.refusal in ("region", "year") and any(v not in (None, "", [], ()) for v in (filters or {}).values()):
+        unfiltered = _scope(q, docs, {})
+        if unfiltered.docs:
+            asked = "、".join(q.regions)
+            if sc.refusal == "year":
+                asked += "、".join(f"{y}年" for y in q.years)
+            return Scope({}, refusal="filters", note=FilterNote(asked, filters))
+    return sc
+
+
+def _scope(q: Query, docs: dict[str, StoredDoc], filters: dict) -> Scope:
     pool = dict(docs)
     # explicit filters from the CLI/UI restrict first
     if filters.get("doc"):
@@ -82,24 +108,41 @@ def scope(q: Query, docs: dict[str, StoredDoc], filters: dict | None = None) -> 
         return Scope({}, refusal="no_docs_for_filters")
 
     note = ""
-    if q.regions:
-        matched = {p: s for p, s in pool.items() if any(region_matches(s.meta.region, s.meta.aliases, r) for r in q.regions)}
-        if not matched:
-            # a sub-region named inside a covering region's plan (赤壁市 in the 咸宁市 plan)
-            matched = {p: s for p, s in pool.items() if s.meta.region and any(mentions(s, r) for r in q.regions)
-                       and any(_inside(r, s.meta.region) for r in q.regions)}
-        if not matched:
-            return Scope({}, refusal="region", note="、".join(q.regions))
-        pool = matched
-    if q.years:
-        dated = {p: s for p, s in pool.items() if _year_ok(s, q.years)}
-        if not dated:
-            return Scope({}, refusal="year", note="、".join(str(y) for y in q.years))
-        pool = dated
     refs = doc_references(q, pool)
-    if refs:
-        pool = {p: s for p, s in pool.items() if p in refs}
-    return Scope(pool, note=note)
+    groups: list[dict[str, StoredDoc]] = []
+    if q.regions:
+        whole = bool(_WHOLE.search(q.text))  # 黄石市全市: the city's own plan, not a district's
+        for r in q.regions:
+            matched = {p: s for p, s in pool.items()
+                       if (s.meta.region == r or r in s.meta.aliases) or (not whole and region_matches(s.meta.region, s.meta.aliases, r))}
+            if not matched and not whole:
+                # a sub-region named inside a covering region's plan (赤壁市 in the 咸宁市 plan)
+                matched = {p: s for p, s in pool.items() if s.meta.region and mentions(s, r) and _inside(r, s.meta.region)}
+            if matched:
+                groups.append(matched)
+        if not groups:
+            return Scope({}, refusal="region", note="、".join(q.regions))
+        matched_all = {p: s for g in groups for p, s in g.items()}
+        if refs and not refs & set(matched_all):
+            # a region and another document named side by side ("下陆区和科创局……")
+            groups.append({p: s for p, s in pool.items() if p in refs})
+        elif refs:
+            groups = [{p: s for p, s in g.items() if p in refs} or g for g in groups]
+    elif refs:
+        groups = [{p: s for p, s in pool.items() if p in refs}]
+    else:
+        groups = [pool]
+    if q.years:
+        # each named region/document keeps its plans for the year; when several are compared, one
+        # whose plan covers other years still takes part rather than silencing the comparison
+        dated = [{p: s for p, s in g.items() if _year_ok(s, q.years)} for g in groups]
+        if not any(dated):
+            return Scope({}, refusal="year", note="、".join(str(y) for y in q.years))
+        groups = [d or g for d, g in zip(dated, groups)] if len(groups) > 1 else dated
+    return Scope({p: s for g in groups for p, s in g.items()}, note=note)
+
+
+_WHOLE = re.compile(r"全(?:省|市|州|盟|区|县)(?!域内)")
 
 
 def _inside(child: str, parent: str) -> bool:

@@ -1,0 +1,93 @@
+"""Scope and its refusals: a region or year the corpus covers but the explicit CLI/UI filters
+exclude is the filters' doing, not a gap in the documents."""
+from __future__ import annotations
+
+from assistant.core import refusal_text
+from assistant.query import analyse
+from assistant.scope import FilterNote, scope
+
+DONGBAO = {"region": "东宝区", "year": None, "doc": None}  # the web app's filter shape
+XIANNING_Q = "咸宁2024年要通过认定多少家高新技术企业?"
+XIANNING_DOC = "002_2a333607f86502c4.txt"
+
+
+def test_region_filter_excluding_the_asked_region_blames_the_filter(assistant):
+    ans = assistant.ask(XIANNING_Q, filters=DONGBAO)
+    assert ans.refused and not ans.citations
+    assert "所选筛选条件（地区：东宝区）不包含咸宁市" in ans.answer
+    assert "资料中没有咸宁" not in ans.answer and "已收录地区" not in ans.answer
+
+
+def test_english_question_gets_an_english_filter_refusal(assistant):
+    ans = assistant.ask("How many high-tech enterprises must Xianning certify in 2024?", filters={"region": "东宝区"})
+    assert ans.refused
+    assert "The selected filters (region: 东宝区) exclude 咸宁市" in ans.answer
+    assert "contain no science" not in ans.answer
+
+
+def test_year_and_document_filters_are_blamed_too(assistant):
+    ans = assistant.ask(XIANNING_Q, filters={"region": None, "year": 2023, "doc": None})
+    assert ans.refused and "所选筛选条件（年份：2023）不包含咸宁市" in ans.answer
+    ans = assistant.ask(XIANNING_Q, filters={"doc": "004_97c92cf58885207f.txt"})
+    assert ans.refused and "文件：004_97c92cf58885207f.txt" in ans.answer and "不包含咸宁市" in ans.answer
+    # filters that leave nothing at all are still reported as such
+    sc = scope(analyse(XIANNING_Q, assistant.known_regions), assistant.docs,
+               {"region": "咸宁市", "doc": "000_a4900b7333be9756.txt"})
+    assert sc.refusal == "no_docs_for_filters"
+
+
+def test_a_region_missing_from_the_corpus_is_still_the_corpus_gap(assistant):
+    for filters in (None, DONGBAO):
+        ans = assistant.ask("北京市2024年要新增多少家高新技术企业？", filters=filters)
+        assert ans.refused and "资料中没有北京市的科技创新规划" in ans.answer
+        assert "筛选" not in ans.answer
+
+
+def test_matching_filter_answers_normally(assistant):
+    ans = assistant.ask(XIANNING_Q, filters={"region": "咸宁市", "year": None, "doc": None})
+    assert not ans.refused and "310" in ans.answer
+    assert {c.doc for c in ans.citations} == {XIANNING_DOC}
+
+
+def test_scope_filter_refusal_note_carries_the_filters(assistant):
+    q = analyse(XIANNING_Q, assistant.known_regions)
+    sc = scope(q, assistant.docs, DONGBAO)
+    assert sc.refusal == "filters" and sc.docs == {}
+    assert str(sc.note) == "咸宁市" and sc.note.filters == {"region": "东宝区"}
+    # without filters, the same question is in scope
+    assert XIANNING_DOC in scope(q, assistant.docs, None).docs
+
+
+def test_refusal_text_for_filters():
+    q_zh = analyse("咸宁市有多少家高企？", {"咸宁市": ["咸宁"]})
+    text = refusal_text(q_zh, "filters", FilterNote("咸宁市", {"region": "东宝区", "year": 2023, "doc": None}), {})
+    assert text.startswith("所选筛选条件（地区：东宝区；年份：2023）不包含咸宁市")
+    q_en = analyse("How many high-tech enterprises does Xianning have?", {"咸宁市": ["咸宁"]})
+    text = refusal_text(q_en, "filters", FilterNote("咸宁市", {"region": "东宝区"}), {})
+    assert text.startswith("The selected filters (region: 东宝区) exclude 咸宁市")
+    # a plain note (no filters attached) still reads sensibly
+    assert "不包含咸宁市" in refusal_text(q_zh, "filters", "咸宁市", {})
+
+
+# ---------------------------------------------------------------- several entities, whole regions
+def _scoped(assistant, question):
+    return scope(analyse(question, assistant.known_regions), assistant.docs, {})
+
+
+def test_a_region_and_another_document_named_together_are_both_in_scope(assistant):
+    sc = _scoped(assistant, "下陆区和科创局2023年的技术交易额目标各是多少?")
+    assert set(sc.docs) == {"000_a4900b7333be9756.txt", "001_136a9505bad5a282.txt"}
+    # a document reference that narrows the region's own plans still narrows
+    sc = _scoped(assistant, "咸宁2024年科技创新工作要点是哪天发布的?")
+    assert set(sc.docs) == {XIANNING_DOC}
+
+
+def test_comparison_keeps_a_region_whose_plan_covers_other_years(assistant):
+    sc = _scoped(assistant, "2023年下陆区和东宝区的高新技术企业目标各是多少?")
+    assert set(sc.docs) == {"000_a4900b7333be9756.txt", "004_97c92cf58885207f.txt"}
+    assert _scoped(assistant, "东宝区2023年的高新技术企业目标是多少?").refusal == "year"
+
+
+def test_whole_city_is_not_answered_by_a_district_plan(assistant):
+    assert set(_scoped(assistant, "黄石市2023年新增高新技术企业的目标是多少?").docs) == {"000_a4900b7333be9756.txt"}
+    assert _scoped(assistant, "黄石市全市2023年新增高新技术企业的目标是多少?").refusal == "region"
