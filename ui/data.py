@@ -16,12 +16,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
+from assistant.policy import (GENERAL_TAG, all_kind_patterns, kind_patterns, measures, names_enterprises,  # noqa: F401
+                              policy_keywords, policy_vocab, section_at, sentences, support_hits)
+
 VOCAB_FILE = Path(__file__).resolve().parent.parent / "assistant" / "data" / "question_vocab.json"
 # the enterprise kinds offered by the policy finder (keys of question_vocab.json enterprise_kinds)
 POLICY_KINDS = ["高新技术企业", "科技型中小企业", "专精特新", "规上企业", "孵化器/众创空间", "研发机构"]
 META_FIELDS = ["title", "region", "issuer", "date", "doc_no", "years", "kind", "aliases"]
 
-_SENT_END = re.compile(r"[。；;！？!?\n]")
 _SPLIT_WORDS = re.compile(r"[\s,，、;；/|]+")
 
 
@@ -29,15 +31,6 @@ _SPLIT_WORDS = re.compile(r"[\s,，、;；/|]+")
 @lru_cache(maxsize=1)
 def vocab() -> dict[str, Any]:
     return json.loads(VOCAB_FILE.read_text(encoding="utf-8"))
-
-
-def support_words() -> list[str]:
-    return list(vocab().get("support_words", []))
-
-
-def kind_patterns(kind: str) -> list[re.Pattern[str]]:
-    pats = vocab().get("enterprise_kinds", {}).get(kind, {}).get("zh", [kind])
-    return [re.compile(p) for p in pats]
 
 
 def split_keywords(text: str | None) -> list[str]:
@@ -74,185 +67,18 @@ def doc_label(path: str, s: Any) -> str:
     return " · ".join(bits) + f"（{path}）"
 
 
-def section_at(stored: Any, offset: int) -> str:
-    for c in stored.chunks:
-        if c.start <= offset < c.end:
-            return c.section
-    return ""
-
-
-def sentences(text: str, start: int = 0) -> list[tuple[int, int]]:
-    """Spans of sentences (ending at 。；！？ or a line break), whitespace trimmed."""
-    out = []
-    pos = start
-    for m in _SENT_END.finditer(text, start):
-        out.append((pos, m.end() if m.group(0) != "\n" else m.start()))
-        pos = m.end()
-    if pos < len(text):
-        out.append((pos, len(text)))
-    trimmed = []
-    for a, b in out:
-        while a < b and text[a].isspace():
-            a += 1
-        while b > a and text[b - 1].isspace():
-            b -= 1
-        if b > a:
-            trimmed.append((a, b))
-    return trimmed
-
-
 # ---------------------------------------------------------------- policy finder
-GENERAL_TAG = "企业普遍适用"
-POLICY_VOCAB_FILE = VOCAB_FILE.with_name("policy_vocab.json")
-_CLAUSE_SEP = re.compile(r"[，,；;：:]")
-
-
-@lru_cache(maxsize=1)
-def policy_vocab() -> dict[str, Any]:
-    """The policy finder's vocabulary (assistant/data/policy_vocab.json)."""
-    return json.loads(POLICY_VOCAB_FILE.read_text(encoding="utf-8"))
-
-
-@lru_cache(maxsize=1)
-def _enterprise_patterns() -> tuple[re.Pattern[str], ...]:
-    return tuple(re.compile(p) for p in policy_vocab()["enterprise"])
-
-
-@lru_cache(maxsize=1)
-def _support_patterns() -> tuple[re.Pattern[str], ...]:
-    return tuple(re.compile(p) for p in policy_vocab().get("patterns", []))
-
-
-def policy_keywords(keywords: Sequence[str]) -> list[str]:
-    """The user's keywords that say something about the enterprise: generic words ("企业", "一家"),
-    measure-word fragments ("一家", "两个") and duplicates dropped."""
-    ignored = set(policy_vocab()["ignored_keywords"])
-    out = []
-    for k in keywords:
-        k = (k or "").strip()
-        k = re.sub(r"^(?:[一二两三几]|\d+)[家个名位类种]", "", k)  # "一家新材料企业" → "新材料企业"
-        if len(k) < 2 and not re.search(r"[A-Za-z0-9]", k):
-            continue
-        if k and k not in ignored and k not in out:
-            out.append(k)
-    return out
-
-
-def _states_count(clause: str) -> bool:
-    from ingest.numbers import find_numbers
-
-    return any(m.is_quantity for m in find_numbers(clause))
-
-
-def support_hits(sent: str) -> tuple[list[str], list[str], str]:
-    """(strong support words, action words, live text) of `sent`: the words that make it a support
-    measure, in vocabulary order, and its clauses that are not bare counts, joined. A bare count
-    clause ("争取省级科技奖励5项", "培育科技型中小企业100家") states a target, not a measure: its words
-    count only when the clause opens with a strong word ("支持全市10家…")."""
-    v = policy_vocab()
-    strong: list[str] = []
-    action: list[str] = []
-    live: list[str] = []
-    openers = sorted(v.get("clause_openers", []), key=len, reverse=True)
-    for clause in _CLAUSE_SEP.split(sent):
-        if not clause.strip():
-            continue
-        counted = _states_count(clause)
-        head = clause.strip()
-        stripped = True
-        while stripped:
-            stripped = False
-            for o in openers:
-                if head.startswith(o) and len(head) > len(o):
-                    head, stripped = head[len(o):], True
-                    break
-        if not counted or any(head.startswith(w) for w in v["strong"]):
-            live.append(clause)
-        for w in v["strong"]:
-            if w in clause and (not counted or head.startswith(w)) and w not in strong:
-                strong.append(w)
-        for p in _support_patterns():
-            m = p.search(clause)
-            if m and not counted and m.group(0) not in strong:
-                strong.append(m.group(0))
-        if not counted:
-            for w in v["action"]:
-                if w in clause and w not in action:
-                    action.append(w)
-    return strong, action, "，".join(live)
-
-
-def names_enterprises(sent: str, kind_pats: Iterable[re.Pattern[str]] = ()) -> bool:
-    """Whether `sent` speaks of enterprises in general — outside the names of enterprise kinds
-    (高新技术企业, 科技型中小企业 … are masked first: a measure for them is not for everyone)."""
-    taken = [m.span() for p in kind_pats for m in p.finditer(sent)]
-    return any(not any(a < m.end() and m.start() < b for a, b in taken)
-               for p in _enterprise_patterns() for m in p.finditer(sent))
-
-
-def is_heading_sentence(text: str, a: int, b: int) -> bool:
-    """A numbered heading ("2.做优做实咸宁大学科技园。", "四、建设四类平台载体") at a line start: a
-    title, not a measure. A numbered line with content ("1.新增高新技术企业42家，…") is no heading."""
-    from ingest.split import heading_rank, reads_as_title
-
-    line_start = text.rfind("\n", 0, a) + 1
-    if text[line_start:a].strip():
-        return False
-    sent = text[a:b]
-    return heading_rank(sent) is not None and reads_as_title(sent)
-
-
-def _all_kind_patterns() -> list[re.Pattern[str]]:
-    return [p for k in vocab().get("enterprise_kinds", {}) for p in kind_patterns(k)]
-
-
 def find_policies(docs: Mapping[str, Any], region: str | None, kinds: Sequence[str],
                   keywords: Sequence[str], include_general: bool = True,
                   min_chars: int = 8) -> list[dict[str, Any]]:
-    """Support measures for an enterprise, grouped by document.
-
-    A sentence is a candidate when it states a support/policy action (``support_hits``,
-    vocabulary in assistant/data/policy_vocab.json) — numbered headings and bare count targets
-    ("科技型中小企业入库2300家。") are not measures. It is kept when it names one of ``kinds``
-    (question_vocab.json enterprise-kind patterns) outside its bare count clauses (tier 0), or a
-    keyword (tier 1), or — with ``include_general`` — enterprises in general outside any kind name
-    and outside bare count clauses (tier 2, tagged GENERAL_TAG). Items are ranked by relevance (kind named, keywords, support words), quotes are
-    verbatim sentences with their offsets; documents with the most specific matches come first.
-    """
-    pats = {k: kind_patterns(k) for k in kinds}
-    every_kind = _all_kind_patterns()
-    kws = policy_keywords(keywords)
+    """Support measures for an enterprise (``assistant.policy.measures``), grouped by document;
+    documents with the most specific matches come first."""
     groups = []
     for path, s in docs.items():
         if not region_matches(s.meta, region):
             continue
-        text = s.doc.text
-        items = []
-        for a, b in sentences(text, s.meta.header_end or 0):
-            sent = text[a:b]
-            if len(sent) < min_chars or is_heading_sentence(text, a, b):
-                continue
-            strong, action, live = support_hits(sent)
-            if not strong and not action:
-                continue
-            # the kind (or enterprises) must be the measure's object, not only a counted target
-            hit_kinds = [k for k, ps in pats.items() if any(p.search(live) for p in ps)]
-            hit_words = [w for w in kws if w.lower() in sent.lower()]
-            if hit_kinds:
-                tier = 0
-            elif hit_words:
-                tier = 1
-            elif include_general and names_enterprises(live, every_kind):
-                tier = 2
-            else:
-                continue
-            matched = hit_kinds + hit_words + ([GENERAL_TAG] if tier == 2 else [])
-            score = (4 * len(hit_kinds) + 3 * len(hit_words) + 2 * min(len(strong), 3) + min(len(action), 2)
-                     + (1 if tier == 2 else 0))
-            items.append({"quote": sent, "start": a, "end": b, "section": section_at(s, a),
-                          "matched": matched, "support": strong + action, "tier": tier, "score": score})
+        items = measures(s, kinds, keywords, include_general, min_chars)
         if items:
-            items.sort(key=lambda i: (i["tier"], -i["score"], i["start"]))
             m = s.meta
             specific = sum(1 for i in items if i["tier"] < 2)
             groups.append({"doc": path, "title": m.title, "region": m.region, "issuer": m.issuer,

@@ -15,6 +15,7 @@ from langchain_core.documents import Document
 
 from assistant.evidence import (alternatives, clip_around, coverage, maximal_terms, sentence_bounds, sentences,
                                 term_in, term_len, tidy_quote)
+from assistant.policy import measures
 from assistant.query import Query, quoted, vocab
 from assistant.types import Answer, Citation
 from ingest.index import StoredDoc
@@ -506,45 +507,35 @@ def locate_value(stored: StoredDoc, field_name: str, value: str) -> tuple[int, i
 
 
 def answer_policy(ctx: Context) -> Answer:
-    """Support measures for an enterprise kind in the scoped documents, each cited."""
+    """Support measures for the enterprise the question describes, in the scoped documents, each
+    cited (the same measures as the web app's policy finder: ``assistant.policy``). Measures naming
+    the enterprise's kind or the question's own words come first; measures for enterprises in
+    general are added when nothing more specific is found."""
     q = ctx.query
-    kinds = vocab()["enterprise_kinds"]
-    kind_words = [w for k in q.enterprise_kinds for w in kinds[k]["zh"]] or [a for t in maximal_terms(q.content_terms) for a in t.split("|")]
-    support = vocab()["support_words"]
+    keywords = [a for t in maximal_terms(q.content_terms) for a in alternatives(t)
+                if not any(a in k or k in a for k in q.enterprise_kinds)]
+    ranks = {d.metadata["doc"]: i for i, d in reversed(list(enumerate(ctx.passages)))}
     found = []
-    ranks = passage_rank(ctx)
     for stored in ctx.docs.values():
-        for chunk in stored.chunks:
-            for a, b in sentences(stored.doc.text, chunk.start, chunk.end):
-                s = stored.doc.text[a:b]
-                if not any(w in s for w in kind_words):
-                    continue
-                hits = sum(1 for w in support if w in s)
-                if hits == 0:
-                    continue
-                score = hits + 2.0 / (1 + ranks.get(chunk.id, 50))
-                found.append((score, stored, a, b, chunk.section))
-    if not found:
-        # no measure names the kind: fall back to measures for enterprises in general
-        for stored in ctx.docs.values():
-            for chunk in stored.chunks:
-                for a, b in sentences(stored.doc.text, chunk.start, chunk.end):
-                    s = stored.doc.text[a:b]
-                    hits = sum(1 for w in support if w in s)
-                    if hits and ("企业" in s or any(w in s for w in kind_words)):
-                        found.append((hits + 2.0 / (1 + ranks.get(chunk.id, 50)) + sum(w in s for w in kind_words), stored, a, b, chunk.section))
-    if not found:
+        for it in measures(stored, q.enterprise_kinds, keywords, include_general=True):
+            found.append((it["tier"], -it["score"], ranks.get(stored.doc.path, 99), it["start"], stored, it))
+    specific = [f for f in found if f[0] < 2]
+    picked = sorted(specific or found)[:MAX_LIST]
+    if not picked:
         return refuse(ctx, _t(q, "资料中没有找到适用于该类企业的支持措施。", "The documents list no support measures for this kind of enterprise."))
-    found.sort(key=lambda x: x[0], reverse=True)
-    picked = sorted(found[:MAX_LIST], key=lambda x: (x[1].doc.path, x[2]))
     cb = CitationBuilder()
     by_doc: dict[str, list[str]] = {}
-    for _, stored, a, b, section in picked:
-        a, b = clip_around(stored.doc.text, a, b, a, b, limit=160)
-        n = cb.cite(stored, a, b, section)
+    for *_, stored, it in sorted(picked, key=lambda f: (f[4].doc.path, f[3])):
+        a, b = clip_around(stored.doc.text, it["start"], it["end"], it["start"], it["end"], limit=160)
+        n = cb.cite(stored, a, b, it["section"])
         by_doc.setdefault(stored.doc.path, []).append(f"- {stored.doc.text[a:b]}[{n}]")
-    kinds_txt = "、".join(q.enterprise_kinds) or "、".join(kind_words[:2])
-    parts = [_t(q, f"适用于{kinds_txt}的支持措施：", f"Support measures that apply to {kinds_txt} (quoted in Chinese):")]
+    who = "、".join(q.enterprise_kinds) or _t(q, "企业", "enterprises")
+    if specific or not q.enterprise_kinds:
+        head = _t(q, f"适用于{who}的支持措施：", f"Support measures that apply to {who} (quoted in Chinese):")
+    else:
+        head = _t(q, f"资料中没有专门针对{who}的措施，以下为面向企业普遍适用的支持措施：",
+                  f"No measure names {who} specifically; these support measures apply to enterprises in general (quoted in Chinese):")
+    parts = [head]
     for path, items in by_doc.items():
         parts.append(f"{doc_name(ctx.docs[path], q.lang)}:")
         parts.extend(items)

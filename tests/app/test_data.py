@@ -202,7 +202,7 @@ def test_support_hits_and_general_enterprises():
     assert strong == ["支持"] and "示范基地" in live
     strong, action, live = D.support_hits("引导科技型中小企业加大研发投入,力争培育库企业达40家以上。")
     assert action == ["引导"] and "培育库" not in live
-    kinds = D._all_kind_patterns()
+    kinds = D.all_kind_patterns()
     assert D.names_enterprises("鼓励企业自主创新。", kinds)
     assert not D.names_enterprises("支持高新技术企业发展。", kinds)
     assert not D.names_enterprises("加速科技企业孵化器提档升级。", kinds)

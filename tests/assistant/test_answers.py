@@ -220,3 +220,16 @@ def test_english_issuer_question(assistant):
 def test_followup_to_another_region_answers_for_that_region(assistant):
     ans = assistant.ask("那东宝区呢?", history=[{"q": "下陆区2023年新增高新技术企业的目标是多少?", "a": "16家"}])
     assert not ans.refused and "80" in ans.answer and ans.citations[0].doc == D004
+
+
+def test_chat_policy_answer_lists_the_policy_finders_measures(assistant):
+    from assistant.policy import measures
+
+    ans = assistant.ask("我是东宝区的一家科技型中小企业，有哪些支持政策？")
+    assert not ans.refused and ans.answer.startswith("适用于科技型中小企业的支持措施")
+    assert {c.doc for c in ans.citations} == {D004}
+    stored = assistant.docs[D004]
+    found = {(i["start"], i["end"]) for i in measures(stored, ["科技型中小企业"], [])}
+    # every cited quote lies inside one of the measures the policy finder lists
+    assert all(any(a <= c.start and c.end <= b for a, b in found) for c in ans.citations)
+    assert "一家" not in ans.answer.splitlines()[0]
