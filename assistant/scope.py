@@ -60,7 +60,7 @@ def doc_references(q: Query, docs: dict[str, StoredDoc]) -> set[str]:
     """Documents the question points at by a distinctive piece of their title or issuer
     (科创局, 行动方案 …): the longest such piece (≥ 3 characters) that not every document shares."""
     if q.lang != "zh":
-        return set()
+        return _doc_references_en(q, docs)
     text = q.text
     for r in q.regions:  # regions are scoped separately; their names are no document reference
         for w in filter(None, (r, short_name(r))):
@@ -76,6 +76,21 @@ def doc_references(q: Query, docs: dict[str, StoredDoc]) -> set[str]:
                 best = (n, hits)
         if best[1]:
             break
+    return best[1]
+
+
+def _doc_references_en(q: Query, docs: dict[str, StoredDoc]) -> set[str]:
+    """English questions name a document through the glossary's Chinese terms ("the Science and
+    Innovation Bureau's plan" → 科创局): the longest such term found in some, not all, documents'
+    title or issuer."""
+    best: tuple[int, set[str]] = (0, set())
+    for t in q.terms:
+        for a in t.split("|"):
+            if len(a) < 3 or not any("\u4e00" <= ch <= "\u9fff" for ch in a):
+                continue
+            hits = {p for p, s in docs.items() if a in f"{s.meta.title or ''} {s.meta.issuer or ''}"}
+            if hits and len(hits) < len(docs) and len(a) > best[0]:
+                best = (len(a), hits)
     return best[1]
 
 

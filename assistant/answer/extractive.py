@@ -320,7 +320,7 @@ def answer_entity(ctx: Context) -> Answer:
 def answer_list(ctx: Context) -> Answer:
     q = ctx.query
     cands = best_sentences(ctx, limit=MAX_LIST, pool=4)
-    if not cands or not confident(ctx, " ".join(c[1].doc.text[c[2]:c[3]] for c in cands[:3])):
+    if not cands or not confident(ctx, " ".join(c[1].doc.text[c[2]:c[3]] for c in cands[:3]), cands[0][1]):
         return refuse(ctx)
     cb = CitationBuilder()
     items = []

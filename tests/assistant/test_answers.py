@@ -233,3 +233,8 @@ def test_chat_policy_answer_lists_the_policy_finders_measures(assistant):
     # every cited quote lies inside one of the measures the policy finder lists
     assert all(any(a <= c.start and c.end <= b for a, b in found) for c in ans.citations)
     assert "一家" not in ans.answer.splitlines()[0]
+
+
+def test_frequency_question_words_are_not_required_in_the_evidence(assistant):
+    ans = assistant.ask("东宝区多长时间通报表扬一次创新企业?")
+    assert not ans.refused and "每两年" in ans.answer and ans.citations[0].doc == D004

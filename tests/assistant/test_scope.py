@@ -91,3 +91,9 @@ def test_comparison_keeps_a_region_whose_plan_covers_other_years(assistant):
 def test_whole_city_is_not_answered_by_a_district_plan(assistant):
     assert set(_scoped(assistant, "黄石市2023年新增高新技术企业的目标是多少?").docs) == {"000_a4900b7333be9756.txt"}
     assert _scoped(assistant, "黄石市全市2023年新增高新技术企业的目标是多少?").refusal == "region"
+
+
+def test_english_question_names_a_document_through_the_glossary(assistant):
+    sc = _scoped(assistant, "What loan product does the Science and Innovation Bureau's plan promote?")
+    assert set(sc.docs) == {"001_136a9505bad5a282.txt"}
+    assert len(_scoped(assistant, "What loan products do the plans promote?").docs) == len(assistant.docs)
