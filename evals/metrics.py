@@ -63,6 +63,9 @@ def normalise(text: str) -> str:
     return t.casefold()
 
 
+_BULLET = re.compile(r"(?m)^[ \t]*[-•*][ \t]+")
+
+
 def strip_markers(text: str) -> str:
     """Remove citation markers like "[1]" (they would otherwise satisfy single-digit figures)."""
     return _MARKER.sub("", text or "")
@@ -264,7 +267,8 @@ def find_numbers(text: str) -> list[Num]:
     except ImportError:  # pragma: no cover - the shared module ships with the project
         return _fallback_numbers(text)
     out = []
-    for m in shared(strip_markers(text or "")):
+    # an answer's list bullets ("- 3、深度融入…") would hide that "3、" opens a numbered line
+    for m in shared(_BULLET.sub("", strip_markers(text or ""))):
         value = m.number if m.number is not None else m.numeric
         if value is None:
             continue

@@ -160,3 +160,12 @@ def test_item_lang():
     assert M.item_lang({"lang": "en", "question": "咸宁"}) == "en"
     assert M.item_lang({"question": "咸宁多少家?"}) == "zh"
     assert M.item_lang({"question": "How many?"}) == "en"
+
+
+def test_numbered_item_in_a_bulleted_answer_is_no_figure():
+    from evals.metrics import grounded_numbers
+
+    answer = "据下陆区：\n- 3、深度融入武汉城市圈。[1]\n- 新增高新技术企业16家[2]"
+    quotes = ["3、深度融入武汉城市圈。", "新增高新技术企业16家"]
+    assert grounded_numbers(answer, quotes) == (1, 1, [])
+    assert grounded_numbers("- 新增高新技术企业17家", quotes)[2] == ["17家"]
