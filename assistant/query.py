@@ -105,11 +105,14 @@ def find_regions_zh(text: str, known: dict[str, list[str]]) -> list[str]:
     taken = [False] * len(text)
 
     def take(name: str, full: str) -> None:
-        for m in re.finditer(re.escape(name), text):
-            if not any(taken[m.start():m.end()]):
-                found.append((m.start(), full))
-                for i in range(m.start(), m.end()):
-                    taken[i] = True
+        i = text.find(name)  # plain substring search: thousands of names, no regex per name
+        while i >= 0:
+            j = i + len(name)
+            if not any(taken[i:j]):
+                found.append((i, full))
+                for k in range(i, j):
+                    taken[k] = True
+            i = text.find(name, j)
 
     names = _known_name_map(known)
     for name in sorted(names, key=len, reverse=True):
