@@ -27,6 +27,12 @@ echo "setup: installing torch==2.13.0 (CPU) and the pinned requirements into $VE
 $pip install torch==2.13.0
 $pip install -r requirements.txt -c requirements.lock
 if [ "$what" = test ]; then
-  $pip install -r requirements-test.txt -c requirements.lock
+  # llama-cpp-python (LLM tests) compiles from source the first time (~10 min on 2 cores); pip caches
+  # the wheel, so later installs take seconds.
+  if ! "$VENV/bin/python" -c 'import llama_cpp' 2>/dev/null; then
+    echo "setup: building llama-cpp-python once (~10 min; cached afterwards) …" >&2
+  fi
+  CMAKE_BUILD_PARALLEL_LEVEL="${CMAKE_BUILD_PARALLEL_LEVEL:-$(nproc 2>/dev/null || echo 2)}" \
+    $pip install -r requirements-test.txt -c requirements.lock
 fi
 echo "$sum" > "$stamp"
