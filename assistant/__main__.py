@@ -1,6 +1,11 @@
 """python -m assistant ask "…" [--json] [--history FILE] [--region R] [--year Y] [--doc D] [--index DIR]
 python -m assistant chat      (interactive; keeps the conversation history)
 
+Every command takes the settings flags, e.g. ``--answerer llm --llm-base-url URL --llm-model NAME``
+or ``--answerer llm --llm-provider llamacpp --llm-gguf-path FILE``. With the LLM answerer the
+answer's text is streamed to the terminal as the model writes it (not with ``--json``); the last
+line names the answerer that produced the shown answer.
+
 Exit status: 0 answered (or honestly refused), 2 bad usage / bad question / missing index.
 """
 from __future__ import annotations
@@ -31,8 +36,9 @@ def _parser() -> argparse.ArgumentParser:
     return ap
 
 
-def render(ans, file=sys.stdout) -> None:
-    print(ans.answer, file=file)
+def render(ans, file=sys.stdout, text: bool = True) -> None:
+    if text:
+        print(ans.answer, file=file)
     if ans.notice:
         print(f"\n[notice] {ans.notice}", file=file)
     if ans.citations:
@@ -45,6 +51,31 @@ def render(ans, file=sys.stdout) -> None:
         for c in ans.related:
             print(f"- {c.doc} {c.section}: “{c.quote[:100]}”", file=file)
     print(f"\n({ans.answerer}, {ans.latency_ms:.0f} ms)", file=file)
+
+
+def answer_streaming(assistant, question: str, history: list[dict], filters: dict, file=sys.stdout):
+    """Print the model's text as it arrives, then the checked answer (or its replacement)."""
+    streamed = ""
+    ans = None
+    for piece in assistant.stream(question, history=history, filters=filters):
+        if isinstance(piece, str):
+            if not streamed:
+                print("[llm] ", end="", file=file, flush=True)
+            streamed += piece
+            print(piece, end="", file=file, flush=True)
+        else:
+            ans = piece
+    if ans is None:  # pragma: no cover - stream always ends with an Answer
+        raise RuntimeError("no answer was produced")
+    if not streamed:
+        render(ans, file=file)
+    elif ans.answerer == "llm" and ans.answer.strip() == streamed.strip():
+        print(file=file)
+        render(ans, file=file, text=False)
+    else:
+        print("\n\n—— 显示的回答 / answer shown ——", file=file)
+        render(ans, file=file)
+    return ans
 
 
 def _load_history(path: Path | None) -> list[dict]:
@@ -60,6 +91,9 @@ def _load_history(path: Path | None) -> list[dict]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    import logging
+
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     args = _parser().parse_args(argv)
     try:
         settings = settings_from_args(args)
@@ -79,14 +113,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.cmd == "ask":
         try:
             history = _load_history(args.history)
-            ans = assistant.ask(args.question, history=history, filters=filters)
+            if args.json:
+                ans = assistant.ask(args.question, history=history, filters=filters)
+                print(json.dumps(ans.to_json(), ensure_ascii=False, indent=2))
+            elif assistant.answerer == "llm":
+                answer_streaming(assistant, args.question, history, filters)
+            else:
+                render(assistant.ask(args.question, history=history, filters=filters))
         except (QuestionError, ValueError) as e:
             print(f"error: {e}", file=sys.stderr)
             return 2
-        if args.json:
-            print(json.dumps(ans.to_json(), ensure_ascii=False, indent=2))
-        else:
-            render(ans)
         return 0
     history: list[dict] = []
     print("规划问答 — 输入问题，空行或 Ctrl-D 退出 / type a question; empty line or Ctrl-D quits")
@@ -99,11 +135,14 @@ def main(argv: list[str] | None = None) -> int:
         if not q:
             return 0
         try:
-            ans = assistant.ask(q, history=history, filters=filters)
+            if assistant.answerer == "llm":
+                ans = answer_streaming(assistant, q, history, filters)
+            else:
+                ans = assistant.ask(q, history=history, filters=filters)
+                render(ans)
         except QuestionError as e:
             print(f"error: {e}")
             continue
-        render(ans)
         history.append({"q": q, "a": ans.answer})
 
 

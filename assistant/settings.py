@@ -47,11 +47,17 @@ class Settings(BaseSettings):
     llm_base_url: str | None = None
     llm_api_key: str = "EMPTY"
     llm_model: str | None = None
-    llm_timeout: float = Field(60.0, gt=0, le=3600)
+    llm_timeout: float = Field(60.0, gt=0, le=3600,
+                               description="seconds for one LLM call as a whole (connect, stream, finish)")
     llm_gguf_path: Path | None = None
+    llm_chat_format: str | None = Field(None, description="llama.cpp chat format, e.g. 'gemma' for a base "
+                                                          "model; unset = the GGUF's own template")
+    llm_system_role: bool | None = Field(None, description="send the rules as a system message; unset = "
+                                                          "yes unless llm_chat_format is gemma (no system role)")
     llm_threads: int = Field(2, ge=1, le=256)
-    llm_ctx: int = Field(4096, ge=256, le=262144)
-    llm_max_tokens: int = Field(512, ge=16, le=32768)
+    llm_ctx: int = Field(4096, ge=256, le=262144,
+                         description="the model's context window in tokens (llamacpp n_ctx; passage budget)")
+    llm_max_tokens: int = Field(512, ge=16, le=32768, description="maximum tokens of a generated answer")
 
     # --- web app
     host: str = "127.0.0.1"
@@ -80,9 +86,20 @@ class Settings(BaseSettings):
             if self.llm_provider == "llamacpp" and not self.llm_gguf_path:
                 raise ValueError("answerer 'llm' with provider 'llamacpp' needs llm_gguf_path "
                                  "(PQA_LLM_GGUF_PATH or --llm-gguf-path)")
+            if self.llm_max_tokens >= self.llm_ctx:
+                raise ValueError(f"llm_max_tokens ({self.llm_max_tokens}) must be below llm_ctx ({self.llm_ctx})")
         if (self.auth_user is None) != (self.auth_password is None):
             raise ValueError("set both auth_user and auth_password, or neither")
         return self
+
+
+def _bool(v: str) -> bool:
+    low = v.strip().lower()
+    if low in ("1", "true", "yes", "on"):
+        return True
+    if low in ("0", "false", "no", "off"):
+        return False
+    raise argparse.ArgumentTypeError(f"expected true or false, not {v!r}")
 
 
 # CLI flags shared by every command; each maps onto a Settings field.
@@ -97,9 +114,14 @@ _FLAGS: dict[str, dict[str, Any]] = {
     "llm_base_url": {"help": "OpenAI-compatible base URL, e.g. http://127.0.0.1:8000/v1"},
     "llm_api_key": {"help": "API key for the LLM server"},
     "llm_model": {"help": "model name on the LLM server"},
-    "llm_timeout": {"type": float, "help": "LLM timeout in seconds"},
+    "llm_timeout": {"type": float, "help": "seconds for one LLM call as a whole (default 60)"},
     "llm_gguf_path": {"help": "GGUF file for the llamacpp provider"},
+    "llm_chat_format": {"help": "llama.cpp chat format for the llamacpp provider (e.g. gemma)"},
+    "llm_system_role": {"type": _bool, "metavar": "true|false",
+                        "help": "send the rules as a system message (default: yes, except chat format gemma)"},
     "llm_threads": {"type": int, "help": "threads for the llamacpp provider"},
+    "llm_ctx": {"type": int, "help": "the model's context window in tokens (default 4096)"},
+    "llm_max_tokens": {"type": int, "help": "maximum tokens of a generated answer (default 512)"},
 }
 
 _ALIASES = {"corpus_dir": ["--corpus"], "index_dir": ["--index"]}
