@@ -2,6 +2,7 @@
 
     python -m evals validate FILE [FILE ...] [--corpus DIR]
     python -m evals [--qa FILE ...] [--corpus DIR] [--index DIR] [--answerer extractive|llm] [--out DIR]
+                    [--llm-base-url URL --llm-model NAME | --llm-provider llamacpp --llm-gguf-path F] [--llm-* …]
                     [--baselines/--no-baselines] [--quiet] [--gate] [--min-accuracy X]
                     [--min-refusal-recall X] [--min-citation-accuracy X] [--max-ungrounded X]
 
@@ -14,7 +15,12 @@ import argparse
 import sys
 from pathlib import Path
 
+from assistant.settings import add_settings_args
+
 from .runner import DEFAULT_OUT, DEFAULT_QA, THRESHOLDS_FILE, RunOptions, run
+
+LLM_FLAGS = ["llm_provider", "llm_base_url", "llm_api_key", "llm_model", "llm_timeout", "llm_gguf_path",
+             "llm_chat_format", "llm_system_role", "llm_threads", "llm_ctx", "llm_max_tokens"]
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -41,6 +47,7 @@ def run_parser() -> argparse.ArgumentParser:
     p.add_argument("--index", type=Path, metavar="DIR",
                    help="index folder (default: the project's index, built if missing)")
     p.add_argument("--answerer", choices=["extractive", "llm"], help="answer composer (default: settings)")
+    add_settings_args(p, only=LLM_FLAGS)
     p.add_argument("--out", type=Path, default=DEFAULT_OUT, metavar="DIR",
                    help=f"output folder (default: {DEFAULT_OUT.relative_to(ROOT)})")
     p.add_argument("--baselines", action=argparse.BooleanOptionalAction, default=True,
@@ -70,7 +77,8 @@ def main(argv: list[str] | None = None) -> int:
                                               "max_ungrounded") if getattr(args, k) is not None}
     opts = RunOptions(qa=args.qa or [DEFAULT_QA], corpus=args.corpus, index=args.index, answerer=args.answerer,
                       out=args.out, baselines=args.baselines, quiet=args.quiet, gate=args.gate,
-                      overrides=overrides, thresholds_file=args.thresholds)
+                      overrides=overrides, thresholds_file=args.thresholds,
+                      settings_overrides={k: getattr(args, k) for k in LLM_FLAGS if getattr(args, k, None) is not None})
     return run(opts)
 
 

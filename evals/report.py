@@ -51,6 +51,12 @@ def summary_rows(m: Mapping[str, Any]) -> list[tuple[str, str]]:
     lat = m["latency_ms"]
     rows.append(("latency p50 / p95 (ms)", f"{num(lat['p50'])} / {num(lat['p95'])}"))
     rows.append(("errors", str(m["errors"])))
+    if "llm" in m:
+        g = m["llm"]
+        rows.append(("LLM answers passing the grounding check",
+                     f"{pct(g['grounding_pass_rate'])} ({g['passed']}/{g['asked']} asked)"))
+        rows.append(("LLM answers rejected / model errors (→ extractive)", f"{g['rejected']} / {g['errors']}"))
+        rows.append(("not sent to the LLM (scope refusals, no passages)", str(g["not_asked"])))
     return rows
 
 

@@ -93,6 +93,27 @@ class Evaluation:
     warnings: list[str] = field(default_factory=list)
 
 
+def _llm_outcome(res: Mapping[str, Any]) -> str | None:
+    """passed | rejected | error | None (the LLM was not asked) — see assistant.answer.llm.outcome."""
+    if res.get("error"):
+        return None
+    from assistant.answer.llm import outcome
+
+    return outcome(res)
+
+
+def llm_scores(outcomes: Sequence[str | None]) -> dict[str, Any]:
+    """How often the LLM's answer passed the grounding check, among the items it answered."""
+    passed = sum(1 for o in outcomes if o == "passed")
+    rejected = sum(1 for o in outcomes if o == "rejected")
+    errors = sum(1 for o in outcomes if o == "error")
+    asked = passed + rejected + errors
+    return {"asked": asked, "passed": passed, "rejected": rejected, "errors": errors,
+            "not_asked": len(outcomes) - asked,
+            "grounding_pass_rate": passed / asked if asked else None,
+            "checked_pass_rate": passed / (passed + rejected) if passed + rejected else None}
+
+
 def _retrieve(assistant: Any, item: Mapping[str, Any]) -> tuple[list[Any], str | None]:
     try:
         return list(assistant.retrieve(item["question"], history=item.get("history") or None)), None
@@ -112,6 +133,7 @@ def evaluate(items: Sequence[dict[str, Any]], assistant: Any, *, ablations: Mapp
     ranks: list[int | None] = []
     abl_ranks: dict[str, list[int | None]] = {name: [] for name in ablations}
     naive_correct: list[bool] = []
+    uses_llm = getattr(assistant, "answerer", None) == "llm"
     iterator: Any = items
     if progress:
         from tqdm import tqdm
@@ -128,6 +150,8 @@ def evaluate(items: Sequence[dict[str, Any]], assistant: Any, *, ablations: Mapp
         spans = doc_texts.spans(item)
         ev: dict[str, Any] = {"type": item.get("type"), "lang": M.item_lang(item), "wall_ms": round(wall_ms, 1)}
         ev["correct"] = M.item_correct(item, res)
+        if uses_llm:
+            ev["llm"] = _llm_outcome(res)
         if not item.get("unanswerable"):
             ev["missing"] = M.missing_terms(res.get("answer", ""), item.get("must_include") or [], item.get("any_of"))
         if not (res.get("refused") or res.get("error")):
@@ -205,6 +229,8 @@ def compute_metrics(items: Sequence[Mapping[str, Any]], results: Sequence[Mappin
         "latency_ms": M.latency_stats(walls),
         "errors": sum(1 for r in results if r.get("error")),
     }
+    if any("llm" in (r.get("eval") or {}) for r in results):
+        out["llm"] = llm_scores([(r.get("eval") or {}).get("llm") for r in results])
     out["accuracy_by_tag"].pop("(none)", None)
     if ablation_ranks is not None:
         for name, rk in ablation_ranks.items():
@@ -272,16 +298,17 @@ def cache_index_dir(out_dir: Path, corpus_dir: Path, embedding_model: str) -> Pa
 
 
 def prepare_settings(corpus: Path | None, index: Path | None, out_dir: Path, answerer: str | None,
-                     log: Callable[[str], None] = print) -> Any:
+                     log: Callable[[str], None] = print, settings_overrides: Mapping[str, Any] | None = None) -> Any:
     """Settings for the run; builds the index when needed.
 
     No --corpus: the project's index (Settings().index_dir), built with ingest() only if missing.
     --corpus without --index: a separate index under ``out_dir/index-cache`` kept in sync with ingest().
+    ``settings_overrides``: further Settings fields (the --llm-* flags).
     """
     from assistant.settings import Settings
     from ingest.index import MANIFEST, ingest
 
-    overrides: dict[str, Any] = {}
+    overrides: dict[str, Any] = dict(settings_overrides or {})
     if answerer:
         overrides["answerer"] = answerer
     if corpus is not None:
@@ -347,6 +374,11 @@ def summary_lines(m: Mapping[str, Any]) -> list[str]:
                          + f", MRR {_fmt(r.get('mrr'))}")
     if "baselines" in m:
         lines.append(f"naive RAG accuracy: {_fmt(m['baselines']['naive_rag']['accuracy'])}")
+    if "llm" in m:
+        g = m["llm"]
+        lines.append(f"LLM grounding check: passed {g['passed']}/{g['asked']} answered by the model "
+                     f"(pass rate {_fmt(g['grounding_pass_rate'])}); rejected {g['rejected']}, "
+                     f"model errors {g['errors']}, not asked {g['not_asked']} (scope refusals / no passages)")
     lat = m["latency_ms"]
     lines.append(f"latency ms: p50 {_fmt(lat['p50'])}, p95 {_fmt(lat['p95'])}")
     return lines
@@ -367,6 +399,7 @@ class RunOptions:
     gate: bool = False
     overrides: dict[str, float] = field(default_factory=dict)  # explicit --min-*/--max-* flags
     thresholds_file: Path = THRESHOLDS_FILE
+    settings_overrides: dict[str, Any] = field(default_factory=dict)  # --llm-* flags → Settings fields
 
 
 def run(opts: RunOptions, factory: Callable[[Any, str], Any] = make_assistant,
@@ -392,7 +425,8 @@ def run(opts: RunOptions, factory: Callable[[Any, str], Any] = make_assistant,
         return 2
     out_dir = Path(opts.out)
     try:
-        settings = settings_fn(opts.corpus, opts.index, out_dir, opts.answerer, log=log)
+        extra = {"settings_overrides": opts.settings_overrides} if opts.settings_overrides else {}
+        settings = settings_fn(opts.corpus, opts.index, out_dir, opts.answerer, log=log, **extra)
     except Exception as e:  # noqa: BLE001 - bad settings / unreadable corpus: a clear message, no traceback
         print(f"error: cannot prepare settings/index: {type(e).__name__}: {e}", file=sys.stderr)
         return 2
@@ -410,14 +444,21 @@ def run(opts: RunOptions, factory: Callable[[Any, str], Any] = make_assistant,
     ablations: dict[str, Any] = {}
     ablation_errors: dict[str, str] = {}
     if opts.baselines:
+        # the ablations only retrieve: never load a second LLM for them
+        abl_settings = settings
+        if getattr(settings, "answerer", None) == "llm" and hasattr(settings, "model_copy"):
+            abl_settings = settings.model_copy(update={"answerer": "extractive"})
         for name in ABLATIONS:
             try:
-                ablations[name] = factory(settings, name)
+                ablations[name] = factory(abl_settings, name)
             except Exception as e:  # noqa: BLE001 - an ablation that cannot start is reported, not fatal
                 ablation_errors[name] = f"{type(e).__name__}: {e}"
     info = {"qa": [str(p) for p in opts.qa], "corpus_dir": str(corpus_dir),
             "index_dir": str(getattr(settings, "index_dir", "")), "answerer": getattr(settings, "answerer", None),
             "retrieval": "hybrid", "started": time.strftime("%Y-%m-%dT%H:%M:%S")}
+    if getattr(settings, "answerer", None) == "llm":
+        llm = getattr(assistant, "llm", None)
+        info["llm"] = getattr(llm, "name", None) or str(getattr(assistant, "llm_error", "") or "")
     ev = evaluate(items, assistant, ablations=ablations, ablation_errors=ablation_errors, baselines=opts.baselines,
                   doc_texts=DocTexts(assistant, corpus_dir), progress=not opts.quiet, info=info)
     ev.warnings = warnings
