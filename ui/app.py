@@ -136,8 +136,18 @@ class Engine:
         """(kind, text) of the status banner: ready | building | error."""
         if self.state == "ready" and self.assistant is not None:
             n = len(self.assistant.docs)
-            return "ready", f"已加载 {n} 份文件，可以提问。/ {n} documents indexed."
+            return "ready", f"已加载 {n} 份文件，可以提问。/ {n} documents indexed." + self.answerer_note()
         return ("error" if self.state == "error" else "building"), self.message
+
+    def answerer_note(self) -> str:
+        """With the LLM answerer: which model answers, and that unverifiable answers fall back."""
+        a = self.assistant
+        if a is None or getattr(a, "answerer", "extractive") != "llm":
+            return ""
+        if getattr(a, "llm", None) is None:
+            return f" 大模型不可用，使用原文摘录回答 / LLM unavailable ({a.llm_error}); answering extractively."
+        return (f" 回答方式：大模型（{a.llm.name}），未通过核验时显示原文摘录 / answers by the LLM, "
+                "checked against the sources.")
 
     def download_path(self, name: str) -> Path:
         d = self.downloads / uuid.uuid4().hex[:12]
@@ -398,17 +408,23 @@ def build_ui(engine: Engine) -> gr.Blocks:
             turn = len(turns_v)
             chat += [{"role": "user", "content": R.question_html(q)},
                      {"role": "assistant", "content": R.pending_html()}]
-            yield chat, turns_v, "", R.message_html("正在检索资料并组织回答… / answering…", "info")
+            answering = ("正在检索资料，大模型生成回答中… / retrieving; the LLM is writing…"
+                         if getattr(a, "answerer", "extractive") == "llm" else "正在检索资料并组织回答… / answering…")
+            yield chat, turns_v, "", R.message_html(answering, "info")
             history = [{"q": t["q"], "a": t["a"]} for t in turns_v if t.get("a")]
             filters = {"region": _opt(region), "year": _year(year), "doc": _opt(doc)}
             ans = None
             partial = ""
+            shown = 0.0
             try:
                 for piece in a.stream(q, history=history, filters=filters):
                     if isinstance(piece, str):
                         partial += piece
-                        chat[-1] = {"role": "assistant", "content": R.pending_html(partial)}
-                        yield chat, turns_v, "", gr.update()
+                        now = time.monotonic()
+                        if now - shown >= 0.05:  # LLM tokens as they arrive, at most ~20 updates a second
+                            shown = now
+                            chat[-1] = {"role": "assistant", "content": R.pending_html(partial)}
+                            yield chat, turns_v, "", gr.update()
                     else:
                         ans = piece
                 if ans is None:
@@ -802,9 +818,12 @@ def _run_eval_api(engine: Engine, qa: Path, progress):
     out.mkdir(parents=True, exist_ok=True)
     counting = _CountingAssistant(a)
     ablations, ablation_errors = {}, {}
+    abl_settings = engine.settings  # the ablations only retrieve: never load another LLM for them
+    if engine.settings.answerer == "llm":
+        abl_settings = engine.settings.model_copy(update={"answerer": "extractive"})
     for name in getattr(ER, "ABLATIONS", ()):
         try:
-            ablations[name] = ER.make_assistant(engine.settings, name)
+            ablations[name] = ER.make_assistant(abl_settings, name)
         except Exception as e:  # noqa: BLE001 - reported in the metrics, not fatal
             ablation_errors[name] = f"{type(e).__name__}: {e}"
     info = {"qa": [qa.name], "corpus_dir": str(engine.settings.corpus_dir), "index_dir": str(engine.settings.index_dir),
