@@ -612,8 +612,10 @@ def compose(ctx: Context) -> Answer:
         return refuse(ctx)
     ctx.query = with_weights(ctx.query, ctx.docs)
     qtype = ctx.query.qtype
-    if qtype == "numeric" and len({s.meta.region or p for p, s in ctx.docs.items()}) > 1 and len(ctx.query.regions) > 1:
-        qtype = "comparison"  # "下陆区和咸宁市……分别是多少"
+    regions = ctx.query.regions
+    named_apart = len(regions) > 1 or (regions and any(s.meta.region not in regions for s in ctx.docs.values()))
+    if qtype == "numeric" and named_apart and len({s.meta.region or p for p, s in ctx.docs.items()}) > 1:
+        qtype = "comparison"  # "下陆区和咸宁市……分别是多少", "下陆区和科创局……各是多少"
     elif qtype == "comparison" and len(ctx.query.regions) < 2 and question_figures(ctx.query) and asks_yes_no(ctx.query):
         qtype = "yes_no"  # "Does X aim for more than 300 …?" compares with a figure, not with a region
     ans = STRATEGIES.get(qtype, answer_sentence)(ctx)

@@ -238,3 +238,11 @@ def test_chat_policy_answer_lists_the_policy_finders_measures(assistant):
 def test_frequency_question_words_are_not_required_in_the_evidence(assistant):
     ans = assistant.ask("东宝区多长时间通报表扬一次创新企业?")
     assert not ans.refused and "每两年" in ans.answer and ans.citations[0].doc == D004
+
+
+def test_comparison_of_a_region_with_a_document_named_by_its_issuer(assistant):
+    ans = assistant.ask("Which sets the higher R&D-to-GDP target: the Science and Innovation Bureau's 2023 plan or Dongbao's plan?")
+    assert "8.15" in ans.answer and "2.69" in ans.answer
+    assert {c.doc for c in ans.citations} == {D001, D004}
+    ans = assistant.ask("下陆区和科创局2023年的技术交易额目标各是多少?")
+    assert "8.47" in ans.answer and "28" in ans.answer
