@@ -28,7 +28,7 @@ from assistant.retrieve import BM25Retriever, CorpusView, DenseRetriever, Hybrid
 from assistant.scope import scope
 from assistant.settings import Settings
 from assistant.types import Answer, Citation, QuestionError
-from ingest.index import open_index
+from ingest.index import MANIFEST, open_index
 
 
 log = logging.getLogger("pqa.llm")
@@ -60,8 +60,31 @@ class Assistant:
         return "llm" if (self.llm is not None or self.llm_error is not None) else "extractive"
 
     # ------------------------------------------------------------ index
+    def _manifest_stamp(self) -> tuple[int, int] | None:
+        try:
+            st = (self.settings.index_dir / MANIFEST).stat()
+        except OSError:
+            return None
+        return st.st_mtime_ns, st.st_size
+
+    def refresh(self) -> bool:
+        """Pick up an index that another process (``python -m ingest``, a second app) has rewritten
+        since it was opened: the manifest is replaced atomically, so one stat per question tells.
+        A failing reopen keeps the current snapshot. True when a new snapshot was loaded."""
+        stamp = self._manifest_stamp()
+        if stamp is None or stamp == self._stamp:
+            return False
+        try:
+            self.reload()
+        except Exception as e:  # noqa: BLE001 - keep answering from the snapshot we have
+            log.warning("index changed on disk but could not be reopened (%s); keeping the loaded one", e)
+            self._stamp = stamp
+            return False
+        return True
+
     def reload(self) -> None:
         """(Re)open the index — after an ingest, the new generation is picked up."""
+        stamp = self._manifest_stamp()
         snapshot = open_index(self.settings.index_dir)
         corpus = CorpusView(snapshot)
         bm25 = BM25Retriever(corpus=corpus, k=self.settings.candidates)
@@ -81,6 +104,7 @@ class Assistant:
             self.known_regions = corpus.known_regions()
             self.chain = self._build_chain()
             self.llm_chain = self._build_llm_chain() if self.answerer == "llm" else None
+            self._stamp = stamp
 
     @property
     def docs(self):
@@ -338,6 +362,7 @@ class Assistant:
             filters: dict | None = None) -> Answer:
         t0 = time.perf_counter()
         q = self.validate(question)
+        self.refresh()
         if self.llm_chain is not None:
             ans = None
             for piece in self.stream(q, history, filters):
@@ -363,6 +388,7 @@ class Assistant:
             return
         t0 = time.perf_counter()
         q = self.validate(question)
+        self.refresh()
         inp = {"question": q, "history": history or [], "filters": filters or {}}
         for piece in self.llm_chain.stream(inp):
             if isinstance(piece, Answer):
