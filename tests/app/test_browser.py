@@ -27,7 +27,9 @@ SHOTS = Path(__file__).resolve().parent / "screenshots"
 CHROME_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 START_TIMEOUT = 300  # seconds: building the index of the corpus on a busy 2-core machine
-STEP_TIMEOUT = 60_000  # ms for one answer / one ingest in the browser
+STEP_TIMEOUT = 60_000  # ms for one answer in the browser
+INGEST_TIMEOUT = 180_000  # ms for a step that re-ingests (upload, metadata save, delete): embedding
+# on a loaded 2-core CI machine can take far longer than on an idle one
 
 Q_XIANNING = "咸宁2024年要通过认定多少家高新技术企业"
 
@@ -181,15 +183,23 @@ def upload(pg, path: Path) -> str:
     pg.wait_for_function(
         "name => { const t = document.querySelector('#pqa-l-status').innerText;"
         " return t.includes(name) && (t.includes('索引：') || t.includes('失败')); }",
-        arg=path.name, timeout=STEP_TIMEOUT)
+        arg=path.name, timeout=INGEST_TIMEOUT)
     return pg.locator("#pqa-l-status").inner_text()
 
 
-def wait_text(pg, selector: str, text: str) -> None:
+def wait_text(pg, selector: str, text: str, timeout: int = STEP_TIMEOUT) -> None:
     """Wait until the element's visible text contains ``text``."""
     pg.wait_for_function(
         "([sel, t]) => { const e = document.querySelector(sel); return !!e && e.innerText.includes(t); }",
-        arg=[selector, text], timeout=STEP_TIMEOUT)
+        arg=[selector, text], timeout=timeout)
+
+
+def wait_outcome(pg, selector: str, outcomes: list[str], timeout: int = INGEST_TIMEOUT) -> str:
+    """Wait until the element shows one of the final outcomes (success or a reason), return its text."""
+    pg.wait_for_function(
+        "([sel, ts]) => { const e = document.querySelector(sel); return !!e && ts.some(t => e.innerText.includes(t)); }",
+        arg=[selector, outcomes], timeout=timeout)
+    return pg.locator(selector).inner_text()
 
 
 def shot(pg, name: str, full_page: bool = True) -> None:
@@ -382,7 +392,8 @@ def test_metadata_correction_and_delete(app, page):
     page.wait_for_function("() => [...document.querySelectorAll('input,textarea')].some(e => e.value.includes('江夏区'))")
     title.fill("江夏区2025年科技创新工作要点（修订）")
     page.locator("#pqa-l-meta-save").click()
-    wait_text(page, "#pqa-l-status", "已保存")
+    status = wait_outcome(page, "#pqa-l-status", ["已保存", "没有改动", "另一个入库任务", "失败", "无效"])
+    assert "已保存" in status, status
     wait_text(page, "#pqa-l-table", "（修订）")
     toml = (app.corpus / "metadata.toml").read_text(encoding="utf-8")
     assert "（修订）" in toml and "江夏区2025年科技创新工作要点.txt" in toml
@@ -399,7 +410,7 @@ def test_metadata_correction_and_delete(app, page):
     choose_containing(page, "pqa-l-del-doc", "xss_test.txt")
     page.get_by_label("确认删除（从资料库和索引中移除）").check()
     page.locator("#pqa-l-delete").click()
-    wait_text(page, "#pqa-l-status", "已删除")
+    wait_text(page, "#pqa-l-status", "已删除", INGEST_TIMEOUT)
     page.wait_for_function("() => !document.querySelector('#pqa-l-table').innerText.includes('xss_test')")
     assert not (app.corpus / "xss_test.txt").exists()
 
