@@ -71,7 +71,9 @@ def doc_references(q: Query, docs: dict[str, StoredDoc]) -> set[str]:
             piece = text[i:i + n]
             if any(ch.isdigit() or ch in "，。？?！!、 ,.()（）“”\"" for ch in piece):  # years are scoped apart
                 continue
-            hits = {p for p, s in docs.items() if piece in f"{s.meta.title or ''} {s.meta.issuer or ''} {s.meta.kind or ''}"}
+            if any(s.meta.kind and piece in s.meta.kind for s in docs.values()):
+                continue  # a genre word (行动方案, 工作要点) names a kind of plan, not one document
+            hits = {p for p, s in docs.items() if piece in f"{s.meta.title or ''} {s.meta.issuer or ''}"}
             if hits and len(hits) < len(docs) and n > best[0]:
                 best = (n, hits)
         if best[1]:

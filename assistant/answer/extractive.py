@@ -317,8 +317,90 @@ def answer_entity(ctx: Context) -> Answer:
     return answer_sentence(ctx, limit=1)
 
 
+_CN_COUNT = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_EN_COUNT = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+_ASKED_COUNT = re.compile(r"([两二三四五六七八九十\d])\s*(?:大|个|项|条|类|方面|部分)|\b(two|three|four|five|six|seven|eight|nine|ten)\b", re.I)
+
+
+def asked_count(text: str) -> int | None:
+    """How many parts the question expects ("四大行动", "哪两个", "six major projects")."""
+    m = _ASKED_COUNT.search(re.sub(r"[“「\"][^”」\"]*[”」\"]", " ", text))  # “六个一” is a name, not a count
+    if not m:
+        return None
+    if m.group(2):
+        return _EN_COUNT[m.group(2).lower()]
+    g = m.group(1)
+    return int(g) if g.isdigit() else _CN_COUNT.get(g)
+
+
+def heading_groups(stored: StoredDoc) -> list[tuple[str, list[str]]]:
+    """Sibling headings of a document's outline: (parent path, child headings in order)."""
+    groups: dict[str, list[str]] = {}
+    for c in stored.chunks:
+        parts = [p.strip() for p in c.section.split(" > ") if p.strip()]
+        for i in range(len(parts)):
+            parent = " > ".join(parts[:i])
+            kids = groups.setdefault(parent, [])
+            if parts[i] not in kids:
+                kids.append(parts[i])
+    return [(p, k) for p, k in groups.items() if 2 <= len(k) <= 12]
+
+
+def answer_outline(ctx: Context) -> Answer | None:
+    """"有哪几大行动 / what are the six major projects": the sibling headings of the plan's outline that
+    carry the question's words (or whose number matches the number asked), each cited where it
+    stands in the text. None when no outline level fits."""
+    q = ctx.query
+    keys = [k for k in key_terms(q) if q.weights.get(k, 1.0) >= 1.0]
+    want = asked_count(q.text)
+    literal = quoted(q.text)  # “六个一” must be named by the headings themselves
+    best = None
+    for stored in ctx.docs.values():
+        low_title = doc_words(stored).lower()
+        for parent, kids in heading_groups(stored):
+            if literal and not any(w in h for w in literal for h in kids):
+                continue
+            hits = [sum(term_in(k, h.lower()) for k in keys) for h in kids]
+            share = sum(1 for x in hits if x) / len(kids)
+            parent_hit = any(term_in(k, parent.lower()) for k in keys)
+            fits = want == len(kids)
+            # the number asked for, at the plan's first or second outline level, is itself evidence
+            # ("六大工程" ~ the six headings under 主要任务) even when the headings are worded otherwise
+            top = bool(parent) and " > " not in parent
+            if not (share >= 0.5 or (fits and (parent_hit or share > 0 or top or any(term_in(k, low_title) for k in keys)))):
+                continue
+            score = share + (0.5 if fits else 0) + (0.25 if parent_hit else 0) - (0.5 if want and not fits else 0)
+            if best is None or score > best[0]:
+                best = (score, stored, parent, kids)
+    if best is None or best[0] < 0.5:
+        return None
+    _, stored, parent, kids = best
+    text = stored.doc.text
+    cb = CitationBuilder()
+    items = []
+    pos = 0
+    for h in kids:
+        i = text.find(h, pos)
+        if i < 0:
+            i = text.find(h)
+        if i < 0:
+            return None
+        a, b = sentence_bounds(text, i, i + len(h))
+        a, b = clip_around(text, i, i + len(h), a, b, limit=80)
+        n = cb.cite(stored, a, b, parent)
+        items.append(f"- {h}[{n}]" if q.lang == "zh" else f"- {h} [{n}]")
+        pos = i + len(h)
+    under = f"（{parent.split(' > ')[-1]}）" if parent else ""
+    lead = _t(q, f"据{doc_name(stored, 'zh')}{under}：\n",
+              f"{doc_name(stored, 'en')} lists (headings quoted in Chinese):\n")
+    return Answer(question=q.text, answer=lead + "\n".join(items), refused=False, citations=cb.items)
+
+
 def answer_list(ctx: Context) -> Answer:
     q = ctx.query
+    outline = answer_outline(ctx)
+    if outline is not None:
+        return outline
     cands = best_sentences(ctx, limit=MAX_LIST, pool=4)
     if not cands or not confident(ctx, " ".join(c[1].doc.text[c[2]:c[3]] for c in cands[:3]), cands[0][1]):
         return refuse(ctx)
@@ -432,6 +514,12 @@ def answer_meta(ctx: Context) -> Answer:
     """Dates, 文号 and issuers come from the documents' metadata, cited where the text states them."""
     q = ctx.query
     if q.qtype == "date" and _ASKS_YEAR.search(q.text):
+        # a sentence that matches the question and names years answers it (a cited "三年行动方案
+        # (2022-2024年)", "到2022年…目标"); otherwise the years the plan itself covers
+        top = best_sentences(ctx, limit=1)
+        if top and confident(ctx, top[0][1].doc.text[top[0][2]:top[0][3]], top[0][1]) \
+                and re.search(r"(?:19|20)\d{2}", top[0][1].doc.text[top[0][2]:top[0][3]]):
+            return answer_sentence(ctx, limit=1)
         return answer_years(ctx)
     field_name = {"date": "date", "docno": "doc_no", "issuer": "issuer"}[q.qtype]
     docs = list(ctx.docs.values())
@@ -455,7 +543,7 @@ def answer_meta(ctx: Context) -> Answer:
     return Answer(question=q.text, answer="\n".join(lines), refused=False, citations=cb.items)
 
 
-_ASKS_YEAR = re.compile(r"哪一?年|什么年份|哪个年份|哪一年度|which year|what year", re.I)
+_ASKS_YEAR = re.compile(r"哪[一几]?年|什么年份|哪个年份|哪一年度|which years?|what years?", re.I)
 
 
 def answer_years(ctx: Context) -> Answer:

@@ -246,3 +246,27 @@ def test_comparison_of_a_region_with_a_document_named_by_its_issuer(assistant):
     assert {c.doc for c in ans.citations} == {D001, D004}
     ans = assistant.ask("下陆区和科创局2023年的技术交易额目标各是多少?")
     assert "8.47" in ans.answer and "28" in ans.answer
+
+
+def test_parts_of_a_plan_come_from_its_outline(assistant):
+    ans = assistant.ask("岳阳楼区工作方案有哪些攻坚行动?")
+    for part in ("关键核心技术攻关行动", "创新成果转化攻坚行动", "创新平台建设攻坚行动", "创新人才强基攻坚行动"):
+        assert part in ans.answer
+    assert {c.doc for c in ans.citations} == {D003} and len(ans.citations) == 4
+    # a quoted name the headings do not carry is looked up in the text, not in the outline
+    ans = assistant.ask("东宝区“六个一”产业指哪些?")
+    assert "一袋菇" in ans.answer
+
+
+def test_asked_count():
+    from assistant.answer.extractive import asked_count
+
+    assert asked_count("部署了哪四大攻坚行动") == 4
+    assert asked_count("What are the six major projects?") == 6
+    assert asked_count("“六个一”产业指哪些") is None
+    assert asked_count("有哪些措施") is None
+
+
+def test_years_of_a_document_cited_inside_a_plan(assistant):
+    ans = assistant.ask("咸宁功能区建设三年行动方案覆盖哪几年?")
+    assert "2022" in ans.answer and "2024" in ans.answer and ans.citations[0].doc == D002

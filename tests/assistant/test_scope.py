@@ -97,3 +97,8 @@ def test_english_question_names_a_document_through_the_glossary(assistant):
     sc = _scoped(assistant, "What loan product does the Science and Innovation Bureau's plan promote?")
     assert set(sc.docs) == {"001_136a9505bad5a282.txt"}
     assert len(_scoped(assistant, "What loan products do the plans promote?").docs) == len(assistant.docs)
+
+
+def test_a_genre_word_is_no_reference_to_one_document(assistant):
+    # 行动方案 is the kind of the 东宝区 plan, but here it names a plan cited inside the 咸宁 one
+    assert set(_scoped(assistant, "咸宁功能区建设三年行动方案覆盖哪几年?").docs) == {XIANNING_DOC}
