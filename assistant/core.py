@@ -29,6 +29,7 @@ from assistant.scope import scope
 from assistant.settings import Settings
 from assistant.types import Answer, Citation, QuestionError
 from ingest.index import MANIFEST, open_index
+from ingest.split import trim_span
 
 
 log = logging.getLogger("pqa.llm")
@@ -98,8 +99,12 @@ class Assistant:
                                      weights={"zh": (0.0, 1.0), "en": (0.0, 1.0)})
         else:
             hybrid = HybridRetriever(bm25=bm25, dense=dense, k=self.settings.top_k, rrf_k=self.settings.rrf_k)
+        # what the grounding check of every answer compares with, built once per snapshot
+        texts = {p: s.doc.text for p, s in corpus.docs.items()}
+        meta = {p: f"{p} {s.meta.title or ''} {s.meta.date or ''} {s.meta.doc_no or ''}" for p, s in corpus.docs.items()}
         with self._lock:
             self.corpus = corpus
+            self._doc_texts, self._doc_meta = texts, meta
             self.retriever = hybrid
             self.known_regions = corpus.known_regions()
             self.chain = self._build_chain()
@@ -139,51 +144,36 @@ class Assistant:
         return self.retriever.invoke(q.search_text, allowed_docs=allowed_set, lang=q.lang,
                                      lexical_query=q.search_text)
 
+    # shared by the extractive and the LLM chains
+    def _stage_analyse(self, inp: dict) -> dict:
+        t = time.perf_counter()
+        q = self.analyse(inp["question"], inp.get("history"))
+        return {**inp, "query": q, "t_analyse": time.perf_counter() - t}
+
+    def _stage_scope(self, inp: dict) -> dict:
+        return {**inp, "scope": scope(inp["query"], self.corpus.docs, inp.get("filters"))}
+
+    def _stage_retrieve(self, inp: dict) -> dict:
+        t = time.perf_counter()
+        sc = inp["scope"]
+        passages = self._retrieve(inp["query"], sc.docs.keys()) if sc.docs else []
+        return {**inp, "passages": passages, "t_retrieve": time.perf_counter() - t}
+
     def _build_chain(self):
-        def stage_analyse(inp: dict) -> dict:
-            t = time.perf_counter()
-            q = self.analyse(inp["question"], inp.get("history"))
-            return {**inp, "query": q, "t_analyse": time.perf_counter() - t}
-
-        def stage_scope(inp: dict) -> dict:
-            sc = scope(inp["query"], self.corpus.docs, inp.get("filters"))
-            return {**inp, "scope": sc}
-
-        def stage_retrieve(inp: dict) -> dict:
-            t = time.perf_counter()
-            sc = inp["scope"]
-            passages = self._retrieve(inp["query"], sc.docs.keys()) if sc.docs else []
-            return {**inp, "passages": passages, "t_retrieve": time.perf_counter() - t}
-
         def stage_compose(inp: dict) -> Answer:
             t = time.perf_counter()
-            q: Query = inp["query"]
-            sc = inp["scope"]
-            ctx = Context(query=q, docs=sc.docs, passages=inp["passages"], all_docs=self.corpus.docs)
-            if sc.refusal:
-                ans = refuse(ctx, refusal_text(q, sc.refusal, sc.note, self.known_regions))
-            else:
-                ans = compose(ctx)
-            ans = self.enforce(ans)
+            ans = self._extractive(inp)
             ans.timings = {"analyse_ms": inp["t_analyse"] * 1000, "retrieve_ms": inp["t_retrieve"] * 1000,
                            "compose_ms": (time.perf_counter() - t) * 1000}
             return ans
 
-        return (RunnableLambda(stage_analyse) | RunnableLambda(stage_scope)
-                | RunnableLambda(stage_retrieve) | RunnableLambda(stage_compose))
+        return (RunnableLambda(self._stage_analyse) | RunnableLambda(self._stage_scope)
+                | RunnableLambda(self._stage_retrieve) | RunnableLambda(stage_compose))
 
     # ------------------------------------------------------------ LLM answerer
     def _build_llm_chain(self):
         """analyse → scope → condense → retrieve → generate+check, streaming text pieces then the Answer."""
         from assistant.answer.llm import LLMError
-
-        def stage_analyse(inp: dict) -> dict:
-            t = time.perf_counter()
-            q = self.analyse(inp["question"], inp.get("history"))
-            return {**inp, "query": q, "t_analyse": time.perf_counter() - t}
-
-        def stage_scope(inp: dict) -> dict:
-            return {**inp, "scope": scope(inp["query"], self.corpus.docs, inp.get("filters"))}
 
         def stage_condense(inp: dict) -> dict:
             q: Query = inp["query"]
@@ -201,18 +191,18 @@ class Assistant:
 
         def stage_retrieve(inp: dict) -> dict:
             t = time.perf_counter()
+            out = self._stage_retrieve(inp)  # as the extractive chain: its passages back the fallback
             sc = inp["scope"]
-            passages = self._retrieve(inp["query"], sc.docs.keys()) if sc.docs else []  # as the extractive chain
-            llm_passages = [] if sc.refusal else passages
+            llm_passages = [] if sc.refusal else out["passages"]
             if llm_passages and inp["llm_query"] is not inp["query"]:
                 llm_passages = self._retrieve(inp["llm_query"], sc.docs.keys())
-            return {**inp, "passages": passages, "llm_passages": llm_passages, "t_retrieve": time.perf_counter() - t}
+            return {**out, "llm_passages": llm_passages, "t_retrieve": time.perf_counter() - t}
 
         def stage_generate(chunks: Iterator[dict]) -> Iterator[str | Answer]:
             for inp in chunks:
                 yield from self._generate(inp)
 
-        return (RunnableLambda(stage_analyse) | RunnableLambda(stage_scope) | RunnableLambda(stage_condense)
+        return (RunnableLambda(self._stage_analyse) | RunnableLambda(self._stage_scope) | RunnableLambda(stage_condense)
                 | RunnableLambda(stage_retrieve) | RunnableGenerator(stage_generate))
 
     def _accept_condensed(self, q: Query, standalone: str) -> Query | None:
@@ -252,12 +242,8 @@ class Assistant:
             stored = self.corpus.docs.get(d.metadata["doc"])
             if stored is None:
                 continue
-            a, b = d.metadata["start"], d.metadata["end"]
             text = stored.doc.text
-            while a < b and text[a].isspace():
-                a += 1
-            while b > a and text[b - 1].isspace():
-                b -= 1
+            a, b = trim_span(text, d.metadata["start"], d.metadata["end"])
             if b <= a:
                 continue
             m = stored.meta
@@ -344,9 +330,7 @@ class Assistant:
 
     def _grounding(self, ans: Answer):
         """assistant.grounding.check of an answer against the corpus (quotes, numbers, markers)."""
-        texts = {p: s.doc.text for p, s in self.corpus.docs.items()}
-        meta = {p: f"{p} {s.meta.title or ''} {s.meta.date or ''} {s.meta.doc_no or ''}" for p, s in self.corpus.docs.items()}
-        return check(ans, texts, meta)
+        return check(ans, self._doc_texts, self._doc_meta)
 
     def enforce(self, ans: Answer) -> Answer:
         """Grounding invariants; a violating answer is never shown as an answer."""
