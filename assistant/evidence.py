@@ -26,8 +26,9 @@ def sentence_bounds(text: str, start: int, end: int | None = None, ends: str = S
     return trim_span(text, a, b)
 
 
-def sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Sentence spans inside text[start:end]."""
+def sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Sentence spans (ending at 。；！？!?; or a line break) inside text[start:end], white space trimmed."""
+    end = len(text) if end is None else end
     out = []
     a = start
     for i in range(start, end):
@@ -39,6 +40,14 @@ def sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     if a < end and text[a:end].strip():
         out.append(trim_span(text, a, end))
     return out
+
+
+def section_at(stored, pos: int) -> str:
+    """The section path of the chunk of a stored document that holds offset `pos` ("" outside any)."""
+    for c in stored.chunks:
+        if c.start <= pos < c.end:
+            return c.section
+    return ""
 
 
 def alternatives(term: str) -> list[str]:

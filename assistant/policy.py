@@ -11,10 +11,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
+from assistant.evidence import section_at, sentences
+from assistant.query import vocab
+
 DATA = Path(__file__).resolve().parent / "data"
 GENERAL_TAG = "企业普遍适用"
 _CLAUSE_SEP = re.compile(r"[，,；;：:]")
-_SENT_END = re.compile(r"[。；;！？!?\n]")
 
 
 @lru_cache(maxsize=1)
@@ -23,9 +25,8 @@ def policy_vocab() -> dict[str, Any]:
     return json.loads((DATA / "policy_vocab.json").read_text(encoding="utf-8"))
 
 
-@lru_cache(maxsize=1)
 def _kinds_vocab() -> dict[str, Any]:
-    return json.loads((DATA / "question_vocab.json").read_text(encoding="utf-8")).get("enterprise_kinds", {})
+    return vocab().get("enterprise_kinds", {})
 
 
 def kind_patterns(kind: str) -> list[re.Pattern[str]]:
@@ -35,33 +36,6 @@ def kind_patterns(kind: str) -> list[re.Pattern[str]]:
 
 def all_kind_patterns() -> list[re.Pattern[str]]:
     return [p for k in _kinds_vocab() for p in kind_patterns(k)]
-
-
-def sentences(text: str, start: int = 0) -> list[tuple[int, int]]:
-    """Spans of sentences (ending at 。；！？ or a line break), whitespace trimmed."""
-    out = []
-    pos = start
-    for m in _SENT_END.finditer(text, start):
-        out.append((pos, m.end() if m.group(0) != "\n" else m.start()))
-        pos = m.end()
-    if pos < len(text):
-        out.append((pos, len(text)))
-    trimmed = []
-    for a, b in out:
-        while a < b and text[a].isspace():
-            a += 1
-        while b > a and text[b - 1].isspace():
-            b -= 1
-        if b > a:
-            trimmed.append((a, b))
-    return trimmed
-
-
-def section_at(stored: Any, offset: int) -> str:
-    for c in stored.chunks:
-        if c.start <= offset < c.end:
-            return c.section
-    return ""
 
 
 @lru_cache(maxsize=1)

@@ -158,12 +158,15 @@ def expand_english(text: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def matches_type(text: str, lang: str, qtype: str) -> bool:
+    """Whether the question reads as `qtype` by that type's patterns (question_vocab.json)."""
+    pats = vocab()["types"][qtype]["zh" if lang == "zh" else "en"]
+    return any(re.search(p, text.lower() if lang == "en" else text, re.I) for p in pats)
+
+
 def question_type(text: str, lang: str) -> str:
-    v = vocab()["types"]
-    low = text.lower()
-    for qtype in v["order"]:
-        pats = v[qtype]["zh" if lang == "zh" else "en"]
-        if any(re.search(p, low if lang == "en" else text, re.I) for p in pats):
+    for qtype in vocab()["types"]["order"]:
+        if matches_type(text, lang, qtype):
             return qtype
     return "general"
 

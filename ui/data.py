@@ -7,19 +7,16 @@ from __future__ import annotations
 import csv
 import datetime as _dt
 import io
-import json
 import math
 import os
 import re
 import tomllib
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
 from assistant.policy import (GENERAL_TAG, all_kind_patterns, kind_patterns, measures, names_enterprises,  # noqa: F401
                               policy_keywords, policy_vocab, section_at, sentences, support_hits)
 
-VOCAB_FILE = Path(__file__).resolve().parent.parent / "assistant" / "data" / "question_vocab.json"
 # the enterprise kinds offered by the policy finder (keys of question_vocab.json enterprise_kinds)
 POLICY_KINDS = ["高新技术企业", "科技型中小企业", "专精特新", "规上企业", "孵化器/众创空间", "研发机构"]
 META_FIELDS = ["title", "region", "issuer", "date", "doc_no", "years", "kind", "aliases"]
@@ -28,11 +25,6 @@ _SPLIT_WORDS = re.compile(r"[\s,，、;；/|]+")
 
 
 # ---------------------------------------------------------------- vocabulary
-@lru_cache(maxsize=1)
-def vocab() -> dict[str, Any]:
-    return json.loads(VOCAB_FILE.read_text(encoding="utf-8"))
-
-
 def split_keywords(text: str | None) -> list[str]:
     return [w for w in _SPLIT_WORDS.split(text or "") if w]
 

@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from langchain_core.documents import Document
 
-from assistant.evidence import (alternatives, clip_around, coverage, maximal_terms, sentence_bounds, sentences,
-                                term_in, term_len, tidy_quote)
+from assistant.evidence import (alternatives, clip_around, coverage, maximal_terms, section_at, sentence_bounds,
+                                sentences, term_in, term_len, tidy_quote)
 from assistant.policy import measures
-from assistant.query import Query, quoted, vocab
+from assistant.query import Query, matches_type, quoted, vocab
 from assistant.types import Answer, Citation
 from ingest.index import StoredDoc
-from ingest.numbers import NumberMention, find_numbers, parse_number, same_quantity
+from ingest.numbers import NumberMention, find_numbers, parse_chinese_int, parse_number, same_quantity
 from ingest.tokenize import is_word
 from ingest.types import Target
 
@@ -63,13 +64,6 @@ def doc_words(stored: StoredDoc) -> str:
     return " ".join(filter(None, (m.title, m.issuer, m.kind, m.region, *m.aliases)))
 
 
-def section_at(stored: StoredDoc, pos: int) -> str:
-    for c in stored.chunks:
-        if c.start <= pos < c.end:
-            return c.section
-    return ""
-
-
 def doc_name(stored: StoredDoc, lang: str) -> str:
     m = stored.meta
     title = f"《{m.title}》" if m.title else (f"（{m.kind}）" if m.kind else ("(untitled)" if lang == "en" else "（无标题文件）"))
@@ -97,7 +91,7 @@ def with_weights(q: Query, docs: dict[str, StoredDoc]) -> Query:
     apart, and requiring it would refuse every paraphrased question. Only accidental joins of the
     segmenter (项省, 数差) are discounted: a real word the documents lack (外资, 博士) is what makes a
     question unanswerable."""
-    texts = [s.doc.text.lower() for s in docs.values()]
+    texts = [_lowered(s.doc.text) for s in docs.values()]
     quoted_terms = set(quoted(q.text))
     w = {}
     for t in q.terms:
@@ -107,6 +101,12 @@ def with_weights(q: Query, docs: dict[str, StoredDoc]) -> Query:
             x *= ABSENT_WEIGHT
         w[t] = x
     return replace(q, weights=w)
+
+
+@lru_cache(maxsize=512)
+def _lowered(text: str) -> str:
+    """A document's text in lower case, once per text (not once per question)."""
+    return text.lower()
 
 
 def passage_rank(ctx: Context) -> dict[str, int]:
@@ -317,7 +317,6 @@ def answer_entity(ctx: Context) -> Answer:
     return answer_sentence(ctx, limit=1)
 
 
-_CN_COUNT = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _EN_COUNT = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
 _ASKED_COUNT = re.compile(r"([两二三四五六七八九十\d])\s*(?:大|个|项|条|类|方面|部分)|\b(two|three|four|five|six|seven|eight|nine|ten)\b", re.I)
 
@@ -330,7 +329,7 @@ def asked_count(text: str) -> int | None:
     if m.group(2):
         return _EN_COUNT[m.group(2).lower()]
     g = m.group(1)
-    return int(g) if g.isdigit() else _CN_COUNT.get(g)
+    return int(g) if g.isdigit() else parse_chinese_int(g)
 
 
 def heading_groups(stored: StoredDoc) -> list[tuple[str, list[str]]]:
@@ -418,10 +417,15 @@ _MORE = re.compile(r"超过|突破|以上|多于|高于|不低于|不少于|至�
 _LESS = re.compile(r"低于|少于|不到|不超过|以下|以内|less than|fewer than|below|under\b|at most|within", re.I)
 
 
+def figures_in(text: str) -> list[NumberMention]:
+    """Figures a text states (years, dates, 文号 and codes such as 5G excluded)."""
+    return [m for m in find_numbers(text, quantities_only=False)
+            if m.kind not in ("year", "date", "docno") and not _is_code(text, m)]
+
+
 def question_figures(q: Query) -> list[NumberMention]:
-    """Figures the question states (years excluded): "…是350家吗?", "exceed 700?"."""
-    return [m for m in find_numbers(q.text, quantities_only=False)
-            if m.kind not in ("year", "date", "docno") and not _is_code(q.text, m)]
+    """Figures the question states: "…是350家吗?", "exceed 700?"."""
+    return figures_in(q.text)
 
 
 def _is_code(text: str, m: NumberMention) -> bool:
@@ -474,11 +478,6 @@ def answer_yes_no_figure(ctx: Context, claimed: NumberMention) -> Answer | None:
     return Answer(question=q.text, refused=False, citations=cb.items, answer=yes_no_text(q, yes, stored, body))
 
 
-def asks_yes_no(q: Query) -> bool:
-    pats = vocab()["types"]["yes_no"][q.lang]
-    return any(re.search(p, q.text if q.lang == "zh" else q.text.lower(), re.I) for p in pats)
-
-
 def answer_yes_no(ctx: Context) -> Answer:
     q = ctx.query
     claims = question_figures(q)
@@ -496,7 +495,7 @@ def answer_yes_no(ctx: Context) -> Answer:
     yes = True
     if claims:
         # the sentence states a figure of the same kind but not the claimed one → no
-        stated = question_figures(replace(q, text=sent))
+        stated = figures_in(sent)
         if stated and not any(same_quantity(claims[0], m) or (claims[0].numeric is not None and claims[0].numeric == m.numeric)
                               for m in stated):
             yes = False
@@ -704,7 +703,7 @@ def compose(ctx: Context) -> Answer:
     named_apart = len(regions) > 1 or (regions and any(s.meta.region not in regions for s in ctx.docs.values()))
     if qtype == "numeric" and named_apart and len({s.meta.region or p for p, s in ctx.docs.items()}) > 1:
         qtype = "comparison"  # "下陆区和咸宁市……分别是多少", "下陆区和科创局……各是多少"
-    elif qtype == "comparison" and len(ctx.query.regions) < 2 and question_figures(ctx.query) and asks_yes_no(ctx.query):
+    elif qtype == "comparison" and len(ctx.query.regions) < 2 and question_figures(ctx.query) and matches_type(ctx.query.text, ctx.query.lang, "yes_no"):
         qtype = "yes_no"  # "Does X aim for more than 300 …?" compares with a figure, not with a region
     ans = STRATEGIES.get(qtype, answer_sentence)(ctx)
     if ctx.scope_note and not ans.refused:
