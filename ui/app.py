@@ -587,7 +587,6 @@ def build_ui(engine: Engine) -> gr.Blocks:
                     rel = dst.name
                     if rel in summary.failed:
                         dst.unlink(missing_ok=True)
-                engine.assistant.reload()
             except Exception as e:  # noqa: BLE001
                 log.exception("upload failed")
                 return "".join(msgs) + R.message_html(f"上传失败：{type(e).__name__}: {e}", "error"), gr.update()
@@ -635,7 +634,6 @@ def build_ui(engine: Engine) -> gr.Blocks:
                 except Exception:  # noqa: BLE001 - a stale override is harmless
                     log.warning("could not drop the metadata override of %s", doc)
                 summary = _ingest(engine, None, progress)
-                engine.assistant.reload()
             except Exception as e:  # noqa: BLE001
                 log.exception("delete failed")
                 return R.message_html(f"删除失败：{type(e).__name__}: {e}", "error")
@@ -687,7 +685,6 @@ def build_ui(engine: Engine) -> gr.Blocks:
                     return R.message_html("没有改动。/ Nothing changed.", "info")
                 D.write_override_table(corpus, doc, table or None)
                 summary = _ingest(engine, [corpus / doc], progress)
-                engine.assistant.reload()
             except Exception as e:  # noqa: BLE001
                 log.exception("metadata update failed")
                 return R.message_html(f"保存失败：{type(e).__name__}: {e}", "error")
@@ -733,13 +730,16 @@ def build_ui(engine: Engine) -> gr.Blocks:
 
 # ---------------------------------------------------------------- ingest with progress
 def _ingest(engine: Engine, paths: list[Path] | None, progress):
+    """Ingest `paths` (None: the whole corpus) with a progress bar, then answer from the new index."""
     from ingest.index import ingest
 
     def cb(i: int, n: int, name: str) -> None:
         if progress is not None and n:
             progress((i, n), desc=f"入库 {name}" if name else "写入索引…", unit="文件")
 
-    return ingest(engine.settings, paths=paths, progress=cb)
+    summary = ingest(engine.settings, paths=paths, progress=cb)
+    engine.assistant.reload()
+    return summary
 
 
 # ---------------------------------------------------------------- evaluation
