@@ -19,6 +19,7 @@ files="requirements.txt requirements.lock"
 stamp="$VENV/.setup-$what"
 sum=$(cat $files | sha256sum | cut -d' ' -f1)
 if [ -x "$VENV/bin/python" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$sum" ]; then
+  [ "$what" = test ] && bash scripts/llama.sh "$VENV"  # quick when the portable build is in place
   exit 0
 fi
 [ -x "$VENV/bin/python" ] || "$PY" -m venv "$VENV"
@@ -27,12 +28,8 @@ echo "setup: installing torch==2.13.0 (CPU) and the pinned requirements into $VE
 $pip install torch==2.13.0
 $pip install -r requirements.txt -c requirements.lock
 if [ "$what" = test ]; then
-  # llama-cpp-python (LLM tests) compiles from source the first time (~10 min on 2 cores); pip caches
-  # the wheel, so later installs take seconds.
-  if ! "$VENV/bin/python" -c 'import llama_cpp' 2>/dev/null; then
-    echo "setup: building llama-cpp-python once (~10 min; cached afterwards) …" >&2
-  fi
-  CMAKE_BUILD_PARALLEL_LEVEL="${CMAKE_BUILD_PARALLEL_LEVEL:-$(nproc 2>/dev/null || echo 2)}" \
-    $pip install -r requirements-test.txt -c requirements.lock
+  $pip install -r requirements-test.txt -c requirements.lock
+  # llama-cpp-python for the LLM tests: a portable build (GGML_NATIVE=OFF), compiled once per machine
+  bash scripts/llama.sh "$VENV"
 fi
 echo "$sum" > "$stamp"
