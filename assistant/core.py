@@ -26,10 +26,10 @@ from assistant.grounding import check
 from assistant.query import Query, analyse
 from assistant.retrieve import BM25Retriever, CorpusView, DenseRetriever, HybridRetriever
 from assistant.scope import scope
-from assistant.settings import Settings
-from assistant.types import Answer, Citation, QuestionError
-from ingest.index import MANIFEST, open_index
-from ingest.split import trim_span
+from base.settings import Settings
+from base.types import Answer, Citation, QuestionError
+from store import MANIFEST, open_index
+from base.text import trim_span
 
 
 log = logging.getLogger("pqa.llm")

@@ -1,45 +1,8 @@
-"""Evidence spans: sentences and clauses of a document's visible text, and how well they match a
-question's terms. Pure functions; offsets always refer to the document's visible text."""
+"""How well a span of a document matches a question's terms (alternatives, coverage, variants). Pure
+functions; spans and sentences themselves are ``base.text``."""
 from __future__ import annotations
 
 import re
-
-from ingest.split import trim_span
-
-SENT_END = "。；！？!?;\n"
-CLAUSE_END = SENT_END + "，,"
-
-
-def sentence_bounds(text: str, start: int, end: int | None = None, ends: str = SENT_END) -> tuple[int, int]:
-    """Expand [start, end) to the enclosing sentence (its ending punctuation included)."""
-    end = start if end is None else end
-    a = start
-    while a > 0 and text[a - 1] not in ends:
-        a -= 1
-    if end > start and text[end - 1] in ends:
-        return trim_span(text, a, end)
-    b = end
-    while b < len(text) and text[b] not in ends:
-        b += 1
-    if b < len(text) and text[b] != "\n":
-        b += 1
-    return trim_span(text, a, b)
-
-
-def sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
-    """Sentence spans (ending at 。；！？!?; or a line break) inside text[start:end], white space trimmed."""
-    end = len(text) if end is None else end
-    out = []
-    a = start
-    for i in range(start, end):
-        if text[i] in SENT_END:
-            b = i + 1 if text[i] != "\n" else i
-            if text[a:b].strip():
-                out.append(trim_span(text, a, b))
-            a = i + 1
-    if a < end and text[a:end].strip():
-        out.append(trim_span(text, a, end))
-    return out
 
 
 def section_at(stored, pos: int) -> str:
@@ -115,42 +78,3 @@ def coverage(terms: list[str], text: str, weights: dict[str, float] | None = Non
     return got / total if total else 0.0
 
 
-def clip_around(text: str, a: int, b: int, start: int, end: int, limit: int = 140) -> tuple[int, int]:
-    """Shrink the sentence [start, end) to clauses around [a, b) when it is longer than `limit`."""
-    if end - start <= limit:
-        return start, end
-    s, e = a, b
-    while s > start and text[s - 1] not in CLAUSE_END:
-        s -= 1
-    while e < end and text[e] not in CLAUSE_END:
-        e += 1
-    # grow by whole clauses while within the limit
-    while True:
-        grown = False
-        if s > start:
-            p = s - 1
-            while p > start and text[p - 1] not in CLAUSE_END:
-                p -= 1
-            if e - p <= limit:
-                s, grown = p, True
-        if e < end:
-            q = e + 1
-            while q < end and text[q] not in CLAUSE_END:
-                q += 1
-            if q - s <= limit:
-                e, grown = q, True
-        if not grown:
-            break
-    return trim_span(text, s, e)
-
-
-_PUNCT_TAIL = re.compile(r"[，,、；;：:]+$")
-
-
-def tidy_quote(text: str, a: int, b: int) -> tuple[int, int]:
-    """Drop trailing commas/colons from a quote span (keeps it verbatim, just shorter)."""
-    q = text[a:b]
-    m = _PUNCT_TAIL.search(q)
-    if m:
-        b = a + m.start()
-    return a, b

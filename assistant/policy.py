@@ -5,16 +5,16 @@ measures. Vocabulary: data/policy_vocab.json (support words) and data/question_v
 (enterprise kinds)."""
 from __future__ import annotations
 
-import json
 import re
 from functools import lru_cache
-from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-from assistant.evidence import section_at, sentences
+from assistant.evidence import section_at
+from base.text import sentences
+from base.vocab import data_dir, load_json
 from assistant.query import vocab
 
-DATA = Path(__file__).resolve().parent / "data"
+DATA = data_dir(__file__)
 GENERAL_TAG = "企业普遍适用"
 _CLAUSE_SEP = re.compile(r"[，,；;：:]")
 
@@ -22,7 +22,7 @@ _CLAUSE_SEP = re.compile(r"[，,；;：:]")
 @lru_cache(maxsize=1)
 def policy_vocab() -> dict[str, Any]:
     """The policy finder's vocabulary (assistant/data/policy_vocab.json)."""
-    return json.loads((DATA / "policy_vocab.json").read_text(encoding="utf-8"))
+    return load_json(DATA / "policy_vocab.json")
 
 
 def _kinds_vocab() -> dict[str, Any]:
@@ -64,7 +64,7 @@ def policy_keywords(keywords: Sequence[str]) -> list[str]:
 
 
 def _states_count(clause: str) -> bool:
-    from ingest.numbers import find_numbers
+    from base.numbers import find_numbers
 
     return any(m.is_quantity for m in find_numbers(clause))
 
@@ -118,7 +118,7 @@ def names_enterprises(sent: str, kind_pats: Iterable[re.Pattern[str]] = ()) -> b
 def is_heading_sentence(text: str, a: int, b: int) -> bool:
     """A numbered heading ("2.做优做实咸宁大学科技园。", "四、建设四类平台载体") at a line start: a
     title, not a measure. A numbered line with content ("1.新增高新技术企业42家，…") is no heading."""
-    from ingest.split import heading_rank, reads_as_title
+    from base.headings import heading_rank, reads_as_title
 
     line_start = text.rfind("\n", 0, a) + 1
     if text[line_start:a].strip():

@@ -8,13 +8,13 @@ import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from pathlib import Path
 
 from assistant.evidence import maximal_terms
-from ingest.genre import Region, regions, regions_by_name, short_name
-from ingest.tokenize import STOP, tokens
+from base.regions import Region, regions, regions_by_name, short_name
+from base.tokenize import STOP, tokens
+from base.vocab import data_dir, load_json, load_tsv
 
-DATA = Path(__file__).resolve().parent / "data"
+DATA = data_dir(__file__)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
@@ -46,19 +46,14 @@ GENERIC_TERMS = frozenset("全市 全区 全县 我市 我区 目标 工作 计�
 @lru_cache(maxsize=1)
 def glossary() -> tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]:
     out = []
-    for line in (DATA / "glossary.tsv").read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        en, zh = line.split("\t")
+    for en, zh in load_tsv(DATA / "glossary.tsv"):
         out.append((re.compile(rf"(?<![a-z])(?:{en})(?![a-z])", re.I), tuple(z.strip() for z in zh.split(","))))
     return tuple(out)
 
 
 @lru_cache(maxsize=1)
 def vocab() -> dict:
-    import json
-
-    return json.loads((DATA / "question_vocab.json").read_text(encoding="utf-8"))
+    return load_json(DATA / "question_vocab.json")
 
 
 @lru_cache(maxsize=1)

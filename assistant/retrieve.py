@@ -14,11 +14,12 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 from rank_bm25 import BM25Okapi
 
-from assistant.embeddings import get_embeddings
-from assistant.settings import Settings
-from ingest.index import IndexSnapshot, StoredDoc, chroma_collection
-from ingest.tokenize import tokens
-from ingest.types import Chunk
+from base.embeddings import get_embeddings
+from base.settings import Settings
+from store import IndexSnapshot, StoredDoc
+from store.vectors import chroma_collection
+from base.tokenize import tokens
+from base.types import Chunk
 
 
 class CorpusView:

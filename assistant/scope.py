@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass
 
 from assistant.query import Query
-from ingest.genre import regions_by_name, short_name
-from ingest.index import StoredDoc
+from base.regions import regions_by_name, short_name
+from store import StoredDoc
 
 
 @dataclass

@@ -15,7 +15,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from assistant.settings import add_settings_args
+from base.settings import add_settings_args
 
 from .runner import DEFAULT_OUT, DEFAULT_QA, THRESHOLDS_FILE, RunOptions, run
 

@@ -261,9 +261,9 @@ def _fallback_numbers(text: str) -> list[Num]:
 
 
 def find_numbers(text: str) -> list[Num]:
-    """Quantities in ``text``: ``ingest.numbers.find_numbers`` when available, else a simple regex."""
+    """Quantities in ``text``: ``base.numbers.find_numbers`` when available, else a simple regex."""
     try:
-        from ingest.numbers import find_numbers as shared
+        from base.numbers import find_numbers as shared
     except ImportError:  # pragma: no cover - the shared module ships with the project
         return _fallback_numbers(text)
     out = []

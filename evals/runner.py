@@ -305,8 +305,9 @@ def prepare_settings(corpus: Path | None, index: Path | None, out_dir: Path, ans
     --corpus without --index: a separate index under ``out_dir/index-cache`` kept in sync with ingest().
     ``settings_overrides``: further Settings fields (the --llm-* flags).
     """
-    from assistant.settings import Settings
-    from ingest.index import MANIFEST, ingest
+    from base.settings import Settings
+    from ingest.run import ingest
+    from store import MANIFEST
 
     overrides: dict[str, Any] = dict(settings_overrides or {})
     if answerer:

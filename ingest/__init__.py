@@ -1,2 +1,2 @@
-"""Ingest pipeline: load → clean → metadata → split → targets → index."""
-import assistant as _assistant  # noqa: F401  (sets OpenMP/telemetry environment before any model loads)
+"""Ingest pipeline: load → clean → metadata → split → targets → a new store generation."""
+import base as _base  # noqa: F401  (sets OpenMP/telemetry environment before any model loads)

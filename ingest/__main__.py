@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from assistant.settings import add_settings_args, settings_from_args
+from base.settings import add_settings_args, settings_from_args
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -28,7 +28,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: bad settings: {e}", file=sys.stderr)
         return 2
 
-    from ingest.index import IndexError_, add_to_corpus, ingest
+    from ingest.run import add_to_corpus, ingest
+    from store import IndexError_
 
     corpus = settings.corpus_dir.resolve()
     if not corpus.is_dir():

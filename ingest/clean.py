@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .types import Doc, RawDoc
+from base.types import Doc, RawDoc
+from base.vocab import data_dir
 
-BOILERPLATE_FILE = Path(__file__).resolve().parent / "data" / "boilerplate.txt"
+BOILERPLATE_FILE = data_dir(__file__) / "boilerplate.txt"
 HEADER_WINDOW = 40  # duplicate metadata is looked for in the first N non-blank lines
 MIN_DUPLICATE_CHARS = 4  # shorter repeated lines are left alone
 

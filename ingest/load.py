@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from bs4 import BeautifulSoup, NavigableString, Tag
 from bs4.element import PreformattedString
 
-from .types import RawDoc
+from base.types import RawDoc
 
 SUPPORTED_SUFFIXES: dict[str, str] = {
     ".txt": "txt",

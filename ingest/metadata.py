@@ -11,8 +11,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from .genre import Region, genre, region_pattern, regions_by_name, short_name
-from .types import Doc, DocMeta
+from base.regions import Region, genre, region_pattern, regions_by_name, short_name
+from base.types import Doc, DocMeta
 
 HEADER_SCAN_LINES = 40  # header fields are looked for in the first lines only
 TITLE_MAX = 60

@@ -1,6 +1,6 @@
 """Stage 5: extract every quantitative target of a document into `Target` rows.
 
-Each quantity (ingest.numbers.find_numbers) in a chunk becomes one Target. Its clause is cut at
+Each quantity (base.numbers.find_numbers) in a chunk becomes one Target. Its clause is cut at
 ，,：:；;。 and line breaks, and at 、 only when the part before the 、 ends with a quantity
 ("申报350家、认定310家" → two items; "孵化器、众创空间2家" → one). Within a clause the indicator is read
 in either order:
@@ -21,8 +21,8 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache
 
-from .numbers import NumberMention, find_numbers, vocab
-from .types import Chunk, Doc, DocMeta, Target
+from base.numbers import NumberMention, find_numbers, vocab
+from base.types import Chunk, Doc, DocMeta, Target
 
 SENTENCE_ENDS = "。；;！？!?\n"
 CLAUSE_ENDS = SENTENCE_ENDS + "，,：:"
@@ -412,7 +412,7 @@ def _build(text: str, meta: DocMeta, chunk: Chunk, m: NumberMention, mentions: l
 
 @cache
 def _marker_patterns() -> tuple[re.Pattern[str], ...]:
-    from .genre import genre
+    from base.regions import genre
 
     return tuple(re.compile(h["pattern"]) for h in genre()["headings"])
 

@@ -26,14 +26,14 @@ def corpus_copy(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def settings(corpus_copy, tmp_path_factory):
-    from assistant.settings import Settings
+    from base.settings import Settings
 
     return Settings(corpus_dir=corpus_copy, index_dir=tmp_path_factory.mktemp("index"))
 
 
 @pytest.fixture(scope="session")
 def built_index(settings):
-    from ingest.index import ingest
+    from ingest.run import ingest
 
     summary = ingest(settings)
     assert summary.ok, summary.failed

@@ -27,8 +27,8 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 import gradio as gr  # noqa: E402
 
-from assistant.settings import Settings  # noqa: E402
-from assistant.types import QuestionError  # noqa: E402
+from base.settings import Settings  # noqa: E402
+from base.types import QuestionError  # noqa: E402
 from ui import data as D  # noqa: E402
 from ui import render as R  # noqa: E402
 
@@ -70,7 +70,7 @@ class Engine:
     # ------------------------------------------------------------ start-up
     def start(self, background: bool = True) -> None:
         """Open the index; when it is missing (or unreadable), build it with ingest()."""
-        from ingest.index import IndexError_
+        from store import IndexError_
 
         try:
             self._open()
@@ -93,7 +93,7 @@ class Engine:
         self.ready_event.set()
 
     def _build(self) -> None:
-        from ingest.index import ingest
+        from ingest.run import ingest
 
         try:
             with self.admin_lock:
@@ -553,7 +553,7 @@ def build_ui(engine: Engine) -> gr.Blocks:
 
         # ------------------------------------------------ library events
         def upload_run(files, progress=gr.Progress()):
-            from ingest.index import add_to_corpus
+            from ingest.run import add_to_corpus
 
             if not files:
                 return R.message_html("请先选择要上传的文件。/ Choose files first.", "warn"), gr.update()
@@ -731,7 +731,7 @@ def build_ui(engine: Engine) -> gr.Blocks:
 # ---------------------------------------------------------------- ingest with progress
 def _ingest(engine: Engine, paths: list[Path] | None, progress):
     """Ingest `paths` (None: the whole corpus) with a progress bar, then answer from the new index."""
-    from ingest.index import ingest
+    from ingest.run import ingest
 
     def cb(i: int, n: int, name: str) -> None:
         if progress is not None and n:

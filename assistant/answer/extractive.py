@@ -14,15 +14,15 @@ from functools import lru_cache
 
 from langchain_core.documents import Document
 
-from assistant.evidence import (alternatives, clip_around, coverage, maximal_terms, section_at, sentence_bounds,
-                                sentences, term_in, term_len, tidy_quote)
+from assistant.evidence import alternatives, coverage, maximal_terms, section_at, term_in, term_len
+from base.text import clip_around, sentence_bounds, sentences, tidy_quote
 from assistant.policy import measures
 from assistant.query import Query, matches_type, quoted, vocab
-from assistant.types import Answer, Citation
-from ingest.index import StoredDoc
-from ingest.numbers import NumberMention, find_numbers, parse_chinese_int, parse_number, same_quantity
-from ingest.tokenize import is_word
-from ingest.types import Target
+from base.types import Answer, Citation
+from store import StoredDoc
+from base.numbers import NumberMention, find_numbers, parse_chinese_int, parse_number, same_quantity
+from base.tokenize import is_word
+from base.types import Target
 
 MIN_COVERAGE = 0.6  # share of the question's content terms a passage must contain to answer
 KEY_COVERAGE = 0.7  # share of its specific words the evidence sentence must contain

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from ingest.types import Chunk, DocMeta, Target
+from base.types import Chunk, DocMeta, Target
 from ui import data as D
 
 

@@ -9,7 +9,7 @@ pytestmark = pytest.mark.slow
 
 
 def test_engine_builds_missing_index_and_reports_progress(corpus_copy, tmp_path):
-    from assistant.settings import Settings
+    from base.settings import Settings
     from ui.app import Engine, NotReady
 
     settings = Settings(corpus_dir=corpus_copy, index_dir=tmp_path / "index", feedback_file=tmp_path / "fb.jsonl")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.grounding import check, numbers
-from assistant.types import QuestionError
+from base.types import QuestionError
 
 D000, D001, D002, D003, D004 = ("000_a4900b7333be9756.txt", "001_136a9505bad5a282.txt",
                                 "002_2a333607f86502c4.txt", "003_485a95091e833f50.txt",
@@ -137,7 +137,7 @@ def test_answer_json_contract(assistant):
 
 
 def test_grounding_rejects_invented_numbers():
-    from assistant.types import Answer, Citation
+    from base.types import Answer, Citation
 
     text = "通过认定高新技术企业310家"
     good = Answer("q", "目标310家[1]", False, [Citation(1, "d", None, None, None, "", text, 0, len(text))])

@@ -27,7 +27,7 @@ from assistant.answer.llm import NOTICE_UNAVAILABLE, NOTICE_UNVERIFIED, outcome
 from assistant.answer.llm_check import check_generated, clean_output
 from assistant.core import Assistant
 from assistant.grounding import check
-from assistant.types import Answer, QuestionError
+from base.types import Answer, QuestionError
 
 pytestmark = [pytest.mark.llm, pytest.mark.slow]
 
@@ -337,7 +337,7 @@ def _prepared_with_history(a: Assistant, question: str, history: list) -> dict:
 def test_prompt_injection_in_a_document_changes_nothing(settings, built_index, tmp_path):
     """A document telling the model to answer 500: the obeying output is rejected exactly as it is
     without the injected text, and the injected text never becomes the answer."""
-    from ingest.index import ingest
+    from ingest.run import ingest
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()
@@ -372,7 +372,7 @@ def test_settings_flags_and_validation(settings):
 
     from pydantic import ValidationError
 
-    from assistant.settings import Settings, add_settings_args, settings_from_args
+    from base.settings import Settings, add_settings_args, settings_from_args
 
     ap = argparse.ArgumentParser()
     add_settings_args(ap)
@@ -391,7 +391,7 @@ def test_settings_flags_and_validation(settings):
 
 
 def test_env_configures_the_llm(monkeypatch):
-    from assistant.settings import Settings
+    from base.settings import Settings
 
     monkeypatch.setenv("PQA_ANSWERER", "llm")
     monkeypatch.setenv("PQA_LLM_BASE_URL", "http://127.0.0.1:11434/v1")

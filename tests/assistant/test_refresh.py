@@ -4,8 +4,8 @@ from __future__ import annotations
 import shutil
 
 from assistant.core import Assistant
-from assistant.settings import Settings
-from ingest.index import ingest
+from base.settings import Settings
+from ingest.run import ingest
 
 DOC = ("2025年江夏区科技创新工作要点\n江夏区科学技术和经济信息化局\n2025年3月10日\n"
        "一、主要目标\n1.新增高新技术企业42家，培育科技型中小企业120家。\n")

@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 from langchain_core.documents import Document
 
-from assistant.types import Answer, Citation
+from base.types import Answer, Citation
 
 DOC = "002_x.txt"
 TEXT = ("2024年全市科技创新工作要点\n"

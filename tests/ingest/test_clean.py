@@ -15,7 +15,7 @@ from ingest.clean import (
     repeated_header_lines,
 )
 from ingest.load import load_file
-from ingest.types import Doc, RawDoc
+from base.types import Doc, RawDoc
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 

@@ -12,15 +12,17 @@ from pathlib import Path
 
 import pytest
 
-from assistant.settings import Settings
-from ingest.index import chroma_collection, ingest, open_index, read_manifest
+from base.settings import Settings
+from ingest.run import ingest
+from store import open_index, read_manifest
+from store.vectors import chroma_collection
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_corpus_ingest_and_nearest_neighbour(settings, built_index):
     assert len(built_index.added) == 5 and built_index.chunks > 50 and built_index.targets > 50
-    from assistant.embeddings import get_embeddings
+    from base.embeddings import get_embeddings
 
     col = chroma_collection(settings)
     vec = get_embeddings("e5-small").embed_query("咸宁2024年要认定多少家高新技术企业")
@@ -30,7 +32,7 @@ def test_corpus_ingest_and_nearest_neighbour(settings, built_index):
 
 def test_reopened_collection_knows_its_embedding_function(settings, built_index):
     code = ("import chromadb,sys; c=chromadb.PersistentClient(path=sys.argv[1]);"
-            "import assistant.embeddings;"
+            "import base.embeddings;"
             "col=c.get_collection([x.name for x in c.list_collections()][0]);"
             "print(col.query(query_texts=['高新技术企业'], n_results=1)['ids'][0][0])")
     out = subprocess.run([sys.executable, "-c", code, str(settings.index_dir / "chroma")], capture_output=True,
@@ -135,7 +137,7 @@ def test_sentence_transformers_provider_with_bundled_minilm(tmp_path):
                  embedding_model=f"sentence-transformers:{gt.get_model_path()}")
     summary = ingest(s)
     assert summary.ok
-    from assistant.embeddings import collection_name, get_embeddings
+    from base.embeddings import collection_name, get_embeddings
 
     emb = get_embeddings(s.embedding_model)
     assert len(emb.embed_query("technology contract")) == 384
@@ -150,7 +152,7 @@ def test_bad_embedding_model_setting_is_rejected():
 
 
 def test_unloadable_sentence_transformers_model_has_clear_error(tmp_path):
-    from assistant.embeddings import EmbeddingError, SentenceTransformerEmbeddings
+    from base.embeddings import EmbeddingError, SentenceTransformerEmbeddings
 
     with pytest.raises(EmbeddingError, match="cannot load sentence-transformers model"):
         SentenceTransformerEmbeddings(str(tmp_path / "no-such-model"))

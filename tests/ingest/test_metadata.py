@@ -51,7 +51,7 @@ def test_normalise_date_forms():
 
 
 def test_unknown_stays_unknown_for_a_bodiless_title():
-    from ingest.types import Doc
+    from base.types import Doc
 
     m = extract_metadata(Doc("x.txt", "一、总体要求\n全面推进各项工作。", "txt", "x"))
     assert (m.title, m.region, m.issuer, m.date, m.doc_no, m.years) == (None, None, None, None, None, [])

@@ -1,9 +1,9 @@
-"""Tests for ingest.numbers: parsing numbers as written, units, and finding quantity mentions."""
+"""Tests for base.numbers: parsing numbers as written, units, and finding quantity mentions."""
 from __future__ import annotations
 
 import pytest
 
-from ingest.numbers import (
+from base.numbers import (
     NumberMention,
     find_numbers,
     normalise,

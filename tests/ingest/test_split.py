@@ -3,8 +3,10 @@ from pathlib import Path
 from ingest.clean import clean
 from ingest.load import load_file
 from ingest.metadata import extract_metadata
-from ingest.split import heading_rank, heading_title, pack_spans, sentence_spans, split
-from ingest.types import Doc, DocMeta
+from ingest.split import pack_spans, split
+from base.text import sentence_spans
+from base.headings import heading_rank, heading_title
+from base.types import Doc, DocMeta
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 
@@ -130,7 +132,7 @@ def test_item_with_paragraphs_under_it_keeps_them_together():
 
 
 def test_reads_as_title():
-    from ingest.split import reads_as_title
+    from base.headings import reads_as_title
 
     assert reads_as_title("2.强化高新技术产业发展")
     assert reads_as_title("2.强化高新技术产业发展。继续做好高企认定工作，新增高企42家。")

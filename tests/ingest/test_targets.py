@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from ingest.targets import extract_targets, indicator_key, split_pre, strip_leading
-from ingest.types import Chunk, Doc, DocMeta, Target
+from base.types import Chunk, Doc, DocMeta, Target
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 

@@ -16,15 +16,15 @@ Conventions (documented choices):
 """
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import cache
-from pathlib import Path
 from typing import Any
 
-VOCAB_PATH = Path(__file__).parent / "data" / "target_vocab.json"
+from base.vocab import BASE_DATA, load_json
+
+VOCAB_PATH = BASE_DATA / "target_vocab.json"
 
 KINDS = ("quantity", "year", "date", "duration", "ordinal", "per", "marker", "docno", "code", "name", "word")
 
@@ -46,7 +46,7 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 @cache
 def vocab() -> dict[str, Any]:
     """The shared numbers/targets vocabulary (ingest/data/target_vocab.json), loaded once."""
-    return json.loads(VOCAB_PATH.read_text(encoding="utf-8"))
+    return load_json(VOCAB_PATH)
 
 
 @dataclass(frozen=True)

@@ -1,13 +1,12 @@
 """Loads the genre vocabulary and the region gazetteer (data files under ingest/data/)."""
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
-DATA = Path(__file__).resolve().parent / "data"
+from base.vocab import BASE_DATA, load_json, load_tsv
+
 
 REGION_SUFFIXES = ("自治县", "自治州", "自治旗", "新区", "林区", "特区", "省", "市", "区", "县", "州", "旗", "盟")
 
@@ -15,7 +14,7 @@ REGION_SUFFIXES = ("自治县", "自治州", "自治旗", "新区", "林区", "�
 @lru_cache(maxsize=1)
 def genre() -> dict:
     """The genre vocabulary (meta field keys, plan kinds, heading patterns …)."""
-    return json.loads((DATA / "genre.json").read_text(encoding="utf-8"))
+    return load_json(BASE_DATA / "genre.json")
 
 
 @dataclass(frozen=True)
@@ -48,10 +47,7 @@ def short_name(name: str) -> str:
 @lru_cache(maxsize=1)
 def regions() -> tuple[Region, ...]:
     out = []
-    for line in (DATA / "regions.tsv").read_text(encoding="utf-8").splitlines():
-        if not line or line.startswith("#"):
-            continue
-        code, name = line.split("\t")
+    for code, name in load_tsv(BASE_DATA / "regions.tsv"):
         out.append(Region(code, name))
     return tuple(out)
 

@@ -10,7 +10,7 @@ import threading
 import unicodedata
 from functools import lru_cache
 
-from .genre import DATA
+from base.vocab import BASE_DATA
 
 _lock = threading.Lock()
 _WORD = re.compile(r"[\w&]+", re.UNICODE)
@@ -24,7 +24,7 @@ def _jieba():
 
         jieba.setLogLevel(logging.WARNING)
         jieba.initialize()
-        jieba.load_userdict(str(DATA / "userdict.txt"))
+        jieba.load_userdict(str(BASE_DATA / "userdict.txt"))
         return jieba
 
 
