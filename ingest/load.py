@@ -46,8 +46,19 @@ class LoadError(Exception):
 
 def load_file(path: Path, corpus_dir: Path | None = None,
               max_bytes: int = DEFAULT_MAX_BYTES) -> RawDoc:
-    """Read ``path`` and return its text as a RawDoc, or raise LoadError."""
+    """Read ``path`` and return its text as a RawDoc, or raise LoadError. Errors name the file as
+    the corpus knows it (relative path, or the bare name outside the corpus), never a server path."""
     path = Path(path)
+    name = _rel_path(path, corpus_dir)
+    try:
+        return _load(path, name, max_bytes)
+    except LoadError as e:
+        if e.path == name:
+            raise
+        raise LoadError(name, e.reason) from e
+
+
+def _load(path: Path, name: str, max_bytes: int) -> RawDoc:
     kind = SUPPORTED_SUFFIXES.get(path.suffix.lower())
     if kind is None:
         raise LoadError(path, f"unsupported file type {path.suffix or '(no extension)'!r}; "
@@ -66,7 +77,7 @@ def load_file(path: Path, corpus_dir: Path | None = None,
     text = normalize_newlines(text)
     if not _has_visible_text(text):
         raise LoadError(path, "the file contains no text (empty or whitespace only)")
-    return RawDoc(path=_rel_path(path, corpus_dir), text=text, kind=kind, encoding=encoding,
+    return RawDoc(path=name, text=text, kind=kind, encoding=encoding,
                   sha256=hashlib.sha256(data).hexdigest())
 
 

@@ -30,11 +30,11 @@ def process(path: Path, corpus_dir: Path, settings: Settings, override: dict[str
     raw = load_file(path, corpus_dir)
     doc = clean(raw)
     if not doc.text.strip():
-        raise LoadError(f"{raw.path}: no text left after removing boilerplate")
+        raise LoadError(raw.path, "no text left after removing boilerplate (navigation, footer and header lines only)")
     meta = extract_metadata(doc, override)
     chunks = split(doc, meta, size=settings.chunk_size, prefix=key)
     if not chunks:
-        raise LoadError(f"{raw.path}: no content passages found")
+        raise LoadError(raw.path, "no content passages found (only a title or metadata lines)")
     targets = extract_targets(doc, meta, chunks)
     return StoredDoc(key=key, doc=doc, meta=meta, chunks=chunks, targets=targets)
 
@@ -120,7 +120,7 @@ def ingest(settings: Settings, paths: list[Path] | None = None, rebuild: bool = 
                 progress(i, len(files), rel)
             try:
                 if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-                    raise LoadError(f"{rel}: unsupported file type '{path.suffix or '(none)'}' "
+                    raise LoadError(rel, f"unsupported file type '{path.suffix or '(none)'}' "
                                     f"(supported: {', '.join(sorted(SUPPORTED_SUFFIXES))})")
                 key = doc_key(file_sha256(path), settings, overrides.get(rel))
                 prev = old_docs.get(rel)

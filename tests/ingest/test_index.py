@@ -156,3 +156,29 @@ def test_unloadable_sentence_transformers_model_has_clear_error(tmp_path):
 
     with pytest.raises(EmbeddingError, match="cannot load sentence-transformers model"):
         SentenceTransformerEmbeddings(str(tmp_path / "no-such-model"))
+
+
+def test_unusable_files_are_reported_with_their_reason_and_the_rest_is_indexed(tmp_path):
+    """A folder with a .py, a .jsonl, an empty .txt and a boilerplate-only page: each is reported in
+    one line that names the file and the reason; the good document is indexed."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(ROOT / "corpus" / "002_2a333607f86502c4.txt", corpus / "good.txt")
+    (corpus / "script.py").write_text("print('hello')\n", encoding="utf-8")
+    (corpus / "items.jsonl").write_text('{"a": 1}\n', encoding="utf-8")
+    (corpus / "empty.txt").write_text("", encoding="utf-8")
+    (corpus / "nav.html").write_text("<html><body><p>设为首页</p><p>加入收藏</p><p>打印本页 关闭窗口</p></body></html>",
+                                     encoding="utf-8")
+    summary = ingest(Settings(corpus_dir=corpus, index_dir=tmp_path / "index"))
+    assert summary.added == ["good.txt"]
+    assert set(summary.failed) == {"script.py", "items.jsonl", "empty.txt", "nav.html"}
+    assert summary.failed["script.py"] == "Cannot load script.py: unsupported file type '.py' " \
+        "(supported: .docx, .htm, .html, .md, .pdf, .txt)"
+    assert summary.failed["items.jsonl"].startswith("Cannot load items.jsonl: unsupported file type '.jsonl'")
+    assert summary.failed["empty.txt"] == "Cannot load empty.txt: the file is empty"
+    assert summary.failed["nav.html"] == ("Cannot load nav.html: no text left after removing boilerplate "
+                                          "(navigation, footer and header lines only)")
+    lines = summary.lines()
+    assert "FAILED script.py: Cannot load script.py: unsupported file type '.py' (supported: .docx, .htm, .html, " \
+           ".md, .pdf, .txt)" in lines
+    assert not any("TypeError" in ln for ln in lines)
