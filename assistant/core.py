@@ -24,7 +24,7 @@ from langchain_core.runnables import RunnableGenerator, RunnableLambda
 from assistant.answer.extractive import Context, compose, refuse
 from assistant.grounding import check
 from assistant.query import Query, analyse
-from assistant.retrieve import BM25Retriever, CorpusView, DenseRetriever, HybridRetriever
+from assistant.retrieve import BM25Retriever, CorpusView, DenseRetriever, HybridRetriever, RetrievalScope, scoped
 from assistant.scope import scope
 from base.settings import Settings
 from base.types import Answer, Citation, QuestionError
@@ -140,9 +140,8 @@ class Assistant:
         return self._retrieve(q, sc.docs.keys() if sc.docs else None)
 
     def _retrieve(self, q: Query, allowed: Any) -> list[Document]:
-        allowed_set = set(allowed) if allowed is not None else None
-        return self.retriever.invoke(q.search_text, allowed_docs=allowed_set, lang=q.lang,
-                                     lexical_query=q.search_text)
+        docs = frozenset(allowed) if allowed is not None else None
+        return self.retriever.invoke(q.search_text, config=scoped(RetrievalScope(docs=docs, lang=q.lang)))
 
     # shared by the extractive and the LLM chains
     def _stage_analyse(self, inp: dict) -> dict:

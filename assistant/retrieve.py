@@ -1,16 +1,23 @@
 """Retrieval: BM25 (jieba tokens), dense (e5 vectors in Chroma) and their fusion, as LangChain
-``BaseRetriever``s. Every retriever accepts ``allowed_docs`` (document paths) to scope a search to
-the documents a question is about, and returns LangChain ``Document``s whose metadata carry the
-chunk id, document path and score.
+``BaseRetriever``s returning ``Document``s whose metadata carry the chunk id, document path, span
+and score.
+
+Scope travels in the RunnableConfig, so any LangChain caller keeps it::
+
+    retriever.invoke("咸宁2024年…", config=scoped(RetrievalScope(docs={"002.txt"}, lang="zh")))
+
+and a chain ``… | retriever`` invoked with that config passes it on. Without a scope every document
+is searched and the question is taken as Chinese.
 """
 from __future__ import annotations
 
-import math
+from dataclasses import dataclass
 from typing import Any
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
+from langchain_core.runnables import RunnableConfig, ensure_config
 from pydantic import ConfigDict
 from rank_bm25 import BM25Okapi
 
@@ -20,6 +27,39 @@ from store import IndexSnapshot, StoredDoc
 from store.vectors import chroma_collection
 from base.tokenize import tokens
 from base.types import Chunk
+
+
+@dataclass(frozen=True)
+class RetrievalScope:
+    """What a search is limited to: document paths (None = all), the question's language (it sets
+    the fusion weights) and the text the lexical retriever matches (default: the query itself)."""
+
+    docs: frozenset[str] | None = None
+    lang: str = "zh"
+    lexical_query: str | None = None
+
+
+def scoped(scope: RetrievalScope, config: RunnableConfig | None = None) -> RunnableConfig:
+    """A RunnableConfig carrying `scope` (merged into `config`'s configurable)."""
+    config = dict(config or {})
+    config["configurable"] = {**(config.get("configurable") or {}), "scope": scope}
+    return config  # type: ignore[return-value]
+
+
+class ScopedRetriever(BaseRetriever):
+    """A retriever that reads its RetrievalScope from the config it is invoked with."""
+
+    def invoke(self, input: str, config: RunnableConfig | None = None, **kwargs: Any) -> list[Document]:
+        config = ensure_config(config)
+        scope = (config.get("configurable") or {}).get("scope") or RetrievalScope()
+        return super().invoke(input, config, scope=scope, **kwargs)
+
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun,
+                                scope: RetrievalScope = RetrievalScope(), **_: Any) -> list[Document]:
+        return self.search(query, scope)
+
+    def search(self, query: str, scope: RetrievalScope) -> list[Document]:
+        raise NotImplementedError
 
 
 class CorpusView:
@@ -49,17 +89,17 @@ class CorpusView:
                                   "start": chunk.start, "end": chunk.end, "score": score, "source": source})
 
 
-class BM25Retriever(BaseRetriever):
+class BM25Retriever(ScopedRetriever):
     """Okapi BM25 over jieba search-mode tokens of the labelled chunks."""
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
     corpus: CorpusView
     k: int = 30
 
-    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun,
-                                allowed_docs: set[str] | None = None, **_: Any) -> list[Document]:
+    def search(self, query: str, scope: RetrievalScope) -> list[Document]:
+        allowed_docs = scope.docs
         bm = self.corpus.bm25
-        q = tokens(query)
+        q = tokens(scope.lexical_query or query)
         if bm is None or not q:
             return []
         scores = bm.get_scores(q)
@@ -75,7 +115,7 @@ class BM25Retriever(BaseRetriever):
         return out
 
 
-class DenseRetriever(BaseRetriever):
+class DenseRetriever(ScopedRetriever):
     """Nearest neighbours of the question's embedding in the Chroma collection."""
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
@@ -88,8 +128,8 @@ class DenseRetriever(BaseRetriever):
         if self.collection is None:
             self.collection = chroma_collection(self.settings)
 
-    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun,
-                                allowed_docs: set[str] | None = None, **_: Any) -> list[Document]:
+    def search(self, query: str, scope: RetrievalScope) -> list[Document]:
+        allowed_docs = scope.docs
         keys = [s.key for s in self.corpus.docs.values()
                 if allowed_docs is None or s.doc.path in allowed_docs]
         if not keys:
@@ -121,7 +161,7 @@ def rrf(ranked_lists: list[tuple[float, list[Document]]], k: int = 60) -> list[D
     return out
 
 
-class HybridRetriever(BaseRetriever):
+class HybridRetriever(ScopedRetriever):
     """BM25 + dense fused by reciprocal rank, weighted by the question's language. Measured on the
     shipped QA set (hit@1 of gold evidence): for Chinese questions BM25 alone is best (0.87) and
     dense only dilutes it (BM25 1.0 + dense 0.8: 0.77), so dense weighs 0.3 — enough to lift a
@@ -135,16 +175,9 @@ class HybridRetriever(BaseRetriever):
     rrf_k: int = 60
     weights: dict[str, tuple[float, float]] = {"zh": (1.0, 0.3), "en": (1.0, 1.0)}
 
-    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun,
-                                allowed_docs: set[str] | None = None, lang: str = "zh",
-                                lexical_query: str | None = None, **_: Any) -> list[Document]:
-        wb, wd = self.weights.get(lang, (1.0, 1.0))
-        lists = [(wb, self.bm25.invoke(lexical_query or query, allowed_docs=allowed_docs))]
+    def search(self, query: str, scope: RetrievalScope) -> list[Document]:
+        wb, wd = self.weights.get(scope.lang, (1.0, 1.0))
+        lists = [(wb, self.bm25.search(query, scope))]
         if self.dense is not None:
-            lists.append((wd, self.dense.invoke(query, allowed_docs=allowed_docs)))
+            lists.append((wd, self.dense.search(query, scope)))
         return rrf(lists, self.rrf_k)[: self.k]
-
-
-def max_rrf(weights: tuple[float, ...], k: int) -> float:
-    """The best fused score possible (rank 1 everywhere), to normalise confidence."""
-    return sum(w / (k + 1) for w in weights) or math.inf
