@@ -21,11 +21,12 @@ from typing import Any, Iterator
 from langchain_core.documents import Document
 from langchain_core.runnables import RunnableGenerator, RunnableLambda
 
-from assistant.answer.extractive import Context, compose, refuse
+from assistant.compose import Context, compose, refusal_text, refuse
 from assistant.grounding import check
 from assistant.query import Query, analyse
 from assistant.retrieve import BM25Retriever, CorpusView, DenseRetriever, HybridRetriever, RetrievalScope, scoped
 from assistant.scope import scope
+from assistant.turn import Turn
 from base.settings import Settings
 from base.types import Answer, Citation, QuestionError
 from store import MANIFEST, open_index
@@ -143,63 +144,71 @@ class Assistant:
         docs = frozenset(allowed) if allowed is not None else None
         return self.retriever.invoke(q.search_text, config=scoped(RetrievalScope(docs=docs, lang=q.lang)))
 
-    # shared by the extractive and the LLM chains
-    def _stage_analyse(self, inp: dict) -> dict:
+    # ---------------------------------------------------------------- stages (Turn → Turn)
+    def _stage_analyse(self, turn: Turn) -> Turn:
         t = time.perf_counter()
-        q = self.analyse(inp["question"], inp.get("history"))
-        return {**inp, "query": q, "t_analyse": time.perf_counter() - t}
+        turn.query = self.analyse(turn.question, turn.history)
+        turn.timings["analyse_ms"] = (time.perf_counter() - t) * 1000
+        return turn
 
-    def _stage_scope(self, inp: dict) -> dict:
-        return {**inp, "scope": scope(inp["query"], self.corpus.docs, inp.get("filters"))}
+    def _stage_scope(self, turn: Turn) -> Turn:
+        turn.scope = scope(turn.query, self.corpus.docs, turn.filters)
+        return turn
 
-    def _stage_retrieve(self, inp: dict) -> dict:
+    def _stage_retrieve(self, turn: Turn) -> Turn:
         t = time.perf_counter()
-        sc = inp["scope"]
-        passages = self._retrieve(inp["query"], sc.docs.keys()) if sc.docs else []
-        return {**inp, "passages": passages, "t_retrieve": time.perf_counter() - t}
+        sc = turn.scope
+        turn.passages = self._retrieve(turn.query, sc.docs.keys()) if sc.docs else []
+        turn.timings["retrieve_ms"] = (time.perf_counter() - t) * 1000
+        return turn
+
+    def _stage_compose(self, turn: Turn) -> Turn:
+        t = time.perf_counter()
+        turn.answer = self._extractive(turn)
+        turn.timings["compose_ms"] = (time.perf_counter() - t) * 1000
+        turn.answer.timings = dict(turn.timings)
+        return turn
 
     def _build_chain(self):
-        def stage_compose(inp: dict) -> Answer:
-            t = time.perf_counter()
-            ans = self._extractive(inp)
-            ans.timings = {"analyse_ms": inp["t_analyse"] * 1000, "retrieve_ms": inp["t_retrieve"] * 1000,
-                           "compose_ms": (time.perf_counter() - t) * 1000}
-            return ans
-
         return (RunnableLambda(self._stage_analyse) | RunnableLambda(self._stage_scope)
-                | RunnableLambda(self._stage_retrieve) | RunnableLambda(stage_compose))
+                | RunnableLambda(self._stage_retrieve) | RunnableLambda(self._stage_compose))
 
     # ------------------------------------------------------------ LLM answerer
     def _build_llm_chain(self):
         """analyse → scope → condense → retrieve → generate+check, streaming text pieces then the Answer."""
         from assistant.answer.llm import LLMError
 
-        def stage_condense(inp: dict) -> dict:
-            q: Query = inp["query"]
-            out = {**inp, "llm_query": q, "t_condense": 0.0}
-            if inp["scope"].refusal or not inp["scope"].docs or not q.followup or self.llm is None:
-                return out
+        def stage_condense(turn: Turn) -> Turn:
+            q: Query = turn.query
+            turn.llm_query = q
+            turn.timings["condense_ms"] = 0.0
+            if turn.scope.refusal or not turn.scope.docs or not q.followup or self.llm is None:
+                return turn
             t = time.perf_counter()
             try:
-                standalone = self.llm.condense(q.text, _clean_history(inp.get("history")))
+                standalone = self.llm.condense(q.text, _clean_history(turn.history))
             except LLMError as e:
                 log.warning("condensing the follow-up failed (%s); using the rule-based analysis", e)
-                return {**out, "t_condense": time.perf_counter() - t}
-            q2 = self._accept_condensed(q, standalone)
-            return {**out, "llm_query": q2 or q, "standalone": standalone, "t_condense": time.perf_counter() - t}
+                turn.timings["condense_ms"] = (time.perf_counter() - t) * 1000
+                return turn
+            turn.llm_query = self._accept_condensed(q, standalone) or q
+            turn.standalone = standalone
+            turn.timings["condense_ms"] = (time.perf_counter() - t) * 1000
+            return turn
 
-        def stage_retrieve(inp: dict) -> dict:
+        def stage_retrieve(turn: Turn) -> Turn:
             t = time.perf_counter()
-            out = self._stage_retrieve(inp)  # as the extractive chain: its passages back the fallback
-            sc = inp["scope"]
-            llm_passages = [] if sc.refusal else out["passages"]
-            if llm_passages and inp["llm_query"] is not inp["query"]:
-                llm_passages = self._retrieve(inp["llm_query"], sc.docs.keys())
-            return {**out, "llm_passages": llm_passages, "t_retrieve": time.perf_counter() - t}
+            self._stage_retrieve(turn)  # as the extractive chain: its passages back the fallback
+            sc = turn.scope
+            turn.llm_passages = [] if sc.refusal else turn.passages
+            if turn.llm_passages and turn.llm_query is not turn.query:
+                turn.llm_passages = self._retrieve(turn.llm_query, sc.docs.keys())
+            turn.timings["retrieve_ms"] = (time.perf_counter() - t) * 1000
+            return turn
 
-        def stage_generate(chunks: Iterator[dict]) -> Iterator[str | Answer]:
-            for inp in chunks:
-                yield from self._generate(inp)
+        def stage_generate(turns: Iterator[Turn]) -> Iterator[str | Answer]:
+            for turn in turns:
+                yield from self._generate(turn)
 
         return (RunnableLambda(self._stage_analyse) | RunnableLambda(self._stage_scope) | RunnableLambda(stage_condense)
                 | RunnableLambda(stage_retrieve) | RunnableGenerator(stage_generate))
@@ -214,14 +223,29 @@ class Assistant:
             return None
         return q2
 
-    def _context(self, inp: dict) -> Context:
-        sc = inp["scope"]
-        return Context(query=inp["query"], docs=sc.docs, passages=inp["passages"], all_docs=self.corpus.docs)
+    def _context(self, turn: Turn) -> Context:
+        sc = turn.scope
+        q = turn.query
 
-    def _extractive(self, inp: dict, notice: str | None = None) -> Answer:
-        q: Query = inp["query"]
-        sc = inp["scope"]
-        ctx = self._context(inp)
+        def search(docs: frozenset[str] | None, k: int | None) -> list[Document]:
+            allowed = docs if docs is not None else frozenset(sc.docs)
+            found = self.retriever.invoke(q.search_text, config=scoped(RetrievalScope(docs=allowed, lang=q.lang)))
+            if k is not None and k > len(found):
+                found = self._wide_search(q, allowed, k)
+            return found
+
+        return Context(query=q, docs=sc.docs, passages=turn.passages, all_docs=self.corpus.docs, weights=sc.weights,
+                       note=sc.note, groups=sc.groups, search=search)
+
+    def _wide_search(self, q: Query, docs: frozenset[str], k: int) -> list[Document]:
+        """More passages than the fused top-k: the lexical retriever's ranking, up to k."""
+        bm25 = self.retriever.bm25
+        return bm25.model_copy(update={"k": k}).search(q.search_text, RetrievalScope(docs=docs, lang=q.lang))
+
+    def _extractive(self, turn: Turn, notice: str | None = None) -> Answer:
+        q: Query = turn.query
+        sc = turn.scope
+        ctx = self._context(turn)
         if sc.refusal:
             ans = refuse(ctx, refusal_text(q, sc.refusal, sc.note, self.known_regions))
         else:
@@ -232,12 +256,12 @@ class Assistant:
             ans.notice = notice + (f" {ans.notice}" if ans.notice else "")
         return ans
 
-    def _llm_passages(self, inp: dict) -> list:
+    def _llm_passages(self, turn: Turn) -> list:
         from assistant.answer.llm import fit_passages
         from assistant.answer.llm_check import Passage
 
         out = []
-        for d in inp["llm_passages"]:
+        for d in turn.llm_passages:
             stored = self.corpus.docs.get(d.metadata["doc"])
             if stored is None:
                 continue
@@ -249,31 +273,29 @@ class Assistant:
             out.append(Passage(n=len(out) + 1, doc=stored.doc.path, start=a, end=b, text=text[a:b],
                                section=d.metadata.get("section") or "", title=m.title, region=m.region,
                                date=m.date, doc_no=m.doc_no, issuer=m.issuer))
-        q = inp["llm_query"]
-        return fit_passages(out, self.settings.llm_ctx, self.settings.llm_max_tokens, q.text)
+        return fit_passages(out, self.settings.llm_ctx, self.settings.llm_max_tokens, turn.llm_query.text)
 
-    def _generate(self, inp: dict) -> Iterator[str | Answer]:
+    def _generate(self, turn: Turn) -> Iterator[str | Answer]:
         """Stream the model's text, check it, and yield the final Answer (LLM or extractive fallback)."""
         from assistant.answer.llm import NOTICE_UNAVAILABLE, NOTICE_UNVERIFIED, LLMError
         from assistant.answer.llm_check import check_generated
 
         t0 = time.perf_counter()
-        timings = {"analyse_ms": inp["t_analyse"] * 1000, "retrieve_ms": inp["t_retrieve"] * 1000,
-                   "condense_ms": inp.get("t_condense", 0.0) * 1000}
-        sc = inp["scope"]
-        if sc.refusal or not sc.docs or not inp["llm_passages"]:
-            ans = self._extractive(inp)  # nothing for a model to read: the rule-based answer / refusal
+        timings = dict(turn.timings)
+        sc = turn.scope
+        if sc.refusal or not sc.docs or not turn.llm_passages:
+            ans = self._extractive(turn)  # nothing for a model to read: the rule-based answer / refusal
             ans.timings = {**timings, "compose_ms": (time.perf_counter() - t0) * 1000}
             yield ans
             return
         if self.llm is None:
             reason = self.llm_error.reason if self.llm_error else "—"
-            ans = self._extractive(inp, NOTICE_UNAVAILABLE.format(reason=reason))
+            ans = self._extractive(turn, NOTICE_UNAVAILABLE.format(reason=reason))
             ans.timings = timings
             yield ans
             return
-        q: Query = inp["llm_query"]
-        passages = self._llm_passages(inp)
+        q: Query = turn.llm_query
+        passages = self._llm_passages(turn)
         raw = ""
         first = None
         try:
@@ -284,7 +306,7 @@ class Assistant:
                 yield piece
         except LLMError as e:
             log.warning("LLM failed (%s) for %r; answering extractively", e, q.text)
-            ans = self._extractive(inp, NOTICE_UNAVAILABLE.format(reason=e.reason))
+            ans = self._extractive(turn, NOTICE_UNAVAILABLE.format(reason=e.reason))
             ans.timings = {**timings, "generate_ms": (time.perf_counter() - t0) * 1000}
             yield ans
             return
@@ -293,7 +315,7 @@ class Assistant:
                         "first_token_ms": ((first or t_gen) - t0) * 1000})
         try:
             report = check_generated(raw, passages)
-            ans = self._llm_answer(inp, report, passages) if report.ok else None
+            ans = self._llm_answer(turn, report, passages) if report.ok else None
             problems = report.problems or ["the answer's citations failed the grounding invariants"]
         except Exception as e:  # noqa: BLE001 - a failing check never lets the text through
             log.exception("grounding check failed on %r", raw)
@@ -301,17 +323,17 @@ class Assistant:
         if ans is None:
             log.warning("LLM answer rejected by the grounding check (%s) for %r: %r",
                         "; ".join(problems), q.text, raw)
-            ans = self._extractive(inp, NOTICE_UNVERIFIED)
+            ans = self._extractive(turn, NOTICE_UNVERIFIED)
         timings["check_ms"] = (time.perf_counter() - t_gen) * 1000
         ans.timings = timings
         yield ans
 
-    def _llm_answer(self, inp: dict, report: Any, passages: list) -> Answer | None:
+    def _llm_answer(self, turn: Turn, report: Any, passages: list) -> Answer | None:
         """The checked LLM text as an Answer whose citations are the cited passages (None if the
         grounding invariants of every answer do not hold)."""
-        q: Query = inp["query"]
+        q: Query = turn.query
         if report.refusal:
-            ans = refuse(self._context(inp))
+            ans = refuse(self._context(turn))
             ans.answerer = "llm"
             return self.enforce(ans)
         by_n = {p.n: p for p in passages}
@@ -353,7 +375,8 @@ class Assistant:
                     ans = piece
             assert ans is not None
             return ans
-        ans = self.chain.invoke({"question": q, "history": history or [], "filters": filters or {}})
+        turn = self.chain.invoke(Turn(question=q, history=history or [], filters=filters or {}))
+        ans = turn.answer
         ans.latency_ms = (time.perf_counter() - t0) * 1000
         return ans
 
@@ -372,8 +395,7 @@ class Assistant:
         t0 = time.perf_counter()
         q = self.validate(question)
         self.refresh()
-        inp = {"question": q, "history": history or [], "filters": filters or {}}
-        for piece in self.llm_chain.stream(inp):
+        for piece in self.llm_chain.stream(Turn(question=q, history=history or [], filters=filters or {})):
             if isinstance(piece, Answer):
                 piece.latency_ms = (time.perf_counter() - t0) * 1000
             yield piece
@@ -385,30 +407,3 @@ def _clean_history(history: list[dict[str, str]] | None) -> list[dict[str, str]]
         if isinstance(h, dict) and isinstance(h.get("q"), str):
             out.append({"q": h["q"][:2000], "a": str(h.get("a", ""))[:4000]})
     return out
-
-
-def refusal_text(q: Query, kind: str, note: str, known: dict[str, list[str]]) -> str:
-    covered = "、".join(known) or "—"
-    if kind == "region":
-        return (f"The documents contain no science & innovation plan for {note} (covered regions: {covered})."
-                if q.lang == "en" else f"资料中没有{note}的科技创新规划（已收录地区：{covered}）。")
-    if kind == "year":
-        region = "、".join(q.regions)
-        return (f"The documents contain no plan {'for ' + region + ' ' if region else ''}covering {note}."
-                if q.lang == "en" else f"资料中没有{region}{note}年的规划。")
-    if kind == "filters":
-        # the corpus covers what the question asks for, the explicit filters exclude it
-        filters = getattr(note, "filters", {}) or {}
-        names_zh = {"region": "地区", "year": "年份", "doc": "文件"}
-        names_en = {"region": "region", "year": "year", "doc": "document"}
-
-        def shown(v: Any) -> str:
-            return "、".join(map(str, v)) if isinstance(v, (list, tuple, set)) else str(v)
-
-        if q.lang == "en":
-            desc = "; ".join(f"{names_en.get(k, k)}: {shown(v)}" for k, v in filters.items())
-            return (f"The selected filters ({desc}) exclude {note}: the documents do contain a plan for it. "
-                    "Clear or change the filters and ask again.")
-        desc = "；".join(f"{names_zh.get(k, k)}：{shown(v)}" for k, v in filters.items())
-        return f"所选筛选条件（{desc}）不包含{note}：资料中有{note}的规划，但不在筛选范围内。请清除或更改筛选条件后再问。"
-    return ("No document matches the selected filters." if q.lang == "en" else "没有符合所选筛选条件的文件。")

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from assistant.evidence import maximal_terms
-from base.regions import Region, regions, regions_by_name, short_name
+from base.regions import abbreviations, genre, level, regions, regions_by_name, short_name
 from base.tokenize import STOP, tokens
 from base.vocab import data_dir, load_json, load_tsv
 
@@ -33,6 +33,10 @@ class Query:
     search_text: str = ""  # text sent to the retrievers
     followup: bool = False
     weights: dict[str, float] = field(default_factory=dict)  # per-term weight, set by the composer
+    period: list[int] = field(default_factory=list)  # years of a plan period named (十四五 → 2021–2025)
+    units: list[str] = field(default_factory=list)  # unit categories of the figures asked: count, money, ratio
+    basis: str = ""  # what the figure measures: growth | share | new | total | "" (not said)
+    past: bool = False  # asks what was achieved (截至2020年底已…), not a target
 
     @property
     def content_terms(self) -> list[str]:
@@ -82,20 +86,50 @@ def find_years(text: str) -> list[int]:
     return sorted(set(y for y in ys if 1990 <= y <= 2100))
 
 
+_EN_PERIOD = re.compile(r"\b(1[1-5])th five[- ]year\b", re.I)
+_EN_PERIOD_NAMES = {"11": "十一五", "12": "十二五", "13": "十三五", "14": "十四五", "15": "十五五"}
+
+
+def find_period(text: str) -> list[int]:
+    """Years of the plan periods a question names: 十四五 / the 14th Five-Year Plan → 2021–2025."""
+    periods = genre().get("plan_periods", {})
+    names = [p for p in periods if p in text] + [_EN_PERIOD_NAMES[m.group(1)] for m in _EN_PERIOD.finditer(text)]
+    return sorted({y for p in names if p in periods for y in range(periods[p][0], periods[p][1] + 1)})
+
+
+def facets(text: str, lang: str, group: str) -> list[str]:
+    """The names of a facet group (question_vocab.json ``facets``) whose patterns match, in order."""
+    low = text.lower() if lang == "en" else text
+    return [name for name, pats in vocab()["facets"][group].items()
+            if any(re.search(p, low) for p in pats["zh" if lang == "zh" else "en"])]
+
+
+def facet(text: str, lang: str, group: str) -> str:
+    """The first name of a facet group whose patterns match ("" when none)."""
+    return next(iter(facets(text, lang, group)), "")
+
+
+def asks_past(text: str, lang: str) -> bool:
+    pats = vocab()["facets"]["past"]["zh" if lang == "zh" else "en"]
+    low = text.lower() if lang == "en" else text
+    return any(re.search(p, low) for p in pats)
+
+
 def _known_name_map(known: dict[str, list[str]]) -> dict[str, str]:
-    """Names/aliases of regions that documents cover → full name."""
-    out = {}
+    """Names a covered region goes by → its full name: the name, the aliases its documents use and
+    the usual abbreviations (昆都仑区 → 昆都仑, 昆区)."""
+    out: dict[str, str] = {}
     for full, aliases in known.items():
-        out[full] = full
-        for a in aliases:
+        for a in [full, *aliases, *abbreviations(full)]:
             if len(a) >= 2:
-                out[a] = full
+                out.setdefault(a, full)
     return out
 
 
 def find_regions_zh(text: str, known: dict[str, list[str]]) -> list[str]:
-    """Regions named in Chinese: covered regions by any alias; others by full name, or by a short
-    name when it is a province/prefecture (深圳, 北京) — county short names alone are too ambiguous."""
+    """Regions named in Chinese: covered regions by any of their names; others by full name, or by
+    a short name when it is a province or prefecture (深圳, 海南 → 海南省, not a district of that
+    name) — county short names alone are too ambiguous."""
     found: list[tuple[int, str]] = []
     taken = [False] * len(text)
 
@@ -116,10 +150,14 @@ def find_regions_zh(text: str, known: dict[str, list[str]]) -> list[str]:
     for name in sorted(by_name, key=len, reverse=True):
         if short_name(name):
             take(name, name)
-    for name, regs in sorted(by_name.items(), key=lambda kv: len(kv[0]), reverse=True):
+    shorts: dict[str, str] = {}
+    for name, regs in by_name.items():
         r = regs[0]
         if r.level <= 2 and r.short and len(r.short) >= 2:
-            take(r.short, name)
+            if r.short not in shorts or (level(shorts[r.short]) or 9) > r.level:
+                shorts[r.short] = name
+    for short in sorted(shorts, key=len, reverse=True):
+        take(short, shorts[short])
     return list(dict.fromkeys(full for _, full in sorted(found)))
 
 
@@ -135,7 +173,8 @@ def find_regions_en(text: str, known: dict[str, list[str]]) -> list[str]:
                 continue
             cands = pmap[key]
             covered = [c for c in cands if c in known or any(a in c for a in known)]
-            out.append((covered or list(cands))[0])
+            # an uncovered name: the highest level of that name (Hainan → 海南省, not 海南区)
+            out.append((covered or sorted(cands, key=lambda c: level(c) or 9))[0])
     return list(dict.fromkeys(out))
 
 
@@ -228,13 +267,15 @@ def analyse(question: str, known_regions: dict[str, list[str]] | None = None,
     lang = language(text)
     regions_ = find_regions_zh(text, known) if lang == "zh" else (find_regions_en(text, known) or find_regions_zh(text, known))
     years = find_years(text)
-    region_words = {w for r in regions_ for w in (r, short_name(r)) if w} | {a for r in regions_ for a in known.get(r, [])}
+    region_words = {w for r in regions_ for w in (r, *abbreviations(r)) if w} | {a for r in regions_ for a in known.get(r, [])}
     stripped = text
     for w in sorted(region_words, key=len, reverse=True):
         stripped = stripped.replace(w, " ")
     terms = content_terms(stripped, lang)
     q = Query(text=text, lang=lang, qtype=question_type(text, lang), regions=regions_, years=years,
-              terms=terms, focus=list(terms), enterprise_kinds=enterprise_kinds(text, lang))
+              terms=terms, focus=list(terms), enterprise_kinds=enterprise_kinds(text, lang),
+              period=find_period(text), units=facets(text, lang, "units"), basis=facet(text, lang, "basis"),
+              past=asks_past(text, lang))
     if history:
         q = inherit(q, history, known)
     extra = " ".join(q.terms) if lang == "en" or q.followup else ""
@@ -274,5 +315,8 @@ def inherit(q: Query, history: list[dict[str, str]], known: dict[str, list[str]]
         if qtype == "general":
             qtype = last.qtype
         kinds = kinds or last.enterprise_kinds
-    return replace(q, regions=regions_, years=years, terms=terms, qtype=qtype,
+    units = q.units or (last.units if elliptical else [])
+    basis = q.basis or (last.basis if elliptical else "")
+    period = q.period or ([] if switched else next((p.period for p in reversed(prev) if p.period), []))
+    return replace(q, regions=regions_, years=years, terms=terms, qtype=qtype, units=units, basis=basis, period=period,
                    enterprise_kinds=kinds, followup=elliptical or q.regions != regions_ or q.years != years)

@@ -1,19 +1,28 @@
-"""Which documents a question is about: region, year and document references, or an honest
-"the corpus has no plan for that" when none match."""
+"""Which documents a question is about. Scoping is soft: the regions, years and documents a question
+names raise or lower each document's weight; the composers weigh the evidence itself (the year of
+a figure, whether a district is named in its city's plan). A question is refused at this stage only
+when the corpus truly has no document for a region it names — or when the explicit CLI/UI filters
+exclude everything."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from assistant.query import Query
-from base.regions import regions_by_name, short_name
+from assistant.query import GENERIC_TERMS, Query
+from base.regions import abbreviations, contains, short_name
 from store import StoredDoc
+
+# weights of a document for a region the question names (data: the strength of each relation)
+SAME, INSIDE_ASKED, NAMES_ASKED, COVERS_ASKED = 1.0, 0.7, 0.8, 0.4
+YEAR_MISS = 0.6  # the document's plan years do not include a year the question names
 
 
 @dataclass
 class Scope:
     docs: dict[str, StoredDoc]
-    refusal: str | None = None  # region | year | filters | no_docs_for_filters
+    weights: dict[str, float] = field(default_factory=dict)
+    groups: list[dict[str, StoredDoc]] = field(default_factory=list)  # one per region/document named
+    refusal: str | None = None  # region | filters | no_docs_for_filters
     note: str = ""
 
 
@@ -29,36 +38,46 @@ class FilterNote(str):
         return obj
 
 
-def _codes(name: str) -> list[str]:
-    return [r.code for r in regions_by_name().get(name, ())]
-
-
 def region_matches(doc_region: str | None, aliases: list[str], wanted: str) -> bool:
     """Same region (or alias), or the document's region lies inside the wanted one (黄石 ⊃ 下陆区)."""
     if not doc_region:
         return False
-    if wanted == doc_region or wanted in aliases:
-        return True
-    for dc in _codes(doc_region):
-        for wc in _codes(wanted):
-            if wc.endswith("0000") and dc[:2] == wc[:2] and dc != wc:
-                return True
-            if wc.endswith("00") and not wc.endswith("0000") and dc[:4] == wc[:4] and dc != wc:
-                return True
-    return False
+    return wanted == doc_region or wanted in aliases or contains(wanted, doc_region)
 
 
-def mentions(stored: StoredDoc, name: str) -> bool:
-    return name in stored.doc.text
+def names_region(stored: StoredDoc, region: str) -> bool:
+    """Whether the document's text names `region` (full name or a usual short form)."""
+    text = stored.doc.text
+    return any(n in text for n in [region, *abbreviations(region)[:1]] if n and len(n) >= 2)
+
+
+def region_weight(stored: StoredDoc, region: str, whole: bool) -> float:
+    """How strongly a document is about a region the question names (0: not at all)."""
+    m = stored.meta
+    if not m.region:
+        return 0.0
+    if m.region == region or region in m.aliases:
+        return SAME
+    if contains(region, m.region):  # asked 黄石市, the document is 下陆区's
+        return 0.0 if whole else INSIDE_ASKED
+    if contains(m.region, region):  # asked 赤壁市, the document is 咸宁市's plan
+        return NAMES_ASKED if names_region(stored, region) else COVERS_ASKED
+    return 0.0
 
 
 def _year_ok(stored: StoredDoc, years: list[int]) -> bool:
     return not stored.meta.years or any(y in stored.meta.years for y in years)
 
 
+def _distinct(hits: set[str], docs: dict[str, StoredDoc]) -> bool:
+    """A reference names one document (or two versions of it), never a large share of the library."""
+    return bool(hits) and len(hits) < len(docs) and len(hits) <= max(2, len(docs) // 5)
+
+
 def doc_references(q: Query, docs: dict[str, StoredDoc]) -> set[str]:
     """Documents the question points at by a distinctive piece of their title or issuer
-    (科创局, 行动方案 …): the longest such piece (≥ 3 characters) that not every document shares."""
+    (科创局 …): the longest such piece (≥ 3 characters, not only generic plan words) that only one or
+    two documents have."""
     if q.lang != "zh":
         return _doc_references_en(q, docs)
     text = q.text
@@ -73,8 +92,10 @@ def doc_references(q: Query, docs: dict[str, StoredDoc]) -> set[str]:
                 continue
             if any(s.meta.kind and piece in s.meta.kind for s in docs.values()):
                 continue  # a genre word (行动方案, 工作要点) names a kind of plan, not one document
+            if _generic(piece):
+                continue
             hits = {p for p, s in docs.items() if piece in f"{s.meta.title or ''} {s.meta.issuer or ''}"}
-            if hits and len(hits) < len(docs) and n > best[0]:
+            if _distinct(hits, docs) and n > best[0]:
                 best = (n, hits)
         if best[1]:
             break
@@ -90,29 +111,25 @@ def _doc_references_en(q: Query, docs: dict[str, StoredDoc]) -> set[str]:
         for a in t.split("|"):
             if len(a) < 3 or not any("\u4e00" <= ch <= "\u9fff" for ch in a):
                 continue
+            if _generic(a):
+                continue
             hits = {p for p, s in docs.items() if a in f"{s.meta.title or ''} {s.meta.issuer or ''}"}
-            if hits and len(hits) < len(docs) and len(a) > best[0]:
+            if _distinct(hits, docs) and len(a) > best[0]:
                 best = (len(a), hits)
     return best[1]
 
 
-def scope(q: Query, docs: dict[str, StoredDoc], filters: dict | None = None) -> Scope:
-    """Documents in scope for `q` under the explicit filters; when the question's own region or
-    year is covered by the corpus but not by the filters, the refusal blames the filters."""
-    sc = _scope(q, docs, filters or {})
-    if sc.refusal in ("region", "year") and any(v not in (None, "", [], ()) for v in (filters or {}).values()):
-        unfiltered = _scope(q, docs, {})
-        if unfiltered.docs:
-            asked = "、".join(q.regions)
-            if sc.refusal == "year":
-                asked += "、".join(f"{y}年" for y in q.years)
-            return Scope({}, refusal="filters", note=FilterNote(asked, filters))
-    return sc
+def _generic(piece: str) -> bool:
+    """A piece made of generic plan words only (科技创新, 工作要点 …) names no document."""
+    rest = piece
+    for w in sorted(GENERIC_TERMS, key=len, reverse=True):
+        rest = rest.replace(w, "")
+    return len(rest) < 2
 
 
-def _scope(q: Query, docs: dict[str, StoredDoc], filters: dict) -> Scope:
+def apply_filters(docs: dict[str, StoredDoc], filters: dict) -> dict[str, StoredDoc]:
+    """The explicit CLI/UI filters (doc, region, year) restrict hard: the user chose them."""
     pool = dict(docs)
-    # explicit filters from the CLI/UI restrict first
     if filters.get("doc"):
         want = set(filters["doc"]) if isinstance(filters["doc"], (list, set, tuple)) else {filters["doc"]}
         pool = {p: s for p, s in pool.items() if p in want}
@@ -121,46 +138,68 @@ def _scope(q: Query, docs: dict[str, StoredDoc], filters: dict) -> Scope:
     if filters.get("year"):
         y = int(filters["year"])
         pool = {p: s for p, s in pool.items() if _year_ok(s, [y])}
+    return pool
+
+
+_WHOLE = re.compile(r"全(?:省|市|州|盟|区|县)(?!域内)")
+
+
+def _region_groups(q: Query, pool: dict[str, StoredDoc]) -> tuple[list[dict[str, StoredDoc]], dict[str, float]]:
+    whole = bool(_WHOLE.search(q.text))  # 黄石市全市: the city's own plan, not a district's
+    groups, weights = [], {}
+    for r in q.regions:
+        g = {}
+        for p, s in pool.items():
+            w = region_weight(s, r, whole)
+            if w > 0:
+                g[p] = s
+                weights[p] = max(weights.get(p, 0.0), w)
+        if g:
+            # the documents of the region itself come first; a covering plan only when there is none
+            best = max(weights[p] for p in g)
+            groups.append({p: s for p, s in g.items() if weights[p] >= min(best, NAMES_ASKED)} or g)
+    return groups, weights
+
+
+def _scope(q: Query, docs: dict[str, StoredDoc], filters: dict) -> Scope:
+    pool = apply_filters(docs, filters)
     if not pool:
         return Scope({}, refusal="no_docs_for_filters")
-
-    note = ""
     refs = doc_references(q, pool)
-    groups: list[dict[str, StoredDoc]] = []
+    weights = {p: 1.0 for p in pool}
     if q.regions:
-        whole = bool(_WHOLE.search(q.text))  # 黄石市全市: the city's own plan, not a district's
-        for r in q.regions:
-            matched = {p: s for p, s in pool.items()
-                       if (s.meta.region == r or r in s.meta.aliases) or (not whole and region_matches(s.meta.region, s.meta.aliases, r))}
-            if not matched and not whole:
-                # a sub-region named inside a covering region's plan (赤壁市 in the 咸宁市 plan)
-                matched = {p: s for p, s in pool.items() if s.meta.region and mentions(s, r) and _inside(r, s.meta.region)}
-            if matched:
-                groups.append(matched)
+        groups, rw = _region_groups(q, pool)
         if not groups:
             return Scope({}, refusal="region", note="、".join(q.regions))
-        matched_all = {p: s for g in groups for p, s in g.items()}
-        if refs and not refs & set(matched_all):
+        weights = rw
+        named = {p for g in groups for p in g}
+        if refs and not refs & named:
             # a region and another document named side by side ("下陆区和科创局……")
             groups.append({p: s for p, s in pool.items() if p in refs})
+            weights.update({p: 1.0 for p in refs})
         elif refs:
             groups = [{p: s for p, s in g.items() if p in refs} or g for g in groups]
     elif refs:
         groups = [{p: s for p, s in pool.items() if p in refs}]
     else:
         groups = [pool]
-    if q.years:
-        # each named region/document keeps its plans for the year; when several are compared, one
-        # whose plan covers other years still takes part rather than silencing the comparison
-        dated = [{p: s for p, s in g.items() if _year_ok(s, q.years)} for g in groups]
-        if not any(dated):
-            return Scope({}, refusal="year", note="、".join(str(y) for y in q.years))
-        groups = [d or g for d, g in zip(dated, groups)] if len(groups) > 1 else dated
-    return Scope({p: s for g in groups for p, s in g.items()}, note=note)
+    years = q.years or q.period
+    if years:
+        for p, s in pool.items():
+            if p in weights and not _year_ok(s, years):
+                weights[p] *= YEAR_MISS
+    in_scope = {p: s for g in groups for p, s in g.items()}
+    return Scope(in_scope, weights={p: weights.get(p, 1.0) for p in in_scope}, groups=groups)
 
 
-_WHOLE = re.compile(r"全(?:省|市|州|盟|区|县)(?!域内)")
-
-
-def _inside(child: str, parent: str) -> bool:
-    return region_matches(child, [], parent)
+def scope(q: Query, docs: dict[str, StoredDoc], filters: dict | None = None) -> Scope:
+    """Documents in scope for `q` under the explicit filters; when the question's own region is
+    covered by the corpus but not by the filters, the refusal blames the filters."""
+    sc = _scope(q, docs, filters or {})
+    if sc.refusal == "region" and any(v not in (None, "", [], ()) for v in (filters or {}).values()):
+        unfiltered = _scope(q, docs, {})
+        if unfiltered.docs:
+            return Scope({}, refusal="filters", note=FilterNote("、".join(q.regions), filters))
+    if sc.docs and (filters or {}).get("year") is None and q.years and not any(_year_ok(s, q.years) for s in sc.docs.values()):
+        sc.note = "year"  # no plan in scope covers the year asked: said when the answer is a refusal
+    return sc

@@ -65,3 +65,40 @@ def regions_by_name() -> dict[str, tuple[Region, ...]]:
     for r in regions():
         out.setdefault(r.name, []).append(r)
     return {k: tuple(v) for k, v in out.items()}
+
+
+def codes(name: str) -> list[str]:
+    return [r.code for r in regions_by_name().get(name, ())]
+
+
+def level(name: str) -> int | None:
+    """1 province, 2 prefecture, 3 county (the highest level a name has); None when unknown."""
+    levels = [r.level for r in regions_by_name().get(name, ())]
+    return min(levels) if levels else None
+
+
+def contains(parent: str, child: str) -> bool:
+    """Whether region `child` lies inside region `parent` by their adcodes (湖北省 ⊃ 黄石市 ⊃ 下陆区)."""
+    for pc in codes(parent):
+        for cc in codes(child):
+            if cc == pc:
+                continue
+            if pc.endswith("0000") and cc[:2] == pc[:2]:
+                return True
+            if pc.endswith("00") and not pc.endswith("0000") and cc[:4] == pc[:4]:
+                return True
+    return False
+
+
+def abbreviations(name: str) -> list[str]:
+    """Forms a region's name takes in running text: its short name (下陆区 → 下陆) and, for districts
+    and counties with a longer core, the first or last character with the suffix (昆都仑区 → 昆区,
+    岳阳楼区 → 楼区)."""
+    out = []
+    short = short_name(name)
+    if short:
+        out.append(short)
+        suffix = name[len(short):]
+        if suffix in ("区", "县") and len(short) >= 2:
+            out += [short[0] + suffix, short[-1] + suffix]
+    return list(dict.fromkeys(out))

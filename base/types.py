@@ -136,6 +136,9 @@ class Answer:
     related: list[Citation] = field(default_factory=list)  # shown as related, never as the answer
     notice: str | None = None  # e.g. the LLM answer could not be verified
     timings: dict[str, float] = field(default_factory=dict)
+    # structured parts the UI can render besides the text: {"kind": "table", "columns", "rows"} or
+    # {"kind": "sections", "items": [{"title", "text", "citations", "more"}]}; citations as "[n]"
+    parts: list[dict[str, Any]] = field(default_factory=list)
 
     def to_json(self, item_id: str | None = None) -> dict[str, Any]:
         """The stable JSON contract of an answer (extra keys after the contract's ones)."""
@@ -154,6 +157,8 @@ class Answer:
             d["related"] = [c.to_dict() for c in self.related]
         if self.notice:
             d["notice"] = self.notice
+        if self.parts:
+            d["parts"] = self.parts
         return d
 
 

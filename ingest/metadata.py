@@ -11,10 +11,10 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from base.regions import Region, genre, region_pattern, regions_by_name, short_name
+from base.header import HEADER_SCAN_LINES, header_end, header_pairs
+from base.regions import Region, abbreviations, genre, region_pattern, regions_by_name, short_name
 from base.types import Doc, DocMeta
 
-HEADER_SCAN_LINES = 40  # header fields are looked for in the first lines only
 TITLE_MAX = 60
 OVERRIDE_FILE = "metadata.toml"
 
@@ -25,54 +25,19 @@ _DOC_NO_RE = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[［(（]\s*(?:19|20)\d{2}\s
 _BOOK_RE = re.compile(r"《([^《》]{2,80})》")
 _YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 _TARGET_YEAR_RE = re.compile(r"(?:到|至|截至|截止|力争|争取)\s*((?:19|20)\d{2})\s*年")
-_RANGE_YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-—–~～至到]\s*((?:19|20)\d{2})\s*年")
+_RANGE_YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年?\s*[-—–~～至到]+\s*((?:19|20)\d{2})(?!\d)")
 _SENTENCE_PUNCT = re.compile(r"[。；;！？!?]|[，,].*[，,]")
 
 
 # ---------------------------------------------------------------- header fields
-def _key_regex(key: str) -> str:
-    """'文号' → '文\\s*号' (scraped pages pad keys with spaces: '文       号')."""
-    return r"\s*".join(map(re.escape, key))
-
-
-def _all_keys() -> list[tuple[str, str]]:
-    """(field, key) for every known header key, longest key first."""
-    pairs = [(field, key) for field, keys in genre()["meta_fields"].items() for key in keys]
-    return sorted(pairs, key=lambda p: len(p[1]), reverse=True)
-
-
-def _field_line_re() -> re.Pattern[str]:
-    alts = "|".join(f"(?P<k{i}>{_key_regex(k)})" for i, (_, k) in enumerate(_all_keys()))
-    return re.compile(rf"(?:^|(?<=\s))(?:{alts})\s*[:：]")
-
-
 def header_fields(text: str, max_lines: int = HEADER_SCAN_LINES) -> tuple[dict[str, str], int]:
-    """Parse 'key: value' header pairs from the first lines.
-
-    Returns ({field: first non-empty value}, end offset of the last header line).
-    A line may hold several pairs ('文号: 发布机构: 科技创新局').
-    """
-    keys = _all_keys()
-    rx = _field_line_re()
-    empty = set(genre()["empty_values"])
+    """The header block's known fields: ({field: first non-empty value}, end offset of the block).
+    Layouts (pairs on a line, table cells, bracketed labels) are read by ``base.header``."""
     found: dict[str, str] = {}
-    header_end = 0
-    offset = 0
-    for n, line in enumerate(text.split("\n")):
-        if n >= max_lines:
-            break
-        matches = list(rx.finditer(line))
-        if matches:
-            header_end = offset + len(line)
-            for i, m in enumerate(matches):
-                idx = next(int(g[1:]) for g, v in m.groupdict().items() if v)
-                field = keys[idx][0]
-                stop = matches[i + 1].start() if i + 1 < len(matches) else len(line)
-                value = re.sub(r"\s+", " ", line[m.end():stop]).strip()
-                if value and value not in empty and field not in found:
-                    found[field] = value
-        offset += len(line) + 1
-    return found, header_end
+    for f in header_pairs(text, max_lines):
+        if f.field and f.field not in found:
+            found[f.field] = f.value
+    return found, header_end(text, max_lines)
 
 
 # ---------------------------------------------------------------- single fields
@@ -105,7 +70,7 @@ def _is_title_line(line: str) -> bool:
     line = line.strip()
     if not (4 <= len(line) <= TITLE_MAX) or _SENTENCE_PUNCT.search(line):
         return False
-    if _field_line_re().search(line) or line.endswith(("：", ":")):
+    if header_pairs(line, 1) or line.endswith(("：", ":")):
         return False
     return line.endswith(tuple(genre()["plan_kinds"])) or bool(_BOOK_RE.search(line) and line.endswith("通知"))
 
@@ -162,7 +127,11 @@ def find_years(title: str | None, text: str, date: str | None) -> list[int]:
     if title:
         ys = [int(y) for y in _YEAR_RE.findall(title)]
         for a, b in _RANGE_YEAR_RE.findall(title):
-            ys.extend(range(int(a), int(b) + 1))
+            if 0 <= int(b) - int(a) <= 15:
+                ys.extend(range(int(a), int(b) + 1))
+        for period, (a, b) in genre().get("plan_periods", {}).items():
+            if period in title:
+                ys.extend(range(a, b + 1))
         if ys:
             return sorted(set(ys))
     body = _strip_books(text)
@@ -194,34 +163,62 @@ def _regions_by_short(s: str) -> list[Region]:
     return out
 
 
+def _regions_in_label(s: str) -> list[Region]:
+    """Regions named in a short, high-signal string (issuer, title): full names of any length
+    (环县, 沛县 too) and short names (咸宁, 下陆)."""
+    found = [regs[0] for name, regs in regions_by_name().items() if len(name) >= 2 and name in s]
+    found = [r for r in found if not any(o is not r and r.name in o.name and o.name in s for o in found)]
+    return found or _regions_by_short(s)
+
+
 def find_region(issuer: str | None, title: str | None, body: str) -> str | None:
-    """Region the plan belongs to: from the issuer, then the title, then the body's own usage."""
+    """Region the plan belongs to: from the issuer, then the title (the most specific region they
+    name), then the body's own usage."""
     for s in (issuer, title):
         if not s:
             continue
-        found = _regions_in(s) or _regions_by_short(s)
+        found = _regions_in_label(s)
         if found:
             return max(found, key=lambda r: (r.level, len(r.name))).name
     # regions named in the running text; failing that, in the titles it cites (《岳阳楼区…办法》)
     counts = Counter(r.name for r in _regions_in(_strip_books(body)))
+    counts.update(r.name for r in _provinces_by_short(_strip_books(body)))
     if not counts:
         counts = Counter(r.name for m in _BOOK_RE.finditer(body) for r in _regions_in(m.group(1))
                          if r.level > 1)
     if not counts:
         return None
-    # the document speaks of itself as 我区/全区 … → prefer regions of that level
+    # the document speaks of itself as 我区/全区 … → prefer regions of that level; when the running
+    # text names none of that level, the titles it cites may (《海南省…方案》 in a provincial plan)
     level_words = genre()["region_level_words"]
     usage = {suffix: sum(body.count(w) for w in words) for suffix, words in level_words.items()}
     own = max(usage, key=usage.get) if any(usage.values()) else None
+    if own and not any(name.endswith(own) for name in counts):
+        books = " ".join(m.group(1) for m in _BOOK_RE.finditer(body))
+        cited = [r for r in [*_regions_in(books), *_provinces_by_short(books)] if r.name.endswith(own)]
+        counts.update(r.name for r in cited)
     ranked = sorted(counts.items(), key=lambda kv: (bool(own and kv[0].endswith(own)), kv[1]), reverse=True)
     return ranked[0][0]
 
 
-def region_aliases(region: str | None) -> list[str]:
+def _provinces_by_short(s: str) -> list[Region]:
+    """Provinces named by their short name (海南, 甘肃): distinctive enough to trust in running text."""
+    out = []
+    for name, regs in regions_by_name().items():
+        r = regs[0]
+        short = short_name(name)
+        if r.level == 1 and short and len(short) >= 2 and name not in s:
+            out.extend([r] * s.count(short))
+    return out
+
+
+def region_aliases(region: str | None, body: str = "") -> list[str]:
+    """Other names of the region: its short name, and abbreviations the document itself uses
+    (岳阳楼区 → 楼区, when the text says 楼区)."""
     if not region:
         return []
-    short = short_name(region)
-    return [short] if short else []
+    abbr = abbreviations(region)
+    return [a for i, a in enumerate(abbr) if i == 0 or a in body]
 
 
 # ---------------------------------------------------------------- overrides
@@ -276,7 +273,7 @@ def extract_metadata(doc: Doc, override: dict[str, Any] | None = None) -> DocMet
         doc_no=find_doc_no(fields, text, header_end),
         years=find_years(title, text[header_end:], date),
         kind=find_kind(title, text),
-        aliases=region_aliases(region),
+        aliases=region_aliases(region, text[header_end:]),
         header_end=header_end,
     )
     return apply_overrides(meta, override)

@@ -1,0 +1,178 @@
+"""What every composer works from (a ``Context``) and the pieces every answer is built with:
+citations, document names, the question's term weights and the evidence sentences retrieval found."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from typing import Callable
+
+from langchain_core.documents import Document
+
+from assistant.evidence import alternatives, coverage, maximal_terms, term_in, term_len
+from assistant.query import Query, quoted
+from assistant.compose.params import params
+from base.text import sentences, tidy_quote
+from base.tokenize import is_word
+from base.types import Answer, Citation
+from store import StoredDoc
+
+
+@dataclass
+class Context:
+    query: Query
+    docs: dict[str, StoredDoc]  # documents in scope, by path
+    passages: list[Document]  # retrieved, best first
+    all_docs: dict[str, StoredDoc] = field(default_factory=dict)
+    weights: dict[str, float] = field(default_factory=dict)  # scope weight of each document in scope
+    note: str = ""  # what scoping found that a refusal should say ("year": no plan covers the year)
+    groups: list[dict[str, StoredDoc]] = field(default_factory=list)  # one per region/document named
+    # retrieval for a narrower (or wider) set of documents: (document paths or None for all, k)
+    search: Callable[[frozenset[str] | None, int | None], list[Document]] | None = None
+
+    def sub(self, docs: dict[str, StoredDoc], k: int | None = None) -> "Context":
+        """The same question over `docs` only, with passages retrieved from them."""
+        passages = (self.search(frozenset(docs), k) if self.search is not None
+                    else [d for d in self.passages if d.metadata["doc"] in docs])
+        return replace(self, docs=docs, passages=passages, groups=[docs])
+
+    def wide(self, k: int) -> list[Document]:
+        """Passages over every document in scope, more of them (for answers spanning documents)."""
+        return self.search(frozenset(self.docs), k) if self.search is not None else self.passages
+
+    def rank_of_chunk(self) -> dict[str, int]:
+        return {d.metadata["id"]: i for i, d in enumerate(self.passages)}
+
+    def rank_of_doc(self) -> dict[str, int]:
+        return {d.metadata["doc"]: i for i, d in reversed(list(enumerate(self.passages)))}
+
+
+class CitationBuilder:
+    """Numbers citations [1], [2] … and de-duplicates spans already cited."""
+
+    def __init__(self) -> None:
+        self.items: list[Citation] = []
+
+    def cite(self, stored: StoredDoc, a: int, b: int, section: str | None = None) -> int:
+        a, b = tidy_quote(stored.doc.text, a, b)
+        for c in self.items:
+            if c.doc == stored.doc.path and c.start <= a and b <= c.end:
+                return c.n
+        n = len(self.items) + 1
+        self.items.append(Citation(
+            n=n, doc=stored.doc.path, title=stored.meta.title, region=stored.meta.region,
+            date=stored.meta.date, section=section if section is not None else section_at(stored, a),
+            quote=stored.doc.text[a:b], start=a, end=b, issuer=stored.meta.issuer))
+        return n
+
+    def mark(self, n: int, lang: str) -> str:
+        return f" [{n}]" if lang == "en" else f"[{n}]"
+
+
+def section_at(stored: StoredDoc, pos: int) -> str:
+    """The section path of the chunk of a stored document that holds offset `pos` ("" outside any)."""
+    for c in stored.chunks:
+        if c.start <= pos < c.end:
+            return c.section
+    return ""
+
+
+def doc_words(stored: StoredDoc) -> str:
+    """What the document says about itself (title, issuer, kind, region): a question may name the
+    document ("科创局…") rather than words of the evidence sentence."""
+    m = stored.meta
+    return " ".join(filter(None, (m.title, m.issuer, m.kind, m.region, *m.aliases)))
+
+
+def doc_name(stored: StoredDoc, lang: str) -> str:
+    m = stored.meta
+    title = f"《{m.title}》" if m.title else (f"（{m.kind}）" if m.kind else ("(untitled)" if lang == "en" else "（无标题文件）"))
+    region = m.region or ("region not stated" if lang == "en" else "地区未注明")
+    return f"{region} {title}" if lang == "en" else f"{region}{title}"
+
+
+def say(q: Query, zh: str, en: str) -> str:
+    return en if q.lang == "en" else zh
+
+
+def answer(q: Query, text: str, cb: CitationBuilder, **kw) -> Answer:
+    return Answer(question=q.text, answer=text, refused=False, citations=cb.items, **kw)
+
+
+# ---------------------------------------------------------------- the question's terms
+def term_weights(q: Query) -> dict[str, float]:
+    return q.weights
+
+
+@lru_cache(maxsize=512)
+def lowered(text: str) -> str:
+    """A document's text in lower case, once per text (not once per question)."""
+    return text.lower()
+
+
+def with_weights(q: Query, docs: dict[str, StoredDoc]) -> Query:
+    """Weigh the question's terms: a follow-up's own words count more than inherited ones; a word
+    that no document in scope uses counts little when it is a segmentation accident or a paraphrase
+    (it cannot tell passages apart); a real word the documents lack stays whole — it is what makes a
+    question unanswerable. Done once per question."""
+    p = params()["terms"]
+    texts = [lowered(s.doc.text) for s in docs.values()]
+    quoted_terms = set(quoted(q.text))
+    w = {}
+    for t in q.terms:
+        x = (p["focus_weight"] if t in q.focus else p["inherited_weight"]) if q.followup else 1.0
+        if texts and not any(term_in(t, d) for d in texts) and t not in quoted_terms \
+                and not any(is_word(a) for a in alternatives(t)):
+            x *= p["absent_weight"]
+        w[t] = x
+    return replace(q, weights=w)
+
+
+def key_terms(q: Query) -> list[str]:
+    """The question's specific words: maximal, two characters or more, not generic, full weight."""
+    return [t for t in maximal_terms(q.content_terms) if term_len(t) >= 2 and q.weights.get(t, 1.0) >= 1.0]
+
+
+def absent_share(q: Query, text: str) -> float:
+    """Length-weighted share of the question's specific dictionary words that `text` (a whole
+    document) never uses: what the question asks about that the document does not speak of."""
+    keys = [k for k in key_terms(q) if any(is_word(a) for a in alternatives(k))]
+    if not keys:
+        return 0.0
+    low = lowered(text)
+    total = sum(term_len(k) for k in keys)
+    return sum(term_len(k) for k in keys if not term_in(k, low)) / total
+
+
+# ---------------------------------------------------------------- sentences retrieval found
+@dataclass(frozen=True)
+class Sentence:
+    stored: StoredDoc
+    start: int
+    end: int
+    rank: int  # retrieval rank of the passage it came from
+    section: str
+
+    @property
+    def text(self) -> str:
+        return self.stored.doc.text[self.start:self.end]
+
+
+def retrieved_sentences(ctx: Context, pool: int | None = None) -> list[Sentence]:
+    """The sentences of the top passages, in retrieval order (each once)."""
+    pool = pool or params()["retrieval"]["pool"]
+    seen: set[tuple[str, int]] = set()
+    out = []
+    for rank, d in enumerate(ctx.passages[:pool]):
+        stored = ctx.docs.get(d.metadata["doc"])
+        if stored is None:
+            continue
+        for a, b in sentences(stored.doc.text, d.metadata["start"], d.metadata["end"]):
+            if (stored.doc.path, a) in seen:
+                continue
+            seen.add((stored.doc.path, a))
+            out.append(Sentence(stored, a, b, rank, d.metadata.get("section", "")))
+    return out
+
+
+def sentence_coverage(q: Query, s: Sentence) -> float:
+    return coverage(q.content_terms, f"{s.text} {s.section} {doc_words(s.stored)}", q.weights)

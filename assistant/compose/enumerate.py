@@ -1,0 +1,243 @@
+"""Lists and named groups: "which … / what are the …", "“六强”指什么", "the six major projects".
+
+An answer is an enumeration the document itself makes, found in one of three places:
+- inside one sentence: 一是…二是…, （1）…（2）…, or A、B、C（等/三大…）;
+- right after a group's name: 六强(强基础、强主体、…), 六项行动：…;
+- as sibling items or headings of the outline (the six 一、…六、 headings a slogan counts).
+Containers are scored like any evidence (the support model) plus whether their size matches the
+count the question or the group's name states; the best one is quoted in full, members listed."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.compose.context import CitationBuilder, Context, Sentence, answer, doc_name, retrieved_sentences, say
+from assistant.compose.features import evidence_features
+from assistant.compose.params import params
+from assistant.compose.refusal import refuse
+from assistant.compose.support import finish, model, score
+from assistant.compose.text import compose_sentence, scored_sentences
+from assistant.outline import Node, outline
+from assistant.query import Query, quoted
+from base.numbers import parse_chinese_int
+from base.text import CLAUSE_END
+from base.types import Answer
+from store import StoredDoc
+
+_ORDINAL = re.compile(r"(?:(?<=^)|(?<=[；;。，,：:\s]))(?:[一二三四五六七八九十]是|其[一二三四五六七八九十]|"
+                      r"[（(][一二三四五六七八九十\d]{1,2}[）)]|[①②③④⑤⑥⑦⑧⑨⑩⑪⑫])")
+_EN_COUNT = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+_COUNT = re.compile(r"([两二三四五六七八九十\d]{1,2})\s*(?:大|个|项|条|类|方面|部分|强|化|新|链|高地|位|种|件|支)"
+                    r"|\b(two|three|four|five|six|seven|eight|nine|ten)\b", re.I)
+_NAME = re.compile(r"[“\"「『‘]([^”\"」』’]{1,16})[”\"」』’]|([一二两三四五六七八九十\d]{1,2}(?:大|项|个|强|化|新|链|位)"
+                   r"[\u4e00-\u9fff]{0,4})")
+_LIST_TAIL = re.compile(r"(?:等|三大|四大|五大|六大|七大|八大|[两二三四五六七八九十]{1,2}(?:大|个|项|类|种))")
+
+
+@dataclass
+class Enumeration:
+    stored: StoredDoc
+    span: tuple[int, int]  # what is quoted (a sentence, or the parent heading's section)
+    members: list[tuple[str, int, int]]  # member text and span
+    rank: int
+    section: str
+    kind: str  # ordinal | series | named | outline
+    feats: dict[str, float] = field(default_factory=dict)
+    p: float = 0.0
+    r: float = 0.0
+
+
+def asked_count(q: Query) -> int | None:
+    """How many members the question or the group's name says there are (四大行动, 哪两个, “六个一”
+    counts six, the trinity 三位一体 three, “123456” six)."""
+    for name in quoted(q.text):
+        if name.isdigit() and len(name) >= 3:
+            return len(name)
+    m = _COUNT.search(q.text)
+    if not m:
+        return None
+    if m.group(2):
+        return _EN_COUNT[m.group(2).lower()]
+    g = m.group(1)
+    return int(g) if g.isdigit() else parse_chinese_int(g)
+
+
+def group_name(q: Query) -> str | None:
+    """The name of the group the question asks about: a quoted name or a counted one (六强, 六项行动)."""
+    m = _NAME.search(q.text)
+    if not m:
+        return None
+    return (m.group(1) or m.group(2)).strip()
+
+
+# ---------------------------------------------------------------- finding enumerations
+def _trim(text: str, a: int, b: int) -> tuple[int, int]:
+    while a < b and (text[a].isspace() or text[a] in "，,、；;：:"):
+        a += 1
+    while b > a and (text[b - 1].isspace() or text[b - 1] in "，,、；;。：:"):
+        b -= 1
+    return a, b
+
+
+def ordinal_members(text: str, lo: int, hi: int) -> list[tuple[str, int, int]]:
+    """一是…二是…, （1）…（2）…, ①…②… inside text[lo:hi]."""
+    ms = list(_ORDINAL.finditer(text, lo, hi))
+    if len(ms) < 2:
+        return []
+    out = []
+    for i, m in enumerate(ms):
+        end = ms[i + 1].start() if i + 1 < len(ms) else hi
+        a, b = _trim(text, m.end(), end)
+        if b > a:
+            out.append((text[a:b], a, b))
+    return out
+
+
+def series_members(text: str, lo: int, hi: int) -> list[tuple[str, int, int]]:
+    """A、B、C（和D）（等…）: the longest run of 、-separated items in one clause of text[lo:hi]."""
+    best: list[tuple[str, int, int]] = []
+    c0 = lo
+    for c1 in [i for i in range(lo, hi) if text[i] in CLAUSE_END or text[i] in "：:"] + [hi]:
+        clause = text[c0:c1]
+        if clause.count("、") >= 2 or (clause.count("、") >= 1 and re.search(r"[和及与]", clause)):
+            parts, pos = [], c0
+            for seg in clause.split("、"):
+                parts.append((pos, pos + len(seg)))
+                pos += len(seg) + 1
+            a0, b0 = parts[0]
+            seps = [m.end() for m in re.finditer(r"[，,：:是为在对把将以和与及了]|加强|推进|推动|实施|发展|围绕|聚焦|打造|建设|培育|包括|涵盖|重点", text[a0:b0])]
+            if seps:
+                parts[0] = (a0 + seps[-1], b0)
+            a1, b1 = parts[-1]
+            tail = _LIST_TAIL.search(text, a1, b1)
+            if tail:
+                parts[-1] = (a1, tail.start())
+            members = [(text[a:b], a, b) for a, b in (_trim(text, a, b) for a, b in parts) if b > a]
+            if len(members) > len(best):
+                best = members
+        c0 = c1 + 1
+    return best if len(best) >= 2 else []
+
+
+def sentence_enumerations(ctx: Context) -> list[Enumeration]:
+    out = []
+    for s in retrieved_sentences(ctx):
+        text = s.stored.doc.text
+        members = ordinal_members(text, s.start, s.end)
+        kind = "ordinal"
+        if not members:
+            members, kind = series_members(text, s.start, s.end), "series"
+        if members:
+            out.append(Enumeration(s.stored, (s.start, s.end), members, s.rank, s.section, kind))
+    return out
+
+
+def named_enumerations(ctx: Context, name: str) -> list[Enumeration]:
+    """Where a document spells out the group it names: 六强(强基础、…), “三位一体”…：A、B、C."""
+    out = []
+    for stored in ctx.docs.values():
+        text = stored.doc.text
+        for m in re.finditer(re.escape(name), text):
+            hi = min(len(text), m.end() + 200)
+            close = re.match(r"\s*[（(:：]", text[m.end():m.end() + 3])
+            seg_end = text.find("）" if close and "（" in close.group(0) else ")", m.end()) if close else -1
+            lo2, hi2 = (m.end(), seg_end) if 0 < seg_end < hi else (m.start(), _sentence_end(text, m.end(), hi))
+            members = ordinal_members(text, lo2, hi2) or series_members(text, lo2, hi2)
+            if members:
+                out.append(Enumeration(stored, (_line_start(text, m.start()), max(hi2 + 1, m.end())), members,
+                                       0, "", "named"))
+    return out
+
+
+def _sentence_end(text: str, pos: int, hi: int) -> int:
+    m = re.compile(r"[。；;！？!?\n]").search(text, pos, hi)
+    return m.end() if m else hi
+
+
+def _line_start(text: str, pos: int) -> int:
+    m = max(text.rfind(ch, 0, pos) for ch in "。；;\n")
+    return m + 1
+
+
+def outline_enumerations(ctx: Context) -> list[Enumeration]:
+    """Sibling headings/items of each document's outline in scope (2–12 of them)."""
+    rank = ctx.rank_of_doc()
+    out = []
+    for stored in ctx.docs.values():
+        for parent, kids in outline(stored).siblings():
+            if not 2 <= len(kids) <= params()["enumerate"]["max_members"]:
+                continue
+            members = [(k.core or k.title, k.start, k.line_end) for k in kids]
+            span = (parent.start, parent.line_end) if parent else (kids[0].start, kids[0].line_end)
+            section = parent.title if parent else ""
+            out.append(Enumeration(stored, span, members, rank.get(stored.doc.path, 9), section, "outline"))
+    return out
+
+
+# ---------------------------------------------------------------- choosing and answering
+def _score(ctx: Context, e: Enumeration, want: int | None, name: str | None) -> None:
+    text = e.stored.doc.text
+    body = " ".join(m[0] for m in e.members)
+    context = f"{text[e.span[0]:e.span[1]]} {e.section} {body}"
+    feats = evidence_features(ctx, e.stored, context, context, e.section, e.rank, None)
+    feats["type_ok"] = 1.0
+    feats["type_bad"] = 0.0
+    p = params()["enumerate"]
+    offset = 0.0
+    if want is not None:
+        offset += p["count_match"] if len(e.members) == want else -p["count_miss"]
+    if name and name in text[max(0, e.span[0] - 40):e.span[1]]:
+        offset += p["name_match"]
+    if e.kind == "outline" and name and want == len(e.members):
+        offset += p["outline_count_name"]
+    e.feats = finish(feats, ctx.query.lang)
+    e.r, e.p = score(e.feats, context, "enumeration", offset=offset)
+
+
+def compose_list(ctx: Context) -> Answer:
+    """The best supported enumeration; when a plain sentence is clearly better supported than any
+    enumeration (the list is written as prose), the best sentences."""
+    q = ctx.query
+    want = asked_count(q)
+    name = group_name(q)
+    cands = sentence_enumerations(ctx) + outline_enumerations(ctx) + (named_enumerations(ctx, name) if name else [])
+    for e in cands:
+        _score(ctx, e, want, name)
+    cands.sort(key=lambda e: -e.r)
+    th = model().threshold
+    best_sentence = next(iter(scored_sentences(ctx)), None)
+    prose = best_sentence is not None and best_sentence.p >= th and (
+        not cands or best_sentence.p - cands[0].p > params()["enumerate"]["prose_margin"])
+    if not cands or cands[0].p < th or prose:
+        if q.qtype == "named_group" and not prose:
+            return refuse(ctx)
+        return compose_sentence(ctx, limit=params()["enumerate"]["fallback_sentences"])
+    return render(ctx, cands[0])
+
+
+def render(ctx: Context, e: Enumeration) -> Answer:
+    q = ctx.query
+    text = e.stored.doc.text
+    cb = CitationBuilder()
+    lines = []
+    if e.kind == "outline":
+        for m, a, b in e.members:
+            n = cb.cite(e.stored, a, b, e.section or None)
+            lines.append(f"- {text[a:b]}{cb.mark(n, q.lang)}")
+        under = f"（{e.section}）" if e.section else ""
+        head = say(q, f"据{doc_name(e.stored, 'zh')}{under}：", f"{doc_name(e.stored, 'en')} lists (quoted in Chinese):")
+        return answer(q, head + "\n" + "\n".join(lines), cb)
+    a, b = e.span
+    n = cb.cite(e.stored, a, b)
+    members = "；".join(m for m, _, _ in e.members)
+    head = say(q, f"据{doc_name(e.stored, 'zh')}：{text[a:b]}[{n}]\n所列各项：{members}",
+               f"{doc_name(e.stored, 'en')} (quoted in Chinese): {text[a:b]} [{n}]\nItems: {members}")
+    return answer(q, head, cb)
+
+
+def compose_named_group(ctx: Context) -> Answer:
+    return compose_list(ctx)
+
+
+def heading_members(nodes: list[Node]) -> list[str]:
+    return [n.core or n.title for n in nodes]

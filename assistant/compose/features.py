@@ -1,0 +1,107 @@
+"""The features of a piece of evidence (``support.FEATURES``), as small pure functions."""
+from __future__ import annotations
+
+import re
+
+from assistant.compose.context import Context, absent_share, doc_words, key_terms, lowered
+from assistant.evidence import coverage
+from assistant.query import Query, vocab
+from base.regions import abbreviations, contains
+from store import StoredDoc
+
+_YEAR_MENTION = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*(?:年|[-—–~～至到]\s*(?:19|20)\d{2})")
+
+
+def evidence_year(text: str, pos: int, doc_years: list[int], section: str = "") -> int | None:
+    """The year a figure at `pos` of `text` (one sentence) is about: the nearest year named before it
+    in the sentence (到2025年…, 2020年底已…), else one named in its section title, else the plan's own
+    year when it covers a single one; None when unknown (a multi-year plan's undated figure)."""
+    before = [int(m.group(1)) for m in _YEAR_MENTION.finditer(text[:pos])]
+    if before:
+        return before[-1]
+    after = [int(m.group(1)) for m in _YEAR_MENTION.finditer(text[pos:])]
+    if after and len(after) == 1 and "到" not in text[pos:]:
+        return after[0]
+    in_section = [int(m.group(1)) for m in _YEAR_MENTION.finditer(section)]
+    if in_section:
+        return in_section[-1]
+    return doc_years[0] if len(doc_years) == 1 else None
+
+
+def year_features(q: Query, year: int | None, doc_years: list[int]) -> tuple[float, float]:
+    """(year_ok, year_bad) of evidence about `year` for a question naming years or a period."""
+    asked = set(q.years) | set(q.period)
+    if not asked:
+        return 0.0, 0.0
+    if year is not None:
+        return (1.0, 0.0) if year in asked else (0.0, 1.0)
+    if doc_years and not asked & set(doc_years):
+        return 0.0, 0.5
+    return 0.5, 0.0
+
+
+def basis_of(text: str) -> str:
+    """What a figure's clause measures (question_vocab facets.basis, Chinese patterns): growth,
+    share, new or total; "" when the clause does not say."""
+    for name, pats in vocab()["facets"]["basis"].items():
+        if any(re.search(p, text) for p in pats["zh"]):
+            return name
+    return ""
+
+
+def basis_bad(q: Query, clause: str) -> float:
+    if not q.basis:
+        return 0.0
+    got = basis_of(clause)
+    return 1.0 if got and got != q.basis else 0.0
+
+
+def names_region(text: str, region: str) -> bool:
+    return any(n in text for n in (region, *abbreviations(region)[:1]) if n and len(n) >= 2)
+
+
+def region_bad(q: Query, stored: StoredDoc, local: str, wanted: list[str] | None = None) -> float:
+    """1 when the question names a region that the evidence's document neither is nor covers by
+    naming it near the figure (a city's total given for one of its districts); 0.5 when the document
+    is a district's and the question asks its whole city; 0 otherwise."""
+    regions = wanted if wanted is not None else q.regions
+    if not regions:
+        return 0.0
+    m = stored.meta
+    best = 1.0
+    for r in regions:
+        if m.region and (m.region == r or r in m.aliases):
+            return 0.0
+        if m.region and contains(m.region, r):
+            best = min(best, 0.0 if names_region(local, r) else 1.0)
+        elif m.region and contains(r, m.region):
+            best = min(best, 0.5)
+        elif not m.region:
+            best = min(best, 0.5)
+    return best
+
+
+def evidence_features(ctx: Context, stored: StoredDoc, local: str, sentence: str, section: str, rank: int,
+                      year: int | None, wanted_regions: list[str] | None = None) -> dict[str, float]:
+    """The features every kind of candidate shares (the kind-specific type_ok/type_bad are added by
+    the composer)."""
+    q = ctx.query
+    named = f"{section} {doc_words(stored)}"
+    keys = key_terms(q)
+    year_ok, year_bad = year_features(q, year, stored.meta.years)
+    return {
+        "cov": coverage(q.content_terms, f"{sentence} {named}", q.weights),
+        "key_local": coverage(keys, f"{local} {section.split(' > ')[-1]}", q.weights) if keys else 1.0,
+        "key_sent": coverage(keys, f"{sentence} {named}", q.weights) if keys else 1.0,
+        "absent": absent_share(q, f"{stored.doc.text} {doc_words(stored)}"),
+        "rank": 1.0 / (1 + rank),
+        "year_ok": year_ok,
+        "year_bad": year_bad,
+        "region_bad": region_bad(q, stored, f"{sentence} {section}", wanted_regions),
+        "basis_bad": basis_bad(q, local),
+        "scope": ctx.weights.get(stored.doc.path, 1.0),
+    }
+
+
+def lowered_doc(stored: StoredDoc) -> str:
+    return lowered(stored.doc.text)

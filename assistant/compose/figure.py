@@ -1,0 +1,178 @@
+"""Figures: "how many / how much / what share" — every quantity in the sentences retrieval found is a
+candidate (the target table lends its cleaner indicator, year and qualifier where it has one), each
+scored by the support model; the best one answers, with further figures the question also asks for."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from assistant.compose.context import CitationBuilder, Context, Sentence, doc_name, key_terms, retrieved_sentences, say
+from assistant.compose.features import evidence_features, evidence_year
+from assistant.compose.params import params
+from assistant.compose.support import finish, model, score
+from assistant.evidence import term_in
+from base.numbers import NumberMention, find_numbers, unit_category
+from base.text import CLAUSE_END, clip_around, sentence_bounds
+from base.types import Target
+from store import StoredDoc
+
+
+@dataclass
+class Figure:
+    stored: StoredDoc
+    mention: NumberMention  # offsets in the document text
+    clause: tuple[int, int]
+    sentence: tuple[int, int]
+    indicator: str
+    year: int | None
+    rank: int
+    section: str
+    target: Target | None = None
+    feats: dict[str, float] = field(default_factory=dict)
+    p: float = 0.0  # support probability
+    r: float = 0.0  # rank score
+
+    @property
+    def value(self) -> str:
+        return f"{self.mention.value}{self.mention.unit}"
+
+    @property
+    def doc(self) -> str:
+        return self.stored.doc.path
+
+
+def _target_at(stored: StoredDoc, a: int, b: int) -> Target | None:
+    """The target-table entry whose figure is the mention at [a, b), if the table has one."""
+    for t in stored.targets:
+        if t.start <= a < t.end or a <= t.start < b:
+            return t
+    return None
+
+
+def clause_span(text: str, a: int, b: int, lo: int, hi: int) -> tuple[int, int]:
+    """The clause (between ，；。 …) holding [a, b) inside the sentence [lo, hi); a clause whose part
+    before the figure is very short takes the clause before it too ("其中，市级以上…15家")."""
+    s = a
+    while s > lo and text[s - 1] not in CLAUSE_END:
+        s -= 1
+    if len(text[s:a].strip()) < 4 and s > lo:
+        s -= 1
+        while s > lo and text[s - 1] not in CLAUSE_END:
+            s -= 1
+    e = b
+    while e < hi and text[e] not in CLAUSE_END:
+        e += 1
+    return s, e
+
+
+def type_features(asked: list[str], unit: str) -> tuple[float, float]:
+    """(type_ok, type_bad) of a figure with `unit` for a question asking figures of the `asked` unit
+    categories (count, money, ratio …; none said: neutral)."""
+    got = unit_category(unit) if unit else ""
+    if not asked:
+        return 0.5, 0.0
+    if not got:
+        return 0.0, 0.5
+    return (1.0, 0.0) if got in asked else (0.0, 1.0)
+
+
+def _figures_in(ctx: Context, s: Sentence, wanted_regions: list[str] | None) -> list[Figure]:
+    text = s.stored.doc.text
+    out = []
+    for m0 in find_numbers(s.text):
+        if _is_code(s.text, m0):
+            continue
+        a, b = s.start + m0.start, s.start + m0.end
+        m = NumberMention(**{**m0.__dict__, "start": a, "end": b})
+        ca, cb = clause_span(text, a, b, s.start, s.end)
+        t = _target_at(s.stored, a, b)
+        indicator = t.indicator if t else text[ca:a]
+        local = f"{text[ca:cb]} {indicator}"
+        year = t.year if t and t.year else evidence_year(s.text, m0.start, s.stored.meta.years, s.section)
+        feats = evidence_features(ctx, s.stored, local, s.text, s.section, s.rank, year, wanted_regions)
+        feats["type_ok"], feats["type_bad"] = type_features(ctx.query.units, m.unit)
+        out.append(Figure(s.stored, m, (ca, cb), (s.start, s.end), indicator, year, s.rank, s.section, t,
+                          finish(feats, ctx.query.lang)))
+    return out
+
+
+def _is_code(text: str, m: NumberMention) -> bool:
+    """5G, B2B, 3D: a digit glued to Latin letters names a thing, not a figure."""
+    before = text[m.start - 1:m.start] if m.start else ""
+    after = text[m.end:m.end + 1]
+    return (before.isascii() and before.isalpha()) or (after.isascii() and after.isalpha() and not m.unit)
+
+
+def figure_candidates(ctx: Context, docs: set[str] | None = None,
+                      wanted_regions: list[str] | None = None) -> list[Figure]:
+    """Every quantity in the retrieved sentences (of `docs` when given), scored, best first."""
+    out = []
+    for s in retrieved_sentences(ctx):
+        if docs is not None and s.stored.doc.path not in docs:
+            continue
+        for f in _figures_in(ctx, s, wanted_regions):
+            a, b = quote_span(f)
+            f.r, f.p = score(f.feats, f"{f.value} {f.stored.doc.text[a:b]}", "figure", f"{f.indicator}{f.value}")
+            out.append(f)
+    out.sort(key=lambda f: (-f.r, f.rank, f.mention.start))
+    return out
+
+
+def further_figures(ctx: Context, first: Figure, cands: list[Figure], limit: int = 2) -> list[Figure]:
+    """Further figures the question asks for in the same document (申报 … 和认定 …; 数量和占比):
+    well supported candidates whose clause carries a specific word of the question that the first
+    one's lacks."""
+    keys = key_terms(ctx.query)
+    text = first.stored.doc.text
+    covered = [k for k in keys if term_in(k, text[first.clause[0]:first.clause[1]].lower())]
+    floor = max(model().threshold, first.p - params()["figure"]["further_margin"])
+    out: list[Figure] = []
+    for f in cands:
+        if len(out) >= limit:
+            break
+        if f.doc != first.doc or f.p < floor or f.mention.start == first.mention.start:
+            continue
+        low = text[f.clause[0]:f.clause[1]].lower()
+        new = [k for k in keys if k not in covered and term_in(k, low)]
+        if new:
+            out.append(f)
+            covered.extend(new)
+    return sorted(out, key=lambda f: f.mention.start)
+
+
+def quote_span(f: Figure) -> tuple[int, int]:
+    text = f.stored.doc.text
+    sa, sb = sentence_bounds(text, f.mention.start, f.mention.end)
+    return clip_around(text, f.mention.start, f.mention.end, sa, sb, limit=params()["figure"]["quote_chars"])
+
+
+def render(ctx: Context, figs: list[Figure], cb: CitationBuilder) -> str:
+    """One document's figures, each cited: the clause in Chinese; in English the figure first."""
+    text = figs[0].stored.doc.text
+    parts: list[str] = []
+    spans: list[tuple[int, int]] = []
+    for f in figs:
+        a, b = quote_span(f)
+        if any(x <= a and b <= y for x, y in spans):
+            continue  # a second figure of a clause already quoted
+        spans.append((a, b))
+        n = cb.cite(f.stored, a, b)
+        parts.append(f"{f.value} — “{text[a:b]}” [{n}]" if ctx.query.lang == "en" else f"{text[a:b]}[{n}]")
+    return "；".join(parts) if ctx.query.lang == "zh" else "; ".join(parts)
+
+
+def best_per_doc(cands: list[Figure], floor: float) -> dict[str, Figure]:
+    """Each document's best ranked figure, for documents whose best reaches `floor`."""
+    out: dict[str, Figure] = {}
+    seen: set[str] = set()
+    for f in cands:
+        if f.doc in seen:
+            continue
+        seen.add(f.doc)
+        if f.p >= floor:
+            out[f.doc] = f
+    return out
+
+
+def line(ctx: Context, f: Figure, cands: list[Figure], cb: CitationBuilder) -> str:
+    body = render(ctx, [f, *further_figures(ctx, f, cands)], cb)
+    return say(ctx.query, f"{doc_name(f.stored, 'zh')}：{body}", f"{doc_name(f.stored, 'en')}: {body}")

@@ -1,0 +1,61 @@
+"""Mentions across documents: "哪些地区提到了科技特派员? / which plans mention incubators?" — every
+document that uses the term (or its synonyms), grouped by region, with its first quote and a count.
+Candidate documents come from the lexical retriever (the term's passages), then each is checked."""
+from __future__ import annotations
+
+from assistant.compose.context import CitationBuilder, Context, answer, doc_name, key_terms, lowered, say
+from assistant.compose.params import params
+from assistant.compose.refusal import refuse
+from assistant.evidence import alternatives, match_text, term_len
+from base.text import clip_around, sentence_bounds
+from base.types import Answer
+
+
+def subject_term(ctx: Context) -> str | None:
+    """The term asked about: the question's most specific content word."""
+    keys = key_terms(ctx.query)
+    return max(keys, key=term_len) if keys else None
+
+
+def first_mention(text: str, term: str) -> tuple[int, int] | None:
+    low = match_text(text)
+    hits = [(low.find(a.lower()), len(a)) for a in alternatives(term)]
+    hits = [(i, n) for i, n in hits if i >= 0]
+    if not hits:
+        return None
+    i, n = min(hits)
+    return i, i + n
+
+
+def compose_mentions(ctx: Context) -> Answer:
+    q = ctx.query
+    term = subject_term(ctx)
+    if not term:
+        return refuse(ctx)
+    passages = ctx.wide(params()["mentions"]["passages"])
+    order = list(dict.fromkeys([d.metadata["doc"] for d in passages] + list(ctx.docs)))
+    cb = CitationBuilder()
+    lines, rows = [], []
+    for path in order:
+        stored = ctx.docs.get(path)
+        if stored is None or not any(a.lower() in lowered(stored.doc.text) for a in alternatives(term)):
+            continue
+        text = stored.doc.text
+        span = first_mention(text, term)
+        if span is None:
+            continue
+        sa, sb = sentence_bounds(text, *span)
+        a, b = clip_around(text, span[0], span[1], sa, sb, limit=params()["mentions"]["quote_chars"])
+        n = cb.cite(stored, a, b)
+        count = sum(lowered(text).count(x.lower()) for x in alternatives(term))
+        lines.append(say(q, f"- {doc_name(stored, 'zh')}（{count}处）：{text[a:b]}[{n}]",
+                         f"- {doc_name(stored, 'en')} ({count}×): {text[a:b]} [{n}]"))
+        rows.append([stored.meta.region or "—", stored.meta.title or path, str(count), f"[{n}]"])
+    shown = alternatives(term)[0]
+    if not lines:
+        return refuse(ctx, say(q, f"资料中没有文件提到“{shown}”。", f"No document mentions “{shown}”."))
+    head = say(q, f"共有{len(lines)}份文件提到“{shown}”：", f"{len(lines)} document(s) mention “{shown}”:")
+    ans = answer(q, head + "\n" + "\n".join(lines), cb)
+    ans.parts = [{"kind": "table", "columns": say(q, "地区|文件|次数|出处", "region|document|mentions|source").split("|"),
+                  "rows": rows}]
+    return ans

@@ -1,0 +1,154 @@
+"""About the document itself: its issuer, date, 文号, any field of the page's header block (索引号,
+有效性 …) and the years or period it covers — each cited where the text states it."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from assistant.compose.context import CitationBuilder, Context, answer, doc_name, say
+from assistant.compose.refusal import refuse
+from assistant.compose.support import model
+from assistant.compose.text import column_answer, compose_sentence, scored_sentences
+from assistant.query import Query, vocab
+from base.header import HeaderField, header_pairs
+from base.text import clip_around, sentence_bounds
+from base.types import Answer
+from store import StoredDoc
+
+FIELD_LABEL = {"date": ("日期", "date"), "doc_no": ("文号", "document number"), "issuer": ("发布机构", "issuer")}
+_YEAR = re.compile(r"(?:19|20)\d{2}")
+_ASKS_YEARS = re.compile(r"哪[一几]?年|什么年份|哪个年份|哪一年度|(?:时间|期限|周期)(?:跨度|范围)?|规划期|"
+                         r"which years?|what years?|time (?:span|frame|period|horizon)|what period|cover", re.I)
+
+
+@lru_cache(maxsize=1024)
+def _pairs(key: str, text: str) -> tuple[HeaderField, ...]:
+    return tuple(header_pairs(text))
+
+
+def pairs(stored: StoredDoc) -> tuple[HeaderField, ...]:
+    return _pairs(stored.key, stored.doc.text)
+
+
+def asked_labels(q: Query) -> list[str]:
+    """Header labels the question names: the label itself in Chinese, through header_labels in English."""
+    if q.lang == "zh":
+        return []  # matched against each document's own labels
+    low = q.text.lower()
+    return [lab for pat, labs in vocab()["header_labels"].items() if not pat.startswith("_")
+            and re.search(pat, low) for lab in labs]
+
+
+def _field_for(q: Query, stored: StoredDoc) -> HeaderField | None:
+    """The header field of `stored` that the question names by its label."""
+    labels = asked_labels(q)
+    for f in pairs(stored):
+        if (q.lang == "zh" and len(f.key) >= 2 and f.key in q.text) or f.key in labels:
+            return f
+    return None
+
+
+def target_docs(ctx: Context) -> list[StoredDoc]:
+    """The document(s) asked about: those named by region or reference, else the best retrieved one."""
+    docs = list(ctx.docs.values())
+    if len(docs) > 1 and ctx.passages:
+        first = ctx.passages[0].metadata["doc"]
+        docs.sort(key=lambda s: s.doc.path != first)
+        if not ctx.query.regions or len(ctx.groups) <= 1:
+            return docs[:1]
+    return docs[:3]
+
+
+def locate(stored: StoredDoc, value: str, field: str) -> tuple[int, int] | None:
+    """Span of the line that states a metadata value (the header field's line first)."""
+    for f in pairs(stored):
+        if f.value == value or value in f.value:
+            return f.line_start, f.line_end
+    text = stored.doc.text
+    probes = [value]
+    if field == "date" and value.count("-") == 2:
+        y, m, d = value.split("-")
+        probes += [f"{y}年{int(m)}月{int(d)}日", f"{y}年{m}月{d}日", f"{y}.{int(m)}.{int(d)}"]
+    for p in probes:
+        i = text.find(p)
+        if i >= 0:
+            ls = text.rfind("\n", 0, i) + 1
+            le = text.find("\n", i)
+            le = len(text) if le < 0 else le
+            return (i, i + len(p)) if le - ls > 120 else (ls, le)
+    return None
+
+
+def _field_name(q: Query) -> str:
+    return {"date": "date", "docno": "doc_no", "issuer": "issuer"}.get(q.qtype, "date")
+
+
+def _years_line(ctx: Context, stored: StoredDoc, cb: CitationBuilder) -> str | None:
+    """The years or period the plan covers, cited where the text names the first and the last."""
+    years = stored.meta.years
+    if not years:
+        return None
+    text = stored.doc.text
+    marks = []
+    for y in dict.fromkeys((years[0], years[-1])):
+        i = text.find(str(y))
+        if i < 0:
+            return None
+        a, b = sentence_bounds(text, i, i + 4)
+        a, b = clip_around(text, i, i + 4, a, b, limit=80)
+        marks.append(cb.mark(cb.cite(stored, a, b), ctx.query.lang))
+    span = (f"{years[0]}—{years[-1]}年" if len(years) > 1 else f"{years[0]}年") if ctx.query.lang == "zh" \
+        else (f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0]))
+    return say(ctx.query, f"{doc_name(stored, 'zh')}针对的年份：{span}{''.join(marks)}",
+               f"{doc_name(stored, 'en')} covers: {span}{''.join(marks)}")
+
+
+def _dated_sentence(ctx: Context) -> Answer | None:
+    """A well supported sentence that names years answers a years question about something the plan
+    cites ("功能区建设三年行动方案覆盖哪几年?")."""
+    ranked = scored_sentences(ctx)
+    th = model().threshold
+    for r in ranked[:3]:
+        if r.p >= th and _YEAR.search(r.sentence.text) and r.feats.get("key_local", 0) >= th:
+            return compose_sentence(ctx, limit=1)
+    return None
+
+
+def compose_meta(ctx: Context) -> Answer:
+    q = ctx.query
+    if not ctx.docs:
+        return refuse(ctx)
+    cb = CitationBuilder()
+    lines = []
+    for stored in target_docs(ctx):
+        f = _field_for(q, stored)
+        if f is not None:
+            n = cb.cite(stored, f.line_start, f.line_end, section="")
+            lines.append(say(q, f"{doc_name(stored, 'zh')}的{f.key}：{f.value}[{n}]",
+                             f"{doc_name(stored, 'en')} — {f.key}: {f.value} [{n}]"))
+            continue
+        if q.qtype == "date" and _ASKS_YEARS.search(q.text):
+            dated = _dated_sentence(ctx)
+            if dated is not None:
+                return dated
+            ln = _years_line(ctx, stored, cb)
+            if ln:
+                lines.append(ln)
+            continue
+        name = _field_name(q)
+        value = getattr(stored.meta, name)
+        span = locate(stored, value, name) if value else None
+        if span is None:
+            continue
+        n = cb.cite(stored, *span, section="")
+        zh, en = FIELD_LABEL[name]
+        lines.append(say(q, f"{doc_name(stored, 'zh')}的{zh}：{value}[{n}]", f"The {en} of {doc_name(stored, 'en')}: {value} [{n}]"))
+    if lines:
+        return answer(q, "\n".join(lines), cb)
+    by_column = column_answer(ctx, scored_sentences(ctx))
+    if by_column is not None:
+        return by_column
+    fallback = compose_sentence(ctx)
+    if not fallback.refused:
+        return fallback
+    return refuse(ctx, say(q, "资料中没有写明这一信息。", "The documents do not state this."))

@@ -1,0 +1,175 @@
+"""Composers built on figures: how many / how much, yes-or-no about a figure, X versus Y, and the
+same indicator across every plan."""
+from __future__ import annotations
+
+import re
+
+from assistant.compose.context import CitationBuilder, Context, answer, doc_name, say
+from assistant.compose.features import basis_of
+from assistant.compose.figure import Figure, best_per_doc, figure_candidates, line, render
+from assistant.compose.params import params
+from assistant.compose.refusal import refuse
+from assistant.compose.support import model
+from assistant.query import Query, vocab
+from base.numbers import NumberMention, find_numbers, parse_number
+from base.types import Answer
+
+
+def compose_numeric(ctx: Context) -> Answer:
+    q = ctx.query
+    cands = figure_candidates(ctx)
+    th = model().threshold
+    if not cands or cands[0].p < th:
+        return refuse(ctx)
+    best = cands[0]
+    picks = [best]
+    if not q.regions and len(ctx.docs) > 1:
+        # the same indicator in several documents and nothing in the question picks one: each one's figure
+        per_doc = best_per_doc(cands, max(th, best.p - params()["figure"]["multi_doc_margin"]))
+        picks = list(per_doc.values())[: params()["figure"]["max_docs"]]
+    cb = CitationBuilder()
+    lines = [line(ctx, f, cands, cb) for f in picks]
+    if len(lines) == 1:
+        return answer(q, lines[0], cb)
+    head = say(q, "多份文件提到该指标：\n", "Several documents state this figure:\n")
+    return answer(q, head + "\n".join(f"- {ln}" for ln in lines), cb)
+
+
+# ---------------------------------------------------------------- yes / no about a figure
+def _claim_pattern(kind: str) -> re.Pattern[str]:
+    return re.compile("|".join(vocab()["claim_comparators"][kind]), re.I)
+
+
+def question_figures(q: Query) -> list[NumberMention]:
+    """Figures the question states: "…是350家吗?", "exceed 700?" (years, dates, 文号 excluded)."""
+    text = q.text
+    out = []
+    for m in find_numbers(text, quantities_only=False):
+        if m.kind in ("year", "date", "docno", "code"):
+            continue
+        before = text[m.start - 1:m.start] if m.start else ""
+        after = text[m.end:m.end + 1]
+        if (before.isascii() and before.isalpha()) or (after.isascii() and after.isalpha() and not m.unit):
+            continue  # 5G, B2B: a code, not a figure
+        out.append(m)
+    return out
+
+
+def verdict(q: Query, claimed: NumberMention, value: float | None) -> bool | None:
+    """Does a document's figure bear out the figure the question claims? None: not comparable."""
+    if value is None or claimed.numeric is None:
+        return None
+    inclusive = bool(_claim_pattern("inclusive").search(q.text))
+    if _claim_pattern("more").search(q.text):
+        return value >= claimed.numeric if inclusive else value > claimed.numeric
+    if _claim_pattern("less").search(q.text):
+        return value <= claimed.numeric if inclusive else value < claimed.numeric
+    return abs(value - claimed.numeric) <= 1e-9 * max(1.0, abs(value))
+
+
+def _value_in_claim_units(f: Figure, claimed: NumberMention) -> float | None:
+    m = f.mention
+    if claimed.number and claimed.numeric and m.number is not None and m.base_unit == claimed.base_unit:
+        return m.number / (claimed.number / claimed.numeric)
+    return parse_number(m.value)
+
+
+def yes_no_text(q: Query, yes: bool, f: Figure, body: str) -> str:
+    if q.lang == "en":
+        return f"{'Yes' if yes else 'No'}. {doc_name(f.stored, 'en')} states (Chinese): {body}"
+    return f"{'是' if yes else '不是'}。{doc_name(f.stored, 'zh')}：{body}"
+
+
+def compose_yes_no_figure(ctx: Context) -> Answer | None:
+    """"…目标是350家吗?": the best supported figure of the claimed kind decides, quoted either way."""
+    q = ctx.query
+    claims = question_figures(q)
+    if not claims:
+        return None
+    claimed = claims[0]
+    th = model().threshold
+    for f in figure_candidates(ctx):
+        if claimed.base_unit and f.mention.base_unit and f.mention.base_unit != claimed.base_unit:
+            continue
+        if f.p < th:
+            return None
+        yes = verdict(q, claimed, _value_in_claim_units(f, claimed))
+        if yes is None:
+            continue
+        cb = CitationBuilder()
+        return answer(q, yes_no_text(q, yes, f, render(ctx, [f], cb)), cb)
+    return None
+
+
+# ---------------------------------------------------------------- side by side
+def _side(ctx: Context, docs: dict, regions: list[str]) -> Figure | None:
+    sub = ctx.sub(docs)
+    th = model().threshold
+    best = next(iter(figure_candidates(sub, wanted_regions=regions)), None)
+    return best if best is not None and best.p >= th else None
+
+
+def compose_comparison(ctx: Context) -> Answer:
+    """The same indicator for each region or document named, side by side, each from its own
+    documents; the larger named only when both figures measure the same thing in the same unit."""
+    q = ctx.query
+    groups = ctx.groups if len(ctx.groups) >= 2 else [{p: s} for p, s in ctx.docs.items()]
+    regions = q.regions + [None] * max(0, len(groups) - len(q.regions))
+    sides = []
+    for g, r in zip(groups, regions):
+        f = _side(ctx, g, [r] if r else [])
+        if f is not None:
+            sides.append(f)
+    if len(sides) < 2:
+        return compose_numeric(ctx) if sides else refuse(ctx)
+    return _side_by_side(ctx, sides, say(q, "各文件的对应指标：", "The figures side by side:"))
+
+
+def _side_by_side(ctx: Context, sides: list[Figure], head: str) -> Answer:
+    q = ctx.query
+    cb = CitationBuilder()
+    rows, lines = [], []
+    for f in sides:
+        body = render(ctx, [f], cb)
+        lines.append(say(q, f"- {doc_name(f.stored, 'zh')}：{body}", f"- {doc_name(f.stored, 'en')}: {body}"))
+        basis = basis_of(f.indicator) or basis_of(f.stored.doc.text[f.clause[0]:f.clause[1]])
+        rows.append([f.stored.meta.region or doc_name(f.stored, q.lang), f.value, basis or "—", f"[{cb.items[-1].n}]"])
+    ans = answer(q, head + "\n" + "\n".join(lines) + _verdict(q, sides), cb)
+    ans.parts = [{"kind": "table", "columns": say(q, "地区|数值|口径|出处", "region|figure|basis|source").split("|"),
+                  "rows": rows}]
+    return ans
+
+
+def _verdict(q: Query, sides: list[Figure]) -> str:
+    base = sides[0].mention.base_unit
+    comparable = [f for f in sides if f.mention.number is not None and f.mention.base_unit == base]
+    if len(comparable) < 2:
+        return ""
+    bases = {basis_of(f.stored.doc.text[f.clause[0]:f.clause[1]]) or "total" for f in comparable}
+    if len(bases) > 1:
+        return say(q, "\n注意：各文件的指标口径不同，数值不宜直接比较。",
+                   "\nNote: the documents measure this differently, so the figures are not directly comparable.")
+    if len({f.mention.number for f in comparable}) < 2:
+        return ""
+    top = max(comparable, key=lambda f: f.mention.number or 0)
+    region = top.stored.meta.region or doc_name(top.stored, q.lang)
+    return say(q, f"\n其中{region}的数值较大（{top.value}）。", f"\n{region} has the larger figure ({top.value}).")
+
+
+def compose_compare_all(ctx: Context) -> Answer:
+    """One row per document that states the indicator (the documents retrieval finds for it)."""
+    q = ctx.query
+    passages = ctx.wide(params()["figure"]["compare_all_passages"])
+    docs = list(dict.fromkeys(d.metadata["doc"] for d in passages))[: params()["figure"]["max_compare_docs"]]
+    sides = []
+    for path in docs:
+        stored = ctx.docs.get(path)
+        if stored is None:
+            continue
+        f = _side(ctx, {path: stored}, [])
+        if f is not None:
+            sides.append(f)
+    if not sides:
+        return refuse(ctx)
+    head = say(q, f"共有{len(sides)}份文件提到该指标：", f"{len(sides)} documents state this figure:")
+    return _side_by_side(ctx, sides, head)

@@ -1,0 +1,131 @@
+"""Open questions answered from a plan's own structure: an overview (its approach statement, its
+top-level headings in order, each with its key figures) and its goals (the section the plan itself
+calls 目标, else an inline 目标: paragraph, else its quantitative targets)."""
+from __future__ import annotations
+
+import re
+
+from assistant.compose.context import CitationBuilder, Context, answer, doc_name, say
+from assistant.compose.params import params
+from assistant.compose.refusal import refuse
+from assistant.outline import Node, outline
+from base.regions import genre
+from base.text import clip_around, sentences
+from base.types import Answer
+from store import StoredDoc
+
+
+def role_words(role: str) -> list[str]:
+    return sorted(genre()["section_roles"][role], key=len, reverse=True)
+
+
+def subject_doc(ctx: Context) -> StoredDoc | None:
+    """The plan a question about a whole plan means: the best retrieved document in scope."""
+    for d in ctx.passages:
+        if d.metadata["doc"] in ctx.docs:
+            return ctx.docs[d.metadata["doc"]]
+    return next(iter(ctx.docs.values()), None)
+
+
+def role_node(stored: StoredDoc, role: str) -> Node | None:
+    """The first heading whose title is one of the role's words (工作目标, 指导思想 …)."""
+    words = role_words(role)
+    for n in outline(stored).nodes:
+        if any(n.core.startswith(w) or n.core.endswith(w) for w in words) and len(n.core) <= 12:
+            return n
+    return None
+
+
+def inline_role(stored: StoredDoc, role: str) -> tuple[int, int] | None:
+    """A paragraph that opens with a role label ("主要目标：…", "总体奋斗目标:…")."""
+    text = stored.doc.text
+    words = "|".join(map(re.escape, role_words(role)))
+    m = re.search(rf"(?m)^[\s“]*(?:[（(]?[一二三四五六七八九十\d]{{1,2}}[)）、.．]\s*)?(?:{words})\s*[:：]", text)
+    if not m:
+        m = re.search(rf"(?:{words})\s*[:：]", text)
+    if not m:
+        return None
+    end = text.find("\n", m.end())
+    return m.start(), len(text) if end < 0 else end
+
+
+def _cite_sentences(stored: StoredDoc, lo: int, hi: int, cb: CitationBuilder, limit: int, lang: str) -> list[str]:
+    text = stored.doc.text
+    out = []
+    for a, b in sentences(text, lo, hi)[:limit]:
+        a2, b2 = clip_around(text, a, b, a, b, limit=params()["structure"]["quote_chars"])
+        n = cb.cite(stored, a2, b2)
+        out.append(f"{text[a2:b2]}{cb.mark(n, lang)}")
+    return out
+
+
+def _key_figures(stored: StoredDoc, node: Node, limit: int) -> list[tuple[int, int]]:
+    """Spans of the first target clauses inside a section."""
+    out = []
+    for t in stored.targets:
+        if node.start <= t.start < node.end and t.quote:
+            out.append((t.start, t.end))
+        if len(out) >= limit:
+            break
+    return out
+
+
+def compose_overview(ctx: Context) -> Answer:
+    q = ctx.query
+    stored = subject_doc(ctx)
+    if stored is None:
+        return refuse(ctx)
+    p = params()["structure"]
+    text = stored.doc.text
+    cb = CitationBuilder()
+    lines, items = [], []
+    approach = role_node(stored, "approach")
+    lo, hi = approach.body(text) if approach else (stored.meta.header_end or 0, len(text))
+    lead = _cite_sentences(stored, lo, hi, cb, 1, q.lang) if approach else []
+    if lead:
+        lines.append(say(q, f"总体思路：{lead[0]}", f"Approach: {lead[0]}"))
+    top = outline(stored).top()
+    if len(top) < 3:
+        wide = max(top, key=lambda n: len(n.children), default=None)
+        top = [n for t in top for n in ([t] + (t.children if t is wide else []))]
+    for node in top[: p["max_sections"]]:
+        n = cb.cite(stored, node.start, node.line_end)
+        figs = []
+        for a, b in _key_figures(stored, node, p["figures_per_section"]):
+            sa, sb = clip_around(text, a, b, a, b, limit=60)
+            figs.append(f"{text[sa:sb]}{cb.mark(cb.cite(stored, sa, sb), q.lang)}")
+        body = f"{text[node.start:node.line_end][:p['heading_chars']]}{cb.mark(n, q.lang)}"
+        lines.append("- " + body + (("：" if q.lang == "zh" else ": ") + "；".join(figs) if figs else ""))
+        items.append({"title": node.title, "text": body, "citations": [n],
+                      "more": "；".join(c.core or c.title for c in node.children[:12])})
+    if len(lines) < 2:
+        lines += [f"- {s}" for s in _cite_sentences(stored, lo, len(text), cb, p["fallback_sentences"], q.lang)]
+    if not lines:
+        return refuse(ctx)
+    head = say(q, f"{doc_name(stored, 'zh')}的主要内容：", f"Overview of {doc_name(stored, 'en')} (quoted in Chinese):")
+    ans = answer(q, head + "\n" + "\n".join(lines), cb)
+    if items:
+        ans.parts = [{"kind": "sections", "items": items}]
+    return ans
+
+
+def compose_goals(ctx: Context) -> Answer:
+    q = ctx.query
+    stored = subject_doc(ctx)
+    if stored is None:
+        return refuse(ctx)
+    p = params()["structure"]
+    text = stored.doc.text
+    cb = CitationBuilder()
+    node = role_node(stored, "goals")
+    span = node.body(text) if node else inline_role(stored, "goals")
+    quotes = _cite_sentences(stored, *span, cb, p["goal_sentences"], q.lang) if span else []
+    if not quotes:
+        # no goals section: the plan's quantitative targets, in document order
+        for t in stored.targets[: p["goal_targets"]]:
+            a, b = clip_around(text, t.start, t.end, t.start, t.end, limit=80)
+            quotes.append(f"{text[a:b]}{cb.mark(cb.cite(stored, a, b), q.lang)}")
+    if not quotes:
+        return refuse(ctx)
+    head = say(q, f"{doc_name(stored, 'zh')}的目标：", f"The goals of {doc_name(stored, 'en')} (quoted in Chinese):")
+    return answer(q, head + "\n" + "\n".join(f"- {x}" for x in quotes), cb)

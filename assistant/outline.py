@@ -1,0 +1,93 @@
+"""A document's own structure, read from its visible text: the numbered headings (一、 （一） 1. …)
+as a tree, each with the span of its section. Overviews, goal sections, named groups and lists
+of sibling items are answered from it. Computed once per stored document version."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from base.headings import heading_core, heading_rank, heading_title, reads_as_title
+from store import StoredDoc
+
+
+@dataclass
+class Node:
+    rank: int  # heading pattern rank (0 第X章 … 6 ①)
+    depth: int  # 1 = top level of this document
+    title: str  # "一、力争全省考评保位"
+    core: str  # "力争全省考评保位"
+    start: int  # the heading line
+    line_end: int
+    end: int  # where its section ends (next heading of the same or a higher level, or the text's end)
+    titled: bool  # its first sentence reads as a title (else a numbered item with content)
+    children: list["Node"] = field(default_factory=list)
+
+    def body(self, text: str) -> tuple[int, int]:
+        """Span of what stands under the heading line (its own line excluded)."""
+        return self.line_end, self.end
+
+
+@dataclass
+class Outline:
+    roots: list[Node]
+    nodes: list[Node]  # document order
+
+    def top(self) -> list[Node]:
+        """The first level that has two or more headings (a plan with one 一、 wrapper → its children)."""
+        level = self.roots
+        while len(level) == 1 and level[0].children:
+            level = level[0].children
+        return level
+
+    def siblings(self) -> list[tuple[Node | None, list[Node]]]:
+        """Every group of sibling headings: (parent or None for the top, children in order)."""
+        out: list[tuple[Node | None, list[Node]]] = [(None, self.roots)] if self.roots else []
+        out += [(n, n.children) for n in self.nodes if n.children]
+        return out
+
+    def at(self, pos: int) -> list[Node]:
+        """The headings whose sections contain `pos`, outermost first."""
+        return [n for n in self.nodes if n.start <= pos < n.end]
+
+
+def _lines(text: str, begin: int) -> list[tuple[int, int]]:
+    out, pos = [], begin
+    for line in text[begin:].split("\n"):
+        a = pos + len(line) - len(line.lstrip())
+        b = pos + len(line.rstrip())
+        if b > a:
+            out.append((a, b))
+        pos += len(line) + 1
+    return out
+
+
+def build_outline(text: str, begin: int = 0) -> Outline:
+    """The heading tree of text[begin:]. A heading opens a section that runs to the next heading of
+    the same or a higher rank."""
+    nodes: list[Node] = []
+    stack: list[Node] = []
+    roots: list[Node] = []
+    for a, b in _lines(text, begin):
+        line = text[a:b]
+        rank = heading_rank(line)
+        if rank is None:
+            continue
+        while stack and stack[-1].rank >= rank:
+            stack.pop().end = a
+        node = Node(rank=rank, depth=len(stack) + 1, title=heading_title(line), core=heading_core(line),
+                    start=a, line_end=b, end=len(text), titled=reads_as_title(line))
+        (stack[-1].children if stack else roots).append(node)
+        stack.append(node)
+        nodes.append(node)
+    for n in stack:
+        n.end = len(text)
+    return Outline(roots=roots, nodes=nodes)
+
+
+@lru_cache(maxsize=2048)
+def _cached(key: str, text: str, begin: int) -> Outline:
+    return build_outline(text, begin)
+
+
+def outline(stored: StoredDoc) -> Outline:
+    return _cached(stored.key, stored.doc.text, stored.meta.header_end or 0)

@@ -1,0 +1,29 @@
+"""One question on its way through the answer step. The stages fill a ``Turn`` in order, so a
+reader can follow a question through the code: question → query (analysis) → scope → passages →
+answer, with the time each stage took."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from langchain_core.documents import Document
+
+from assistant.query import Query
+from assistant.scope import Scope
+from base.types import Answer
+
+
+@dataclass
+class Turn:
+    question: str  # validated (NFKC, stripped, within length limits)
+    history: list[dict[str, str]] = field(default_factory=list)  # earlier {"q", "a"}, oldest first
+    filters: dict[str, Any] = field(default_factory=dict)  # explicit CLI/UI filters: region, year, doc
+    query: Query | None = None  # analyse
+    scope: Scope | None = None  # scope
+    passages: list[Document] = field(default_factory=list)  # retrieve, best first
+    answer: Answer | None = None  # compose (+ check)
+    timings: dict[str, float] = field(default_factory=dict)  # ms per stage
+    # the LLM answerer's own reading of a follow-up and the passages it was shown
+    llm_query: Query | None = None
+    llm_passages: list[Document] = field(default_factory=list)
+    standalone: str | None = None

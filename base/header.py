@@ -1,0 +1,155 @@
+"""The header block of a government web page: 索引号, 发布机构, 发文字号, 成文日期 … as key/value pairs.
+
+Pages lay the block out in many ways, and the loader keeps each as text:
+
+    索引号: 11330208591592561J/2023-25176  主题分类: 科技        (pairs on one line)
+    索引号:；kjj-2023-00020；发布机构:；中共环县委办公室            (table cells joined with ；)
+    [ 发文字号 ] | 大渡口府发〔2021〕17号 |                        (bracketed labels, | cells)
+    索引号；11341703003250048P/202305-00023；组配分类；政策文件    (bare known labels)
+
+``header_pairs(text)`` reads them all into ``HeaderField``s with the span of each value in the text,
+so a value can be cited and any label — known or not — can be asked about. Pure functions.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from base.regions import genre
+
+HEADER_SCAN_LINES = 40  # header fields are looked for in the first lines only
+MAX_VALUE = 80  # a longer "value" is body text, not a header field
+_CELL_SEP = re.compile(r"\s*[；|｜]\s*")
+_BRACKETS = re.compile(r"^[\[【［(（]\s*|\s*[\]】］)）]$")
+_LABEL = re.compile(r"^[\u4e00-\u9fff](?:\s*[\u4e00-\u9fff]){1,5}$")
+
+
+@dataclass(frozen=True)
+class HeaderField:
+    key: str  # the label as a compact string: 索引号, 发文字号 …
+    field: str  # the canonical field it names (issuer, date, doc_no, title, other) or "" when unknown
+    value: str
+    start: int  # span of the value in the text
+    end: int
+    line_start: int  # span of the whole line
+    line_end: int
+
+
+def compact(label: str) -> str:
+    """'[ 文  号 ]:' → '文号'."""
+    s = _BRACKETS.sub("", label.strip())
+    s = s.rstrip(":：").strip()
+    s = _BRACKETS.sub("", s)
+    return re.sub(r"\s+", "", s)
+
+
+@lru_cache(maxsize=1)
+def known_keys() -> dict[str, str]:
+    """Every known header label → its canonical field (genre.json meta_fields)."""
+    return {k: f for f, keys in genre()["meta_fields"].items() for k in keys}
+
+
+def _key_regex(key: str) -> str:
+    """'文号' → '文\\s*号' (scraped pages pad labels with spaces: '文       号')."""
+    return r"\s*".join(map(re.escape, key))
+
+
+@lru_cache(maxsize=1)
+def _inline_re() -> re.Pattern[str]:
+    keys = sorted(known_keys(), key=len, reverse=True)
+    alts = "|".join(_key_regex(k) for k in keys)
+    return re.compile(rf"(?:^|(?<=\s))(?P<k>{alts})\s*[:：]")
+
+
+def _is_label(cell: str) -> bool:
+    """A cell that names a field: a known label, a bracketed label, or a short label with a colon."""
+    raw = cell.strip()
+    key = compact(raw)
+    if not key:
+        return False
+    if key in known_keys():
+        return True
+    bracketed = bool(re.match(r"^[\[【［]", raw)) and bool(re.search(r"[\]】］]\s*[:：]?$", raw))
+    colon = raw.endswith((":", "："))
+    return (bracketed or colon) and bool(_LABEL.match(key))
+
+
+def _cells(line: str) -> list[tuple[int, int]]:
+    """Spans of the cells of a line split at ；|｜ (white space trimmed, empty cells dropped)."""
+    out, pos = [], 0
+    for m in list(_CELL_SEP.finditer(line)) + [None]:
+        end = m.start() if m else len(line)
+        a, b = pos, end
+        while a < b and line[a].isspace():
+            a += 1
+        while b > a and line[b - 1].isspace():
+            b -= 1
+        if b > a:
+            out.append((a, b))
+        pos = m.end() if m else len(line)
+    return out
+
+
+def _pairs_in_cells(line: str) -> list[tuple[str, int, int]]:
+    """(label, value start, value end) from a line of cells; a label followed by a label is empty."""
+    cells = _cells(line)
+    out = []
+    for i, (a, b) in enumerate(cells):
+        if not _is_label(line[a:b]):
+            continue
+        nxt = cells[i + 1] if i + 1 < len(cells) else None
+        if nxt and not _is_label(line[nxt[0]:nxt[1]]):
+            out.append((compact(line[a:b]), nxt[0], nxt[1]))
+        else:
+            out.append((compact(line[a:b]), b, b))
+    return out
+
+
+def _pairs_inline(line: str) -> list[tuple[str, int, int]]:
+    """'索引号: X 主题分类: Y' → label/value pairs (values end where the next label starts)."""
+    ms = list(_inline_re().finditer(line))
+    out = []
+    for i, m in enumerate(ms):
+        stop = ms[i + 1].start() if i + 1 < len(ms) else len(line)
+        a, b = m.end(), stop
+        while a < b and line[a].isspace():
+            a += 1
+        while b > a and line[b - 1].isspace():
+            b -= 1
+        out.append((compact(m.group("k")), a, b))
+    return out
+
+
+def _line_pairs(text: str, max_lines: int):
+    """(line offset, line, pairs) for each of the first lines that holds a label."""
+    offset = 0
+    for n, line in enumerate(text.split("\n")):
+        if n >= max_lines:
+            break
+        pairs = _pairs_in_cells(line) if _CELL_SEP.search(line) else []
+        if not pairs:
+            pairs = _pairs_inline(line)
+        if pairs:
+            yield offset, line, pairs
+        offset += len(line) + 1
+
+
+def header_pairs(text: str, max_lines: int = HEADER_SCAN_LINES) -> list[HeaderField]:
+    """Every label/value pair of the header block (the first ``max_lines`` lines), in order.
+    Empty values (无, -, a label followed by another label) are dropped."""
+    empty = set(genre()["empty_values"])
+    out: list[HeaderField] = []
+    for offset, line, pairs in _line_pairs(text, max_lines):
+        for key, a, b in pairs:
+            value = re.sub(r"\s+", " ", line[a:b]).strip()
+            if not value or value in empty or len(value) > MAX_VALUE:
+                continue
+            out.append(HeaderField(key=key, field=known_keys().get(key, ""), value=value,
+                                   start=offset + a, end=offset + b, line_start=offset, line_end=offset + len(line)))
+    return out
+
+
+def header_end(text: str, max_lines: int = HEADER_SCAN_LINES) -> int:
+    """Offset of the end of the last line that holds a header label (0 when there is none)."""
+    return max((offset + len(line) for offset, line, _ in _line_pairs(text, max_lines)), default=0)
