@@ -22,7 +22,7 @@ test:
 	@bash scripts/setup.sh test
 	@bash scripts/browser.sh
 	$(PY) -m pytest -q
-	$(PY) -m evals --corpus corpus --quiet --gate
+	$(PY) -m evals --quiet --gate
 
 clean-index:
 	rm -rf index

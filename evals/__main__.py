@@ -1,9 +1,11 @@
 """CLI of the evaluation harness.
 
     python -m evals validate FILE [FILE ...] [--corpus DIR]
-    python -m evals [--qa FILE ...] [--corpus DIR] [--index DIR] [--answerer extractive|llm] [--out DIR]
+    python -m evals [--set NAME ...] [--sets FILE]              # the sets of evals/sets.toml side by side
+    python -m evals --qa FILE [--qa FILE ...] [--corpus DIR] [--index DIR]   # one ad-hoc set
+                    [--answerer extractive|llm] [--out DIR] [--strict]
                     [--llm-base-url URL --llm-model NAME | --llm-provider llamacpp --llm-gguf-path F] [--llm-* …]
-                    [--baselines/--no-baselines] [--quiet] [--gate] [--min-accuracy X]
+                    [--baselines/--no-baselines] [--quiet] [--gate] [--min-accuracy X] [--max-false-refusal-rate X]
                     [--min-refusal-recall X] [--min-citation-accuracy X] [--max-ungrounded X]
 
 Exit codes: 0 ok, 1 validation problems / quality gate failed, 2 bad input (unreadable QA file,
@@ -17,7 +19,8 @@ from pathlib import Path
 
 from base.settings import add_settings_args
 
-from .runner import DEFAULT_OUT, DEFAULT_QA, THRESHOLDS_FILE, RunOptions, run
+from .runner import DEFAULT_OUT, DEFAULT_QA, RunOptions, run
+from .sets import SETS_FILE
 
 LLM_FLAGS = ["llm_provider", "llm_base_url", "llm_api_key", "llm_model", "llm_timeout", "llm_gguf_path",
              "llm_chat_format", "llm_system_role", "llm_threads", "llm_ctx", "llm_max_tokens"]
@@ -37,15 +40,25 @@ def validate_parser() -> argparse.ArgumentParser:
 
 def run_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m evals",
-                                description="Run the QA set through the assistant and write results.jsonl, "
-                                            "metrics.json, report.md and report.html. "
+                                description="Run QA sets through the assistant and write results.jsonl, "
+                                            "metrics.json, report.md and report.html. Without --qa/--corpus/--index "
+                                            f"every set of {SETS_FILE.relative_to(ROOT)} runs on its own index and "
+                                            "the report shows them side by side. "
                                             "Also: `python -m evals validate FILE`.")
+    p.add_argument("--set", dest="sets", action="append", default=[], metavar="NAME",
+                   help="run only this set of the sets file; repeatable (default: every set)")
+    p.add_argument("--sets", dest="sets_file", type=Path, default=SETS_FILE, metavar="FILE",
+                   help=f"sets file (default: {SETS_FILE.relative_to(ROOT)})")
     p.add_argument("--qa", type=Path, action="append", metavar="FILE",
-                   help=f"QA file (JSON lines); repeatable (default: {DEFAULT_QA.relative_to(ROOT)})")
+                   help=f"an ad-hoc QA file (JSON lines); repeatable (with --corpus/--index alone: "
+                        f"{DEFAULT_QA.relative_to(ROOT)})")
     p.add_argument("--corpus", type=Path, metavar="DIR",
-                   help="corpus folder; without --index a separate index is built under OUT/index-cache")
+                   help="ad-hoc corpus folder; without --index a private index is built under OUT/index-cache")
     p.add_argument("--index", type=Path, metavar="DIR",
-                   help="index folder (default: the project's index, built if missing)")
+                   help="ad-hoc index folder (default: the project's index, built if missing)")
+    p.add_argument("--strict", action="store_true",
+                   help="refuse QA items that deviate from docs/qa_schema.md even where scoring does not care "
+                        "(default: score them and list the deviations as warnings)")
     p.add_argument("--answerer", choices=["extractive", "llm"], help="answer composer (default: settings)")
     add_settings_args(p, only=LLM_FLAGS)
     p.add_argument("--out", type=Path, default=DEFAULT_OUT, metavar="DIR",
@@ -54,12 +67,15 @@ def run_parser() -> argparse.ArgumentParser:
                    help="also score naive RAG and the bm25-only / dense-only retrieval ablations (default: on)")
     p.add_argument("--quiet", action="store_true", help="no progress bar or build messages")
     p.add_argument("--gate", action="store_true",
-                   help=f"fail (exit 1) below the thresholds in {THRESHOLDS_FILE.relative_to(ROOT)}")
+                   help=f"fail (exit 1) when a set misses its thresholds in {SETS_FILE.relative_to(ROOT)} "
+                        "(an ad-hoc set: those of the shipped set)")
     p.add_argument("--min-accuracy", type=float, metavar="X", help="gate: minimum answer accuracy (all items)")
+    p.add_argument("--max-false-refusal-rate", type=float, metavar="X",
+                   help="gate: maximum share of answerable items refused")
     p.add_argument("--min-refusal-recall", type=float, metavar="X", help="gate: minimum refusal recall")
     p.add_argument("--min-citation-accuracy", type=float, metavar="X", help="gate: minimum citation accuracy")
     p.add_argument("--max-ungrounded", type=float, metavar="X", help="gate: maximum ungrounded-number rate")
-    p.add_argument("--thresholds", type=Path, default=THRESHOLDS_FILE, help=argparse.SUPPRESS)
+    p.add_argument("--thresholds", type=Path, default=None, help=argparse.SUPPRESS)
     return p
 
 
@@ -74,10 +90,13 @@ def main(argv: list[str] | None = None) -> int:
         argv = argv[1:]
     args = run_parser().parse_args(argv)
     overrides = {k: getattr(args, k) for k in ("min_accuracy", "min_refusal_recall", "min_citation_accuracy",
-                                              "max_ungrounded") if getattr(args, k) is not None}
-    opts = RunOptions(qa=args.qa or [DEFAULT_QA], corpus=args.corpus, index=args.index, answerer=args.answerer,
+                                              "max_ungrounded", "max_false_refusal_rate") if getattr(args, k) is not None}
+    if args.sets and (args.qa or args.corpus or args.index):
+        run_parser().error("--set chooses sets of the sets file; --qa/--corpus/--index run an ad-hoc set: not both")
+    opts = RunOptions(qa=args.qa, corpus=args.corpus, index=args.index, answerer=args.answerer,
                       out=args.out, baselines=args.baselines, quiet=args.quiet, gate=args.gate,
-                      overrides=overrides, thresholds_file=args.thresholds,
+                      overrides=overrides, thresholds_file=args.thresholds, sets_file=args.sets_file,
+                      sets=args.sets, strict=args.strict,
                       settings_overrides={k: getattr(args, k) for k in LLM_FLAGS if getattr(args, k, None) is not None})
     return run(opts)
 

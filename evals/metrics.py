@@ -7,9 +7,11 @@ normalise(s)
     well-formed group such as 1,234,567) → all whitespace removed → case-folded. Citation markers
     such as "[1]" are removed from answers before matching so that they never satisfy a figure.
 contains(answer, needle)
-    ``normalise(needle)`` occurs in ``normalise(answer)``; when the needle starts (ends) with a
-    digit, the character before (after) the match must not continue the number, so "310" is not
-    found in "3100" or "1310" and "2.1" is not found in "12.1" or "2.15".
+    ``normalise(needle)`` occurs in ``normalise(answer)`` with its figures matched BY VALUE
+    ("2.7" matches "2.70%", "2,000" matches "2000"); when the needle starts (ends) with a digit,
+    the match must not continue a number, so "310" is not found in "3100" or "1310" and "2.1" is
+    not found in "12.1" or "2.15"; a dotted year-month compares as year and month (2024.1 ≠
+    2024.10). One function (evals/matching.py) serves the scorer, the validator and the gate.
 answer accuracy (per item)
     answerable item: the answer is not a refusal, every ``must_include`` string is contained and
     ``any_of`` is satisfied (a flat list: at least one string; a list of lists: at least one string
@@ -18,12 +20,15 @@ answer accuracy (per item)
 refusal precision / recall
     positives = unanswerable items. precision = refused-and-unanswerable / refused;
     recall = refused-and-unanswerable / unanswerable. None when the denominator is 0.
+false-refusal rate
+    answerable items the assistant refused / answerable items (an error is not a refusal).
 citation accuracy
     over answerable items the assistant answered (did not refuse): the item counts as correct when
     at least one citation (a) names a gold document and (b) overlaps a gold evidence quote — their
     character spans in that document intersect, or the two quotes share a substring of at least
-    8 characters. An answer without citations counts as wrong. ``citation_precision`` = share of
-    all citations of those answers that satisfy (a) and (b).
+    8 characters; an item that names documents but no evidence needs (a) only, and an item that
+    names no document is not scored. An answer without citations counts as wrong.
+    ``citation_precision`` = share of all citations of those answers that satisfy (a) and (b).
 grounded-number rate
     quantities stated in answers (``find_numbers``; years, dates, list markers and document
     numbers are not quantities; numbers that already occur in the question are ignored) that are
@@ -41,93 +46,15 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Iterable, Mapping, Sequence
 
+from .matching import (answer_text, any_of_groups, contains, expected_text, item_correct, missing_terms, normalise,
+                       same_figure, strip_markers)
+
 MIN_SHARED = 8  # characters two quotes must share to count as overlapping
-_THOUSANDS = re.compile(r"(?<![\d.])\d{1,3}(?:,\d{3})+(?![\d,])")
-_SPACE = re.compile(r"\s+")
-_MARKER = re.compile(r"\[\d{1,3}\]")
-
-
-# ---------------------------------------------------------------- text matching
-
-
-def normalise(text: str) -> str:
-    """NFKC, thousands separators and whitespace removed, case-folded."""
-    t = unicodedata.normalize("NFKC", text or "")
-    t = _THOUSANDS.sub(lambda m: m.group(0).replace(",", ""), t)
-    t = _SPACE.sub("", t)
-    return t.casefold()
-
-
 _BULLET = re.compile(r"(?m)^[ \t]*[-•*][ \t]+")
-
-
-def strip_markers(text: str) -> str:
-    """Remove citation markers like "[1]" (they would otherwise satisfy single-digit figures)."""
-    return _MARKER.sub("", text or "")
-
-
-def _continues_number_before(hay: str, i: int) -> bool:
-    if i <= 0:
-        return False
-    if hay[i - 1].isdigit():
-        return True
-    return hay[i - 1] == "." and i >= 2 and hay[i - 2].isdigit()
-
-
-def _continues_number_after(hay: str, j: int) -> bool:
-    if j >= len(hay):
-        return False
-    if hay[j].isdigit():
-        return True
-    return hay[j] == "." and j + 1 < len(hay) and hay[j + 1].isdigit()
-
-
-def contains(answer: str, needle: str) -> bool:
-    """True when normalised ``needle`` occurs in normalised ``answer`` with numeric boundaries."""
-    hay, n = normalise(strip_markers(answer)), normalise(needle)
-    if not n:
-        return True
-    left, right = n[0].isdigit(), n[-1].isdigit()
-    i = hay.find(n)
-    while i >= 0:
-        j = i + len(n)
-        if not (left and _continues_number_before(hay, i)) and not (right and _continues_number_after(hay, j)):
-            return True
-        i = hay.find(n, i + 1)
-    return False
-
-
-def any_of_groups(any_of: Any) -> list[list[str]]:
-    """``any_of`` as a list of groups: a flat list of strings is one group."""
-    if not any_of:
-        return []
-    if all(isinstance(x, str) for x in any_of):
-        return [list(any_of)]
-    return [list(g) for g in any_of]
-
-
-def missing_terms(answer: str, must_include: Sequence[str] = (), any_of: Any = None) -> list[str]:
-    """What a correct answer lacks: missing must_include strings and unsatisfied any_of groups."""
-    out = [m for m in must_include if not contains(answer, m)]
-    for group in any_of_groups(any_of):
-        if not any(contains(answer, s) for s in group):
-            out.append("any of: " + " | ".join(group))
-    return out
-
-
-def item_correct(item: Mapping[str, Any], result: Mapping[str, Any]) -> bool:
-    """Answer accuracy of one result for one QA item (see module docstring)."""
-    refused = bool(result.get("refused"))
-    if item.get("unanswerable"):
-        return refused
-    if refused or result.get("error"):
-        return False
-    return not missing_terms(result.get("answer", ""), item.get("must_include") or [], item.get("any_of"))
 
 
 # ---------------------------------------------------------------- refusal
@@ -135,13 +62,15 @@ def item_correct(item: Mapping[str, Any], result: Mapping[str, Any]) -> bool:
 
 def refusal_scores(pairs: Iterable[tuple[bool, bool]]) -> dict[str, Any]:
     """Precision/recall of refusals; ``pairs`` = (item unanswerable, assistant refused)."""
-    tp = fp = fn = 0
+    tp = fp = fn = answerable = 0
     for unanswerable, refused in pairs:
         tp += unanswerable and refused
         fp += (not unanswerable) and refused
         fn += unanswerable and not refused
+        answerable += not unanswerable
     return {"precision": tp / (tp + fp) if tp + fp else None,
             "recall": tp / (tp + fn) if tp + fn else None,
+            "false_refusal_rate": fp / answerable if answerable else None,
             "tp": tp, "fp": fp, "fn": fn, "n_refused": tp + fp}
 
 
@@ -207,6 +136,8 @@ def citation_matches(citation: Mapping[str, Any], gold_docs: Sequence[str], evid
     doc = citation.get("doc")
     if doc not in gold_docs:
         return False
+    if not evidence:  # the item names its documents but no quote: the right document is enough
+        return True
     start, end = citation.get("start"), citation.get("end")
     if spans and isinstance(start, int) and isinstance(end, int) and end > start:
         if any(spans_overlap((start, end), s) for s in spans.get(doc, ())):
@@ -220,7 +151,7 @@ def citation_scores(items_results: Iterable[tuple[Mapping[str, Any], Mapping[str
     """Citation accuracy/precision; input = (item, result, gold spans by doc) per item."""
     n = ok = cites = good = 0
     for item, result, spans in items_results:
-        if item.get("unanswerable") or result.get("refused") or result.get("error"):
+        if item.get("unanswerable") or result.get("refused") or result.get("error") or not item.get("docs"):
             continue
         n += 1
         hits = [citation_matches(c, item.get("docs") or [], item.get("evidence") or [], spans)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 from typing import Any, Mapping, Sequence
 
+from .matching import answer_text, expected_text
 from .metrics import __doc__ as DEFINITIONS
 from .metrics import item_lang
 
@@ -38,6 +39,7 @@ def summary_rows(m: Mapping[str, Any]) -> list[tuple[str, str]]:
             ("answer accuracy (all items)", pct(m["accuracy"])),
             ("accuracy, answerable items", pct(m["accuracy_answerable"])),
             ("accuracy, unanswerable items (refused)", pct(m["accuracy_unanswerable"])),
+            ("false-refusal rate (answerable items refused)", pct(m["refusal"].get("false_refusal_rate"))),
             ("refusal precision", pct(m["refusal"]["precision"])),
             ("refusal recall", pct(m["refusal"]["recall"])),
             ("citation accuracy", pct(m["citations"]["accuracy"])),
@@ -51,6 +53,8 @@ def summary_rows(m: Mapping[str, Any]) -> list[tuple[str, str]]:
     lat = m["latency_ms"]
     rows.append(("latency p50 / p95 (ms)", f"{num(lat['p50'])} / {num(lat['p95'])}"))
     rows.append(("errors", str(m["errors"])))
+    if "warnings" in m:
+        rows.append(("warnings (QA-file deviations that do not matter to scoring)", str(warning_count(m))))
     if "llm" in m:
         g = m["llm"]
         rows.append(("LLM answers passing the grounding check",
@@ -83,22 +87,11 @@ def baseline_rows(m: Mapping[str, Any]) -> list[list[str]]:
 BASELINE_HEAD = ["system", "accuracy", "accuracy (answerable)"] + [f"hit@{k}" for k in KS] + ["MRR"]
 
 
-def _expected(item: Mapping[str, Any]) -> str:
-    if item.get("unanswerable"):
-        return "refusal (not in the documents) — " + str(item.get("answer", ""))
-    parts = [str(item.get("answer", ""))]
-    if item.get("must_include"):
-        parts.append("must include: " + ", ".join(item["must_include"]))
-    if item.get("any_of"):
-        parts.append("any of: " + str(item["any_of"]))
-    return " | ".join(parts)
-
-
-def _got(result: Mapping[str, Any]) -> str:
-    if result.get("error"):
-        return f"ERROR {result['error']}"
-    prefix = "[refused] " if result.get("refused") else ""
-    return prefix + str(result.get("answer", ""))
+# the web app used these private names before the public ones existed (evals.metrics re-exports them)
+_expected = expected_text
+_got = answer_text
+BLIND_NOTE = ("blind set: its items, answers and failures are never shown or written; only aggregates "
+              "(never tune on it)")
 
 
 # ---------------------------------------------------------------- markdown
@@ -114,35 +107,58 @@ def _md_table(head: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[str]:
     return out
 
 
-def render_markdown(m: Mapping[str, Any], items: Sequence[Mapping[str, Any]], results: Sequence[Mapping[str, Any]]) -> str:
-    lines = ["# Evaluation report", ""]
-    run = m.get("run") or {}
-    if run:
-        lines += [", ".join(f"{k}: {v}" for k, v in run.items()), ""]
-    lines += ["## Summary", ""] + _md_table(["metric", "value"], summary_rows(m)) + [""]
-    lines += ["## Baselines and ablations", ""] + _md_table(BASELINE_HEAD, baseline_rows(m)) + [""]
-    for title, key in (("type", "accuracy_by_type"), ("language", "accuracy_by_lang"), ("document", "accuracy_by_doc"),
-                       ("tag", "accuracy_by_tag")):
-        groups = m.get(key) or {}
-        if groups:
-            lines += [f"## Accuracy by {title}", ""]
-            lines += _md_table([title, "n", "correct", "accuracy"],
-                               [[k, v["n"], v["correct"], pct(v["accuracy"])] for k, v in groups.items()]) + [""]
+GROUPS = (("type", "accuracy_by_type"), ("language", "accuracy_by_lang"), ("document", "accuracy_by_doc"),
+          ("tag", "accuracy_by_tag"))
+
+
+def warning_count(m: Mapping[str, Any]) -> int:
+    """Warnings of a set (a blind set's report lists their kinds only, so count from the kinds)."""
+    by_kind = m.get("warnings_by_kind")
+    return sum(by_kind.values()) if isinstance(by_kind, Mapping) else len(m.get("warnings") or [])
+
+
+def _md_failures(items: Sequence[Mapping[str, Any]], results: Sequence[Mapping[str, Any]]) -> list[str]:
     fails = failed_items(items, results)
-    lines += [f"## Failed items ({len(fails)})", ""]
+    lines = [f"## Failed items ({len(fails)})", ""]
     for it, r in fails:
         lines.append(f"### {it['id']} ({it.get('type')}, {item_lang(it)})")
         for h in it.get("history") or []:
             lines.append(f"- earlier: Q: {h.get('q')} — A: {h.get('a')}")
         lines.append(f"- question: {it['question']}")
-        lines.append(f"- expected: {_expected(it)}")
-        lines.append(f"- got: {_got(r)}".replace("\n", " "))
+        lines.append(f"- expected: {expected_text(it)}")
+        lines.append(f"- got: {answer_text(r)}".replace("\n", " "))
         missing = (r.get("eval") or {}).get("missing")
         if missing:
             lines.append(f"- missing: {', '.join(missing)}")
         for c in r.get("citations") or []:
             lines.append(f"- [{c.get('n')}] {c.get('doc')} {c.get('section') or ''}: {c.get('quote')}".replace("\n", " "))
         lines.append("")
+    return lines
+
+
+def render_markdown(m: Mapping[str, Any], items: Sequence[Mapping[str, Any]], results: Sequence[Mapping[str, Any]],
+                    blind: bool = False, warnings: Sequence[str] | None = None) -> str:
+    """The report of one set; a ``blind`` set's report holds aggregates only (no item, no failure)."""
+    lines = ["# Evaluation report", ""]
+    run = m.get("run") or {}
+    if run:
+        lines += [", ".join(f"{k}: {v}" for k, v in run.items()), ""]
+    if blind:
+        lines += [f"**{BLIND_NOTE}**", ""]
+    lines += ["## Summary", ""] + _md_table(["metric", "value"], summary_rows(m)) + [""]
+    lines += ["## Baselines and ablations", ""] + _md_table(BASELINE_HEAD, baseline_rows(m)) + [""]
+    for title, key in GROUPS:
+        groups = m.get(key) or {}
+        if groups:
+            lines += [f"## Accuracy by {title}", ""]
+            lines += _md_table([title, "n", "correct", "accuracy"],
+                               [[k, v["n"], v["correct"], pct(v["accuracy"])] for k, v in groups.items()]) + [""]
+    warnings = list(warnings if warnings is not None else m.get("warnings") or [])
+    if warnings:
+        lines += [f"## Warnings ({warning_count(m) or len(warnings)}): deviations from docs/qa_schema.md that do not "
+                  "matter to scoring", ""] + [f"- {w}".replace("\n", " ") for w in warnings] + [""]
+    if not blind:
+        lines += _md_failures(items, results)
     lines += ["## Definitions", "", "```", _definitions(), "```", ""]
     return "\n".join(lines)
 
@@ -237,14 +253,57 @@ def _group_chart(groups: Mapping[str, Mapping[str, Any]], title: str) -> str:
     return svg_bars([(k, v["accuracy"], v["n"]) for k, v in groups.items()], title)
 
 
-def render_html(m: Mapping[str, Any], items: Sequence[Mapping[str, Any]], results: Sequence[Mapping[str, Any]]) -> str:
+def _html_failure(it: Mapping[str, Any], r: Mapping[str, Any]) -> str:
+    ev = r.get("eval") or {}
+    block = [f'<div class="fail"><h3>{esc(it["id"])} <span class="muted">({esc(it.get("type"))}, '
+             f'{esc(item_lang(it))})</span></h3>']
+    for h in it.get("history") or []:
+        block.append(f'<div><span class="k">earlier</span><span class="q">Q: {esc(h.get("q"))} — A: {esc(h.get("a"))}</span></div>')
+    block.append(f'<div><span class="k">question</span><span class="q">{esc(it["question"])}</span></div>')
+    block.append(f'<div><span class="k">expected</span><span class="q">{esc(expected_text(it))}</span></div>')
+    block.append(f'<div><span class="k">got</span><span class="q">{esc(answer_text(r))}</span></div>')
+    if ev.get("missing"):
+        block.append(f'<div><span class="k">missing</span>{esc(", ".join(ev["missing"]))}</div>')
+    if ev.get("retrieval_rank", "absent") is None:
+        block.append('<div><span class="k">retrieval</span>gold evidence not retrieved</div>')
+    elif isinstance(ev.get("retrieval_rank"), int):
+        block.append(f'<div><span class="k">retrieval</span>gold evidence at rank {ev["retrieval_rank"]}</div>')
+    cites = r.get("citations") or []
+    if cites:
+        block.append('<div><span class="k">citations</span></div>')
+        for c in cites:
+            block.append(f"<blockquote>[{esc(c.get('n'))}] {esc(c.get('doc'))} {esc(c.get('section') or '')}"
+                         f"<br>{esc(c.get('quote'))}</blockquote>")
+    if it.get("evidence"):
+        block.append(f'<div><span class="k">gold evidence</span>{esc(", ".join(it.get("docs") or []))}</div>')
+        block += [f"<blockquote>{esc(q)}</blockquote>" for q in it["evidence"]]
+    block.append("</div>")
+    return "".join(block)
+
+
+def html_head(title: str) -> list[str]:
+    return ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            f"<title>{esc(title)}</title>", f"<style>{CSS}</style></head><body>", f"<h1>{esc(title)}</h1>"]
+
+
+def html_warnings(m: Mapping[str, Any], warnings: Sequence[str]) -> str:
+    if not warnings:
+        return ""
+    return (f"<h2>Warnings ({warning_count(m) or len(warnings)})</h2><p class=\"muted\">deviations from "
+            "docs/qa_schema.md that do not matter to scoring (<code>--strict</code> refuses them)</p><ul>"
+            + "".join(f"<li>{esc(w)}</li>" for w in warnings) + "</ul>")
+
+
+def render_html(m: Mapping[str, Any], items: Sequence[Mapping[str, Any]], results: Sequence[Mapping[str, Any]],
+                blind: bool = False, warnings: Sequence[str] | None = None) -> str:
+    """The self-contained page of one set; a ``blind`` set's page holds aggregates only."""
     run = m.get("run") or {}
-    out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
-           '<meta name="viewport" content="width=device-width, initial-scale=1">',
-           "<title>规划问答 — evaluation report</title>", f"<style>{CSS}</style></head><body>",
-           "<h1>规划问答 — evaluation report</h1>"]
+    out = html_head("规划问答 — evaluation report")
     if run:
         out.append('<p class="muted">' + esc(" · ".join(f"{k}: {v}" for k, v in run.items())) + "</p>")
+    if blind:
+        out.append(f"<p><strong>{esc(BLIND_NOTE)}</strong></p>")
     out.append("<h2>Summary</h2>" + _html_table(["metric", "value"], summary_rows(m)))
     out.append("<h2>Baselines and ablations</h2>" + _html_table(BASELINE_HEAD, baseline_rows(m)))
     walls = [float((r.get("eval") or {}).get("wall_ms", 0.0)) for r in results if not r.get("error")]
@@ -253,44 +312,22 @@ def render_html(m: Mapping[str, Any], items: Sequence[Mapping[str, Any]], result
     out.append(_group_chart(m.get("accuracy_by_lang") or {}, "Accuracy by language"))
     out.append(svg_histogram(walls, "Latency per question (wall clock, ms)"))
     out.append("</div>")
-    for title, key in (("type", "accuracy_by_type"), ("language", "accuracy_by_lang"), ("document", "accuracy_by_doc"),
-                       ("tag", "accuracy_by_tag")):
+    for title, key in GROUPS:
         groups = m.get(key) or {}
         if groups:
             out.append(f"<h2>Accuracy by {esc(title)}</h2>")
             out.append(_html_table([title, "n", "correct", "accuracy"],
                                    [[k, v["n"], v["correct"], pct(v["accuracy"])] for k, v in groups.items()]))
-    fails = failed_items(items, results)
-    out.append(f"<h2>Failed items ({len(fails)})</h2>")
-    for it, r in fails:
-        ev = r.get("eval") or {}
-        block = [f'<div class="fail"><h3>{esc(it["id"])} <span class="muted">({esc(it.get("type"))}, '
-                 f'{esc(item_lang(it))})</span></h3>']
-        for h in it.get("history") or []:
-            block.append(f'<div><span class="k">earlier</span><span class="q">Q: {esc(h.get("q"))} — A: {esc(h.get("a"))}</span></div>')
-        block.append(f'<div><span class="k">question</span><span class="q">{esc(it["question"])}</span></div>')
-        block.append(f'<div><span class="k">expected</span><span class="q">{esc(_expected(it))}</span></div>')
-        block.append(f'<div><span class="k">got</span><span class="q">{esc(_got(r))}</span></div>')
-        if ev.get("missing"):
-            block.append(f'<div><span class="k">missing</span>{esc(", ".join(ev["missing"]))}</div>')
-        if ev.get("retrieval_rank", "absent") is None:
-            block.append('<div><span class="k">retrieval</span>gold evidence not retrieved</div>')
-        elif isinstance(ev.get("retrieval_rank"), int):
-            block.append(f'<div><span class="k">retrieval</span>gold evidence at rank {ev["retrieval_rank"]}</div>')
-        cites = r.get("citations") or []
-        if cites:
-            block.append('<div><span class="k">citations</span></div>')
-            for c in cites:
-                block.append(f"<blockquote>[{esc(c.get('n'))}] {esc(c.get('doc'))} {esc(c.get('section') or '')}"
-                             f"<br>{esc(c.get('quote'))}</blockquote>")
-        if it.get("evidence"):
-            block.append(f'<div><span class="k">gold evidence</span>{esc(", ".join(it.get("docs") or []))}</div>')
-            block += [f"<blockquote>{esc(q)}</blockquote>" for q in it["evidence"]]
-        block.append("</div>")
-        out.append("".join(block))
+    out.append(html_warnings(m, list(warnings if warnings is not None else m.get("warnings") or [])))
+    if not blind:
+        fails = failed_items(items, results)
+        out.append(f"<h2>Failed items ({len(fails)})</h2>")
+        out += [_html_failure(it, r) for it, r in fails]
     out.append(f"<h2>Definitions</h2><pre>{esc(_definitions())}</pre>")
     out.append("</body></html>")
     return "\n".join(out)
 
 
-__all__ = ["render_markdown", "render_html", "svg_bars", "svg_histogram", "histogram", "esc", "failed_items"]
+__all__ = ["render_markdown", "render_html", "svg_bars", "svg_histogram", "histogram", "esc", "pct", "failed_items",
+           "summary_rows", "baseline_rows", "BASELINE_HEAD", "expected_text", "answer_text", "warning_count",
+           "html_head", "html_warnings"]

@@ -1,27 +1,24 @@
-"""Load and validate QA files (shared/qa_schema.md).
+"""Load and validate QA files (docs/qa_schema.md).
 
 ``python -m evals validate FILE [FILE ...] [--corpus DIR]`` checks every item's format, unique ids,
 valid types, evidence quoted verbatim from the named documents' visible text (the text the
 assistant cites: ``ingest.clean.clean(ingest.load.load_file(path, corpus_dir)).text``) and that
 ``must_include`` / ``any_of`` are satisfied by the gold ``answer``; it prints counts by type,
-language and document and exits non-zero when anything is wrong.
+language and document and exits non-zero when anything is wrong. The checks and how much each
+matters (error / deviation / corpus / note) are in ``evals/checks.py``; ``triage`` sorts them for
+a run, which refuses only items it cannot score unless ``--strict``.
 """
 from __future__ import annotations
 
 import json
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
-from .metrics import any_of_groups, contains, item_lang, missing_terms
-
-TYPES = ("numeric", "entity", "list", "policy", "comparison", "date", "yes_no", "unanswerable", "followup")
-LANGS = ("zh", "en")
-EVIDENCE_MIN, EVIDENCE_MAX = 10, 80
-COPIED_MIN = 12  # a question this long found verbatim in a document is flagged as copied
+from .checks import LANGS, TYPES, Finding, check_corpus, check_item, scoring_view
+from .metrics import item_lang, missing_terms
 
 
 class QAFileError(ValueError):
@@ -32,6 +29,8 @@ class QAFileError(ValueError):
 class Problem:
     where: str  # "file:line [id]"
     message: str
+    kind: str = "format"  # a Finding's kind (evals/checks.py)
+    level: str = "error"  # error | deviation | corpus | note (evals/checks.py)
 
     def __str__(self) -> str:
         return f"{self.where}: {self.message}"
@@ -41,6 +40,8 @@ class Problem:
 class Report:
     items: list[dict[str, Any]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+
+    notes: list[Problem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -113,133 +114,82 @@ def corpus_texts(corpus_dir: Path) -> Callable[[str], str | None]:
 # ---------------------------------------------------------------- checks
 
 
-def _is_str_list(v: Any) -> bool:
-    return isinstance(v, list) and all(isinstance(x, str) for x in v)
+def _problems(loc: str, findings: Iterable[Finding]) -> list[Problem]:
+    return [Problem(loc, f.message, f.kind, f.level) for f in findings]
 
 
-def check_format(item: Mapping[str, Any]) -> list[str]:
-    """Schema problems of one item (no corpus access)."""
-    errs: list[str] = []
-    for key in ("id", "question", "answer", "type"):
-        if not isinstance(item.get(key), str) or not item.get(key, "").strip():
-            errs.append(f"`{key}` must be a non-empty string")
-    if item.get("type") not in TYPES and isinstance(item.get("type"), str):
-        errs.append(f"unknown type {item.get('type')!r} (valid: {', '.join(TYPES)})")
-    for key in ("must_include", "docs", "evidence"):
-        if not _is_str_list(item.get(key)):
-            errs.append(f"`{key}` must be a list of strings")
-    if not isinstance(item.get("unanswerable"), bool):
-        errs.append("`unanswerable` must be true or false")
-    hist = item.get("history", [])
-    if hist is not None and not (isinstance(hist, list) and all(
-            isinstance(h, dict) and isinstance(h.get("q"), str) and isinstance(h.get("a"), str) for h in hist)):
-        errs.append("`history` must be a list of {\"q\": str, \"a\": str}")
-    if "any_of" in item and item["any_of"] is not None:
-        a = item["any_of"]
-        flat = _is_str_list(a) and a
-        nested = isinstance(a, list) and a and all(_is_str_list(g) and g for g in a)
-        if not (flat or nested):
-            errs.append("`any_of` must be a non-empty list of strings or a list of non-empty lists of strings")
-    if "lang" in item and item["lang"] not in LANGS:
-        errs.append(f"`lang` must be one of {', '.join(LANGS)}")
-    if errs:
-        return errs
-    # consistency
-    if item["type"] == "unanswerable" and not item["unanswerable"]:
-        errs.append("type 'unanswerable' needs unanswerable=true")
-    if item["unanswerable"]:
-        if item["docs"] or item["evidence"]:
-            errs.append("an unanswerable item must have docs=[] and evidence=[]")
-    else:
-        if not item["docs"]:
-            errs.append("an answerable item needs at least one document in `docs`")
-        if not item["evidence"]:
-            errs.append("an answerable item needs at least one evidence quote")
-        if not item["must_include"] and not item.get("any_of"):
-            errs.append("an answerable item needs `must_include` or `any_of` (else any answer is correct)")
-    if item["type"] == "followup" and not item.get("history"):
-        errs.append("a followup item needs a non-empty `history`")
-    for ev in item["evidence"]:
-        if not EVIDENCE_MIN <= len(ev) <= EVIDENCE_MAX:
-            errs.append(f"evidence must be {EVIDENCE_MIN}–{EVIDENCE_MAX} characters, "
-                        f"got {len(ev)}: {ev[:40]!r}")
-    for m in item["must_include"]:
-        if not m.strip():
-            errs.append("`must_include` holds an empty string")
-    return errs
-
-
-def check_answer(item: Mapping[str, Any]) -> list[str]:
-    """must_include / any_of must be satisfied by the gold answer itself."""
-    errs = []
-    for m in item.get("must_include") or []:
-        if not contains(item["answer"], m):
-            errs.append(f"must_include {m!r} is not in the normalised answer {item['answer']!r}")
-    for group in any_of_groups(item.get("any_of")):
-        if not any(contains(item["answer"], s) for s in group):
-            errs.append(f"no string of any_of group {group!r} is in the answer {item['answer']!r}")
-    return errs
-
-
-def check_corpus(item: Mapping[str, Any], text_of: Callable[[str], str | None]) -> list[str]:
-    """Documents exist; every evidence quote is verbatim in one of them; question not copied."""
-    errs = []
-    texts = {}
-    for d in item.get("docs") or []:
-        t = text_of(d)
-        if t is None:
-            errs.append(f"document {d!r} not found in the corpus")
-        else:
-            texts[d] = t
-    if texts:
-        for ev in item.get("evidence") or []:
-            if not any(ev in t for t in texts.values()):
-                errs.append(f"evidence not found verbatim in {', '.join(texts)}: {ev!r}")
-    q = unicodedata.normalize("NFKC", item.get("question", "")).strip().rstrip("?？")
-    if len(q) >= COPIED_MIN:
-        for d in item.get("docs") or []:
-            t = texts.get(d)
-            if t and q in unicodedata.normalize("NFKC", t):
-                errs.append(f"the question is copied verbatim from {d}")
-    return errs
-
-
-def validate_items(rows: list[tuple[str, dict[str, Any]]], corpus_dir: Path | None) -> list[Problem]:
-    """Problems of items given as (location, item); corpus checks when ``corpus_dir`` is given."""
+def check_rows(rows: list[tuple[str, dict[str, Any]]], corpus_dir: Path | None) -> list[Problem]:
+    """Every finding of items given as (location, item), all levels; corpus checks when ``corpus_dir``."""
     problems: list[Problem] = []
     seen: dict[str, str] = {}
     text_of = corpus_texts(corpus_dir) if corpus_dir is not None else None
     for where, item in rows:
         iid = item.get("id")
         loc = f"{where} [{iid}]" if isinstance(iid, str) else where
-        errs = check_format(item)
-        if isinstance(iid, str):
+        findings = check_item(item)
+        if isinstance(iid, str) and iid.strip():
             if iid in seen:
-                errs.append(f"duplicate id {iid!r} (first at {seen[iid]})")
+                findings.append(Finding("duplicate-id", f"duplicate id {iid!r} (first at {seen[iid]})"))
             else:
                 seen[iid] = where
-        if not errs:
-            errs += check_answer(item)
-            if text_of is not None:
-                errs += check_corpus(item, text_of)
-        problems += [Problem(loc, e) for e in errs]
+        if text_of is not None and not any(f.level == "error" for f in findings):
+            findings += check_corpus(item, text_of)
+        problems += _problems(loc, findings)
     return problems
 
 
-def validate_files(paths: Iterable[Path], corpus_dir: Path | None) -> Report:
-    report = Report()
+def validate_items(rows: list[tuple[str, dict[str, Any]]], corpus_dir: Path | None) -> list[Problem]:
+    """Problems of items given as (location, item) by the schema's letter (notes left out); corpus
+    checks when ``corpus_dir`` is given. What ``python -m evals validate`` and ``--strict`` refuse."""
+    return [p for p in check_rows(rows, corpus_dir) if p.level != "note"]
+
+
+@dataclass
+class Triage:
+    """A QA set sorted for a run: the items as scored, what stops the run, what is only reported."""
+
+    items: list[dict[str, Any]]
+    errors: list[Problem]
+    warnings: list[Problem]
+
+
+def triage(rows: list[tuple[str, dict[str, Any]]], corpus_dir: Path | None, strict: bool = False) -> Triage:
+    """Errors (the item cannot be scored; with ``strict`` also every schema deviation) and warnings
+    (everything else: deviations that do not matter to scoring, corpus findings, notes)."""
+    stopping = {"error", "deviation"} if strict else {"error"}
+    problems = check_rows(rows, corpus_dir)
+    errors = [p for p in problems if p.level in stopping]
+    warnings = [p for p in problems if p.level not in stopping]
+    items = [] if errors else [scoring_view(it) for _, it in rows]
+    return Triage(items, errors, warnings)
+
+
+def summarise(problems: Iterable[Problem]) -> list[str]:
+    """Problems by kind with their counts, for sets whose items must not be shown (blind sets)."""
+    c = Counter((p.kind, p.level) for p in problems)
+    return [f"{n} item(s): {kind} ({level})" for (kind, level), n in sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+
+def read_rows(paths: Iterable[Path]) -> tuple[list[tuple[str, dict[str, Any]]], list[Problem]]:
+    """("file:line", item) rows of QA files, and the problems of files or lines that cannot be read."""
     rows: list[tuple[str, dict[str, Any]]] = []
+    problems: list[Problem] = []
     for p in paths:
         try:
-            file_rows, problems = read_jsonl(Path(p))
+            file_rows, bad = read_jsonl(Path(p))
         except QAFileError as e:
-            report.problems.append(Problem(str(p), str(e)))
+            problems.append(Problem(str(p), str(e), "file"))
             continue
-        report.problems += problems
+        problems += bad
         rows += [(f"{Path(p).name}:{n}", obj) for n, obj in file_rows]
-    report.problems += validate_items(rows, corpus_dir)
-    report.items = [obj for _, obj in rows]
-    return report
+    return rows, problems
+
+
+def validate_files(paths: Iterable[Path], corpus_dir: Path | None) -> Report:
+    rows, unreadable = read_rows(paths)
+    found = check_rows(rows, corpus_dir)
+    return Report(items=[obj for _, obj in rows], problems=unreadable + [p for p in found if p.level != "note"],
+                  notes=[p for p in found if p.level == "note"])
 
 
 # ---------------------------------------------------------------- counts
@@ -272,6 +222,10 @@ def main(paths: list[Path], corpus_dir: Path) -> int:
     report = validate_files(paths, corpus_dir)
     if report.items:
         print(format_counts(report.items))
+    if report.notes:
+        print(f"\n{len(report.notes)} note(s) (not problems):")
+        for p in report.notes:
+            print(f"  {p}")
     if report.problems:
         print(f"\n{len(report.problems)} problem(s):")
         for p in report.problems:
@@ -281,6 +235,6 @@ def main(paths: list[Path], corpus_dir: Path) -> int:
     return 0
 
 
-__all__ = ["TYPES", "QAFileError", "Problem", "Report", "load_items", "validate_items", "validate_files",
-           "counts", "format_counts", "corpus_texts", "check_format", "check_answer", "check_corpus",
+__all__ = ["TYPES", "LANGS", "QAFileError", "Problem", "Report", "Triage", "load_items", "read_jsonl", "check_rows",
+           "validate_items", "read_rows", "triage", "summarise", "validate_files", "counts", "format_counts", "corpus_texts",
            "missing_terms", "main"]

@@ -62,6 +62,15 @@ class FakeAssistant:
 
 
 @pytest.fixture
+def corpus_dir(tmp_path):
+    """A corpus folder holding the fake assistant's one document."""
+    d = tmp_path / "corpus"
+    d.mkdir()
+    (d / DOC).write_text(TEXT, encoding="utf-8")
+    return d
+
+
+@pytest.fixture
 def items() -> list[dict]:
     return [
         {"id": "n1", "question": "咸宁认定多少家高企?", "history": [], "type": "numeric", "answer": "310家",

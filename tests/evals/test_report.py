@@ -59,3 +59,21 @@ def test_histogram_bins():
     assert histogram([5.0, 5.0]) == [(5.0, 5.0, 2)]
     bins = histogram([0.0, 1.0, 2.0, 10.0], bins=5)
     assert len(bins) == 5 and sum(c for _, _, c in bins) == 4 and bins[-1][2] == 1
+
+
+def test_blind_report_holds_aggregates_only(items):
+    ev = _run(items)
+    warnings = ["1 item(s): any_of-empty (deviation)"]
+    for page in (render_markdown(ev.metrics, ev.items, ev.results, blind=True, warnings=warnings),
+                 render_html(ev.metrics, ev.items, ev.results, blind=True, warnings=warnings)):
+        assert "Failed items" not in page and "How many" not in page and "e1" not in page
+        assert "blind set" in page and "any_of-empty" in page and "Accuracy by type" in page
+
+
+def test_warnings_are_listed(items):
+    ev = _run(items)
+    ev.metrics["warnings"] = ["qa.jsonl:2 [e1]: `any_of` is empty; read as absent"]
+    md = render_markdown(ev.metrics, ev.items, ev.results)
+    assert "## Warnings (1)" in md and "[e1]: `any_of` is empty" in md
+    page = render_html(ev.metrics, ev.items, ev.results)
+    assert "Warnings (1)" in page and "<code>--strict</code>" in page
