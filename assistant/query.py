@@ -18,6 +18,8 @@ DATA = data_dir(__file__)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+_FIGURE = re.compile(r"\d+(?:\.\d+)?%?")  # a figure the question states is a claim, not a search term
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 
 
 @dataclass
@@ -62,16 +64,22 @@ def vocab() -> dict:
 
 @lru_cache(maxsize=1)
 def pinyin_regions() -> dict[str, tuple[str, ...]]:
-    """'xianning' → ('咸宁市',): pinyin of every gazetteer short name (without tones)."""
+    """'xianning' → ('咸宁市',), 'huancounty' → ('环县',): pinyin of every gazetteer short name, and of
+    every name's core followed by the English word for its level (words are joined when matched)."""
     from pypinyin import lazy_pinyin
 
+    suffixes = vocab()["region_suffixes_en"]
     out: dict[str, list[str]] = {}
     for r in regions():
-        if not r.short:
-            continue
-        key = "".join(lazy_pinyin(r.short)).lower()
-        out.setdefault(key, []).append(r.name)
-    return {k: tuple(v) for k, v in out.items()}
+        if r.short:
+            out.setdefault("".join(lazy_pinyin(r.short)).lower(), []).append(r.name)
+        for suf, words in suffixes.items():
+            core = r.name[: -len(suf)]
+            if r.name.endswith(suf) and core:
+                for w in words:
+                    out.setdefault("".join(lazy_pinyin(core)).lower() + w, []).append(r.name)
+                break
+    return {k: tuple(dict.fromkeys(v)) for k, v in out.items()}
 
 
 # ---------------------------------------------------------------- pieces
@@ -244,13 +252,14 @@ def content_terms(text: str, lang: str) -> list[str]:
     if lang == "zh":
         for pat in vocab().get("question_patterns", ()):
             text = re.sub(pat, " ", text)
-    raw = expand_english(text) if lang == "en" else tokens(text)
+    # an English question may quote Chinese terms ("commissioners (科技特派员)"): they count as they are
+    raw = expand_english(text) + [t for seg in _CJK_RUN.findall(text) for t in tokens(seg)] if lang == "en" else tokens(text)
     raw = quoted(text) + raw
     syn = {k.lower(): v for k, v in vocab().get("synonyms", {}).items()}
     skip = question_words()
     out = []
     for t in raw:
-        if t in STOP or t in skip or _YEAR.fullmatch(t) or (len(t) == 1 and _CJK.match(t)):
+        if t in STOP or t in skip or _YEAR.fullmatch(t) or _FIGURE.fullmatch(t) or (len(t) == 1 and _CJK.match(t)):
             continue
         # alternatives of one term travel together as "a|b": any of them counts as a match
         alts = [a for part in t.split("|") for a in syn.get(part.lower(), [part])]

@@ -66,6 +66,15 @@ def signature(text: str) -> tuple[str | None, str | None]:
     return None, None
 
 
+def issuer_in_title(title: str | None) -> str | None:
+    """The body a title opens with ("西安市科学技术局2024年度…要点" → 西安市科学技术局)."""
+    if not title:
+        return None
+    suffixes = "|".join(map(re.escape, sorted(genre()["issuer_suffixes"], key=len, reverse=True)))
+    m = re.match(rf"([\u4e00-\u9fff]{{2,20}}?(?:{suffixes}))(?=(?:19|20)\d{{2}}|关于|[“《]|$)", title)
+    return m.group(1) if m and find_region(None, m.group(1), "") else None
+
+
 def _is_title_line(line: str) -> bool:
     line = line.strip()
     if not (4 <= len(line) <= TITLE_MAX) or _SENTENCE_PUNCT.search(line):
@@ -261,7 +270,7 @@ def extract_metadata(doc: Doc, override: dict[str, Any] | None = None) -> DocMet
     fields, header_end = header_fields(text)
     title = find_title(text, fields)
     sig_issuer, sig_date = signature(text)
-    issuer = fields.get("issuer") or sig_issuer
+    issuer = fields.get("issuer") or sig_issuer or issuer_in_title(title)
     date = normalise_date(fields["date"]) if fields.get("date") else None
     date = date or sig_date
     region = find_region(issuer, title, text[header_end:])

@@ -128,8 +128,12 @@ def with_weights(q: Query, docs: dict[str, StoredDoc]) -> Query:
 
 
 def key_terms(q: Query) -> list[str]:
-    """The question's specific words: maximal, two characters or more, not generic, full weight."""
-    return [t for t in maximal_terms(q.content_terms) if term_len(t) >= 2 and q.weights.get(t, 1.0) >= 1.0]
+    """The question's specific words: maximal, two characters or more, not generic, and weighing at
+    least half as much as its heaviest word (a follow-up's inherited subject counts when the
+    follow-up adds none of its own; a paraphrase no document uses does not)."""
+    terms = [t for t in maximal_terms(q.content_terms) if term_len(t) >= 2]
+    top = max((q.weights.get(t, 1.0) for t in terms), default=1.0)
+    return [t for t in terms if q.weights.get(t, 1.0) >= 0.5 * top]
 
 
 def absent_share(q: Query, text: str) -> float:

@@ -91,7 +91,7 @@ def evidence_features(ctx: Context, stored: StoredDoc, local: str, sentence: str
     year_ok, year_bad = year_features(q, year, stored.meta.years)
     return {
         "cov": coverage(q.content_terms, f"{sentence} {named}", q.weights),
-        "key_local": coverage(keys, f"{local} {section.split(' > ')[-1]}", q.weights) if keys else 1.0,
+        "key_local": coverage(keys, local, q.weights) if keys else 1.0,
         "key_sent": coverage(keys, f"{sentence} {named}", q.weights) if keys else 1.0,
         "absent": absent_share(q, f"{stored.doc.text} {doc_words(stored)}"),
         "rank": 1.0 / (1 + rank),

@@ -140,9 +140,18 @@ def further_figures(ctx: Context, first: Figure, cands: list[Figure], limit: int
 
 
 def quote_span(f: Figure) -> tuple[int, int]:
+    """What an answer quotes for a figure: the clause that states it (the target table's quote when
+    it has one), or the sentence around it when the clause alone is too short to read."""
     text = f.stored.doc.text
+    p = params()["figure"]
+    if f.target is not None and f.target.quote and f.target.start <= f.mention.start < f.target.end:
+        a, b = f.target.start, f.target.end
+    else:
+        a, b = f.clause
+    if b - a >= p["min_clause_chars"]:
+        return a, b
     sa, sb = sentence_bounds(text, f.mention.start, f.mention.end)
-    return clip_around(text, f.mention.start, f.mention.end, sa, sb, limit=params()["figure"]["quote_chars"])
+    return clip_around(text, f.mention.start, f.mention.end, sa, sb, limit=p["quote_chars"])
 
 
 def render(ctx: Context, figs: list[Figure], cb: CitationBuilder) -> str:

@@ -48,13 +48,14 @@ def compose_mentions(ctx: Context) -> Answer:
         a, b = clip_around(text, span[0], span[1], sa, sb, limit=params()["mentions"]["quote_chars"])
         n = cb.cite(stored, a, b)
         count = sum(lowered(text).count(x.lower()) for x in alternatives(term))
-        lines.append(say(q, f"- {doc_name(stored, 'zh')}（{count}处）：{text[a:b]}[{n}]",
-                         f"- {doc_name(stored, 'en')} ({count}×): {text[a:b]} [{n}]"))
+        lines.append(say(q, f"- {doc_name(stored, 'zh')}：{text[a:b]}[{n}]",
+                         f"- {doc_name(stored, 'en')}: {text[a:b]} [{n}]"))
         rows.append([stored.meta.region or "—", stored.meta.title or path, str(count), f"[{n}]"])
     shown = alternatives(term)[0]
     if not lines:
         return refuse(ctx, say(q, f"资料中没有文件提到“{shown}”。", f"No document mentions “{shown}”."))
-    head = say(q, f"共有{len(lines)}份文件提到“{shown}”：", f"{len(lines)} document(s) mention “{shown}”:")
+    # counts go to the structured part only: every numeral of the answer text is a quoted figure
+    head = say(q, f"以下文件提到“{shown}”（每份文件引第一处）：", f"These documents mention “{shown}” (first mention quoted):")
     ans = answer(q, head + "\n" + "\n".join(lines), cb)
     ans.parts = [{"kind": "table", "columns": say(q, "地区|文件|次数|出处", "region|document|mentions|source").split("|"),
                   "rows": rows}]

@@ -9,7 +9,7 @@ from assistant.compose.context import CitationBuilder, Context, answer, doc_name
 from assistant.compose.refusal import refuse
 from assistant.compose.support import model
 from assistant.compose.text import column_answer, compose_sentence, scored_sentences
-from assistant.query import Query, vocab
+from assistant.query import Query, matches_type, vocab
 from base.header import HeaderField, header_pairs
 from base.text import clip_around, sentence_bounds
 from base.types import Answer
@@ -79,8 +79,11 @@ def locate(stored: StoredDoc, value: str, field: str) -> tuple[int, int] | None:
     return None
 
 
-def _field_name(q: Query) -> str:
-    return {"date": "date", "docno": "doc_no", "issuer": "issuer"}.get(q.qtype, "date")
+def asked_fields(q: Query) -> list[str]:
+    """The metadata fields the question asks for, in order (issuer and date together: "who issued it
+    and when")."""
+    kinds = [k for k in ("issuer", "date", "docno") if k == q.qtype or matches_type(q.text, q.lang, k)]
+    return [{"date": "date", "docno": "doc_no", "issuer": "issuer"}[k] for k in kinds] or ["date"]
 
 
 def _years_line(ctx: Context, stored: StoredDoc, cb: CitationBuilder) -> str | None:
@@ -114,6 +117,17 @@ def _dated_sentence(ctx: Context) -> Answer | None:
     return None
 
 
+def _field_line(ctx: Context, stored: StoredDoc, name: str, cb: CitationBuilder) -> str | None:
+    q = ctx.query
+    value = getattr(stored.meta, name)
+    span = locate(stored, value, name) if value else None
+    if span is None:
+        return None
+    n = cb.cite(stored, *span, section="")
+    zh, en = FIELD_LABEL[name]
+    return say(q, f"{doc_name(stored, 'zh')}的{zh}：{value}[{n}]", f"The {en} of {doc_name(stored, 'en')}: {value} [{n}]")
+
+
 def compose_meta(ctx: Context) -> Answer:
     q = ctx.query
     if not ctx.docs:
@@ -126,7 +140,13 @@ def compose_meta(ctx: Context) -> Answer:
             n = cb.cite(stored, f.line_start, f.line_end, section="")
             lines.append(say(q, f"{doc_name(stored, 'zh')}的{f.key}：{f.value}[{n}]",
                              f"{doc_name(stored, 'en')} — {f.key}: {f.value} [{n}]"))
-            continue
+    if lines:
+        return answer(q, "\n".join(lines), cb)
+    ranked = scored_sentences(ctx)
+    by_column = column_answer(ctx, ranked)  # 完成期限, 责任单位: a column of the document's table
+    if by_column is not None:
+        return by_column
+    for stored in target_docs(ctx):
         if q.qtype == "date" and _ASKS_YEARS.search(q.text):
             dated = _dated_sentence(ctx)
             if dated is not None:
@@ -135,19 +155,9 @@ def compose_meta(ctx: Context) -> Answer:
             if ln:
                 lines.append(ln)
             continue
-        name = _field_name(q)
-        value = getattr(stored.meta, name)
-        span = locate(stored, value, name) if value else None
-        if span is None:
-            continue
-        n = cb.cite(stored, *span, section="")
-        zh, en = FIELD_LABEL[name]
-        lines.append(say(q, f"{doc_name(stored, 'zh')}的{zh}：{value}[{n}]", f"The {en} of {doc_name(stored, 'en')}: {value} [{n}]"))
+        lines += [ln for ln in (_field_line(ctx, stored, name, cb) for name in asked_fields(q)) if ln]
     if lines:
         return answer(q, "\n".join(lines), cb)
-    by_column = column_answer(ctx, scored_sentences(ctx))
-    if by_column is not None:
-        return by_column
     fallback = compose_sentence(ctx)
     if not fallback.refused:
         return fallback

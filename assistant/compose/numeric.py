@@ -171,5 +171,5 @@ def compose_compare_all(ctx: Context) -> Answer:
             sides.append(f)
     if not sides:
         return refuse(ctx)
-    head = say(q, f"共有{len(sides)}份文件提到该指标：", f"{len(sides)} documents state this figure:")
+    head = say(q, "各文件提到该指标的情况：", "The documents that state this figure:")
     return _side_by_side(ctx, sides, head)
