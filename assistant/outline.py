@@ -3,11 +3,15 @@ as a tree, each with the span of its section. Overviews, goal sections, named gr
 of sibling items are answered from it. Computed once per stored document version."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from base.headings import heading_core, heading_rank, heading_title, reads_as_title
 from store import StoredDoc
+
+
+_TOC_ENTRY = re.compile(r"[\u4e00-\u9fff）)]\s*[.…·]*\s*\d{1,3}\s*$")  # "三、重点任务 10": a contents line
 
 
 @dataclass
@@ -21,6 +25,7 @@ class Node:
     end: int  # where its section ends (next heading of the same or a higher level, or the text's end)
     titled: bool  # its first sentence reads as a title (else a numbered item with content)
     children: list["Node"] = field(default_factory=list)
+    toc: bool = False  # an entry of a table of contents ("三、重点任务 10"), not a heading of the text
 
     def body(self, text: str) -> tuple[int, int]:
         """Span of what stands under the heading line (its own line excluded)."""
@@ -30,13 +35,17 @@ class Node:
 @dataclass
 class Outline:
     roots: list[Node]
-    nodes: list[Node]  # document order
+    nodes: list[Node]  # document order, headings of the text
+    contents: list[Node] = field(default_factory=list)  # top entries of a table of contents, if any
 
     def top(self) -> list[Node]:
-        """The first level that has two or more headings (a plan with one 一、 wrapper → its children)."""
+        """The first level that has two or more headings (a plan with one 一、 wrapper → its children);
+        a table of contents when the text itself shows fewer of its parts (an excerpt)."""
         level = self.roots
         while len(level) == 1 and level[0].children:
             level = level[0].children
+        if len(self.contents) > len(level) and len(level) < 3:
+            return self.contents
         return level
 
     def siblings(self) -> list[tuple[Node | None, list[Node]]]:
@@ -67,10 +76,17 @@ def build_outline(text: str, begin: int = 0) -> Outline:
     nodes: list[Node] = []
     stack: list[Node] = []
     roots: list[Node] = []
+    contents: list[Node] = []
     for a, b in _lines(text, begin):
         line = text[a:b]
         rank = heading_rank(line)
         if rank is None:
+            continue
+        if _TOC_ENTRY.search(line):
+            title = _TOC_ENTRY.sub(lambda m: m.group(0)[0], line).strip()
+            if not contents or rank == contents[0].rank:
+                contents.append(Node(rank=rank, depth=1, title=heading_title(title), core=heading_core(title),
+                                     start=a, line_end=b, end=b, titled=True, toc=True))
             continue
         while stack and stack[-1].rank >= rank:
             stack.pop().end = a
@@ -81,7 +97,7 @@ def build_outline(text: str, begin: int = 0) -> Outline:
         nodes.append(node)
     for n in stack:
         n.end = len(text)
-    return Outline(roots=roots, nodes=nodes)
+    return Outline(roots=roots, nodes=nodes, contents=contents)
 
 
 @lru_cache(maxsize=2048)

@@ -11,12 +11,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.compose.context import CitationBuilder, Context, Sentence, answer, doc_name, retrieved_sentences, say
+from assistant.compose.context import (CitationBuilder, Context, Sentence, answer, doc_name, key_terms,
+                                       retrieved_sentences, say)
 from assistant.compose.features import evidence_features
 from assistant.compose.params import params
 from assistant.compose.refusal import refuse
 from assistant.compose.support import finish, model, score
-from assistant.compose.text import compose_sentence, scored_sentences
+from assistant.compose.text import column_answer, compose_sentence, scored_sentences
+from assistant.evidence import term_in
 from assistant.outline import Node, outline
 from assistant.query import Query, quoted
 from base.numbers import parse_chinese_int
@@ -119,6 +121,18 @@ def series_members(text: str, lo: int, hi: int) -> list[tuple[str, int, int]]:
     return best if len(best) >= 2 else []
 
 
+def segment_members(text: str, lo: int, hi: int) -> list[tuple[str, int, int]]:
+    """Items separated by ；/; within one paragraph ("“六个倍增”——A;B;C")."""
+    out, pos = [], lo
+    for m in list(re.finditer(r"[；;]", text[lo:hi])) + [None]:
+        end = lo + m.start() if m else hi
+        a, b = _trim(text, pos, end)
+        if b > a:
+            out.append((text[a:b], a, b))
+        pos = lo + m.end() if m else hi
+    return out if len(out) >= 2 else []
+
+
 def sentence_enumerations(ctx: Context) -> list[Enumeration]:
     out = []
     for s in retrieved_sentences(ctx):
@@ -133,18 +147,25 @@ def sentence_enumerations(ctx: Context) -> list[Enumeration]:
 
 
 def named_enumerations(ctx: Context, name: str) -> list[Enumeration]:
-    """Where a document spells out the group it names: 六强(强基础、…), “三位一体”…：A、B、C."""
+    """Where a document spells out the group it names: 六强(强基础、…), “三位一体”…：A、B、C,
+    “六个倍增”——A；B；C."""
     out = []
     for stored in ctx.docs.values():
         text = stored.doc.text
         for m in re.finditer(re.escape(name), text):
-            hi = min(len(text), m.end() + 200)
-            close = re.match(r"\s*[（(:：]", text[m.end():m.end() + 3])
-            seg_end = text.find("）" if close and "（" in close.group(0) else ")", m.end()) if close else -1
-            lo2, hi2 = (m.end(), seg_end) if 0 < seg_end < hi else (m.start(), _sentence_end(text, m.end(), hi))
-            members = ordinal_members(text, lo2, hi2) or series_members(text, lo2, hi2)
+            para_end = text.find("\n", m.end())
+            para_end = len(text) if para_end < 0 else para_end
+            close = re.match(r"[”\"」』’]?\s*[（(]", text[m.end():m.end() + 4])
+            paren_end = text.find("）", m.end()) if close else -1
+            if 0 < paren_end < para_end:
+                lo, hi = m.end(), paren_end
+                members = ordinal_members(text, lo, hi) or series_members(text, lo, hi)
+            else:
+                lo, hi = m.end(), para_end
+                members = (ordinal_members(text, lo, hi) or segment_members(text, lo, hi)
+                           or series_members(text, _line_start(text, m.start()), _sentence_end(text, m.end(), hi)))
             if members:
-                out.append(Enumeration(stored, (_line_start(text, m.start()), max(hi2 + 1, m.end())), members,
+                out.append(Enumeration(stored, (_line_start(text, m.start()), max(hi, m.end())), members,
                                        0, "", "named"))
     return out
 
@@ -175,7 +196,19 @@ def outline_enumerations(ctx: Context) -> list[Enumeration]:
 
 
 # ---------------------------------------------------------------- choosing and answering
+def _narrow(ctx: Context, e: Enumeration, want: int | None) -> None:
+    """An enumeration longer than the count asked whose members carrying the question's words are
+    exactly that many ("哪两份庆阳市的文件" among six cited plans): those members."""
+    if not want or len(e.members) <= want:
+        return
+    keys = key_terms(ctx.query)
+    sub = [m for m in e.members if any(term_in(k, m[0].lower()) for k in keys)]
+    if len(sub) == want:
+        e.members = sub
+
+
 def _score(ctx: Context, e: Enumeration, want: int | None, name: str | None) -> None:
+    _narrow(ctx, e, want)
     text = e.stored.doc.text
     body = " ".join(m[0] for m in e.members)
     context = f"{text[e.span[0]:e.span[1]]} {e.section} {body}"
@@ -198,6 +231,9 @@ def compose_list(ctx: Context) -> Answer:
     """The best supported enumeration; when a plain sentence is clearly better supported than any
     enumeration (the list is written as prose), the best sentences."""
     q = ctx.query
+    by_column = column_answer(ctx, scored_sentences(ctx))  # 协同配合单位: a column of the document's table
+    if by_column is not None:
+        return by_column
     want = asked_count(q)
     name = group_name(q)
     cands = sentence_enumerations(ctx) + outline_enumerations(ctx) + (named_enumerations(ctx, name) if name else [])

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 
-from assistant.compose.context import CitationBuilder, Context, answer, doc_name, say
+from assistant.compose.context import CitationBuilder, Context, answer, doc_name, doc_words, key_terms, say
+from assistant.evidence import coverage
 from assistant.compose.params import params
 from assistant.compose.refusal import refuse
 from assistant.outline import Node, outline
@@ -70,6 +71,27 @@ def _key_figures(stored: StoredDoc, node: Node, limit: int) -> list[tuple[int, i
     return out
 
 
+def asked_section(q, stored: StoredDoc) -> Node | None:
+    """A heading the question names by its own words (发展基础, “十二五”期间主要工作回顾 …): the
+    overview is then of that section, not of the whole plan."""
+    keys = [k for k in key_terms(q) if not any(k in w or w in k for w in doc_words(stored).split())]
+    best, best_cov = None, 0.0
+    for n in outline(stored).nodes:
+        if not n.titled:
+            continue
+        cov = coverage(keys, n.core, q.weights) if keys else 0.0
+        if cov > best_cov:
+            best, best_cov = n, cov
+    return best if best_cov >= params()["structure"]["section_match"] else None
+
+
+def approach_span(stored: StoredDoc) -> tuple[int, int] | None:
+    """Where the plan states its overall approach: a 指导思想/总体思路 section, or a paragraph that
+    opens with such a label."""
+    node = role_node(stored, "approach")
+    return node.body(stored.doc.text) if node else inline_role(stored, "approach")
+
+
 def compose_overview(ctx: Context) -> Answer:
     q = ctx.query
     stored = subject_doc(ctx)
@@ -79,16 +101,34 @@ def compose_overview(ctx: Context) -> Answer:
     text = stored.doc.text
     cb = CitationBuilder()
     lines, items = [], []
-    approach = role_node(stored, "approach")
-    lo, hi = approach.body(text) if approach else (stored.meta.header_end or 0, len(text))
-    lead = _cite_sentences(stored, lo, hi, cb, 1, q.lang) if approach else []
-    if lead:
-        lines.append(say(q, f"总体思路：{lead[0]}", f"Approach: {lead[0]}"))
-    top = outline(stored).top()
-    if len(top) < 3:
+    section = asked_section(q, stored)
+    if section is None:
+        span = approach_span(stored)
+        lead = _cite_sentences(stored, *span, cb, p["approach_sentences"], q.lang) if span else []
+        if lead:
+            lines.append(say(q, "总体思路：", "Approach: ") + "".join(lead))
+        goals = role_node(stored, "goals")
+        span = goals.body(text) if goals else inline_role(stored, "goals")
+        aims = _cite_sentences(stored, *span, cb, p["goal_lead_sentences"], q.lang) if span else []
+        if aims:
+            lines.append(say(q, "目标：", "Goals: ") + "".join(aims))
+    lo = stored.meta.header_end or 0
+    if section is not None:
+        top = section.children
+        lines.append(say(q, f"（{section.title}）", f"({section.title})"))
+        lo = section.line_end
+        if not top:
+            lines += [f"- {x}" for x in _cite_sentences(stored, section.line_end, section.end, cb,
+                                                       p["section_sentences"], q.lang)]
+    else:
+        top = outline(stored).top()
+    if len(top) < 3 and section is None:
         wide = max(top, key=lambda n: len(n.children), default=None)
         top = [n for t in top for n in ([t] + (t.children if t is wide else []))]
     for node in top[: p["max_sections"]]:
+        if lines and node.start < lo and not node.toc and section is None and any(
+                node.start <= c.start < node.end for c in cb.items if c.doc == stored.doc.path):
+            continue  # a goals section already quoted above
         n = cb.cite(stored, node.start, node.line_end)
         figs = []
         for a, b in _key_figures(stored, node, p["figures_per_section"]):
@@ -99,7 +139,7 @@ def compose_overview(ctx: Context) -> Answer:
         items.append({"title": node.title, "text": body, "citations": [n],
                       "more": "；".join(c.core or c.title for c in node.children[:12])})
     if len(lines) < 2:
-        lines += [f"- {s}" for s in _cite_sentences(stored, lo, len(text), cb, p["fallback_sentences"], q.lang)]
+        lines += [f"- {x}" for x in _cite_sentences(stored, lo, len(text), cb, p["fallback_sentences"], q.lang)]
     if not lines:
         return refuse(ctx)
     head = say(q, f"{doc_name(stored, 'zh')}的主要内容：", f"Overview of {doc_name(stored, 'en')} (quoted in Chinese):")
