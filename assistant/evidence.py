@@ -55,9 +55,13 @@ def soft_in(term: str, low_text: str) -> bool:
 VARIANTS = str.maketrans("髙戶黒", "高户黑")
 
 
+_CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff])[ \t\u3000]+(?=[\u4e00-\u9fff])")
+
+
 def match_text(text: str) -> str:
-    """The form of a text that terms are looked up in: lower case, variant characters unified."""
-    return text.lower().translate(VARIANTS)
+    """The form of a text that terms are looked up in: lower case, variant characters unified, and
+    no spaces between Chinese characters (pages break words with them: 科技型中小 企业)."""
+    return _CJK_GAP.sub("", text.lower().translate(VARIANTS))
 
 
 def coverage(terms: list[str], text: str, weights: dict[str, float] | None = None) -> float:

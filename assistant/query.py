@@ -285,6 +285,8 @@ def analyse(question: str, known_regions: dict[str, list[str]] | None = None,
               terms=terms, focus=list(terms), enterprise_kinds=enterprise_kinds(text, lang),
               period=find_period(text), units=facets(text, lang, "units"), basis=facet(text, lang, "basis"),
               past=asks_past(text, lang))
+    if q.qtype == "general" and q.units:
+        q.qtype = "numeric"  # "What was X's turnover in 2019?": it asks for a figure
     if history:
         q = inherit(q, history, known)
     extra = " ".join(q.terms) if lang == "en" or q.followup else ""

@@ -145,19 +145,22 @@ class DenseRetriever(ScopedRetriever):
 
 
 def rrf(ranked_lists: list[tuple[float, list[Document]]], k: int = 60) -> list[Document]:
-    """Weighted reciprocal-rank fusion; the fused score is stored in metadata['score']."""
+    """Weighted reciprocal-rank fusion; the fused score is stored in metadata['score'], and each
+    source's own score as metadata['<source>_score'] (the answer step weighs the dense similarity)."""
     scores: dict[str, float] = {}
     docs: dict[str, Document] = {}
+    own: dict[str, dict[str, float]] = {}
     for weight, docs_list in ranked_lists:
         for rank, d in enumerate(docs_list):
             cid = d.metadata["id"]
             scores[cid] = scores.get(cid, 0.0) + weight / (k + rank + 1)
             docs.setdefault(cid, d)
+            own.setdefault(cid, {})[f"{d.metadata.get('source', 'x')}_score"] = float(d.metadata.get("score", 0.0))
     out = []
     for cid in sorted(scores, key=scores.get, reverse=True):
         d = docs[cid]
         out.append(Document(page_content=d.page_content, id=cid,
-                            metadata={**d.metadata, "score": scores[cid], "source": "fused"}))
+                            metadata={**d.metadata, **own[cid], "score": scores[cid], "source": "fused"}))
     return out
 
 

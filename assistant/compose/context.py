@@ -8,11 +8,11 @@ from typing import Callable
 
 from langchain_core.documents import Document
 
-from assistant.evidence import alternatives, coverage, maximal_terms, term_in, term_len
+from assistant.evidence import alternatives, coverage, match_text, maximal_terms, term_in, term_len
 from assistant.query import Query, quoted
 from assistant.compose.params import params
 from base.text import sentences, tidy_quote
-from base.tokenize import is_word
+from base.tokenize import is_nominal, is_word
 from base.types import Answer, Citation
 from store import StoredDoc
 
@@ -105,8 +105,8 @@ def term_weights(q: Query) -> dict[str, float]:
 
 @lru_cache(maxsize=512)
 def lowered(text: str) -> str:
-    """A document's text in lower case, once per text (not once per question)."""
-    return text.lower()
+    """A document's text in the form terms are matched in (``match_text``), once per text."""
+    return match_text(text)
 
 
 def with_weights(q: Query, docs: dict[str, StoredDoc]) -> Query:
@@ -139,7 +139,7 @@ def key_terms(q: Query) -> list[str]:
 def absent_share(q: Query, text: str) -> float:
     """Length-weighted share of the question's specific dictionary words that `text` (a whole
     document) never uses: what the question asks about that the document does not speak of."""
-    keys = [k for k in key_terms(q) if any(is_word(a) for a in alternatives(k))]
+    keys = [k for k in key_terms(q) if any(is_word(a) and is_nominal(a) for a in alternatives(k))]
     if not keys:
         return 0.0
     low = lowered(text)
@@ -155,6 +155,7 @@ class Sentence:
     end: int
     rank: int  # retrieval rank of the passage it came from
     section: str
+    dense: float = 0.0  # the dense retriever's similarity of its passage to the question (0: not found by it)
 
     @property
     def text(self) -> str:
@@ -174,7 +175,7 @@ def retrieved_sentences(ctx: Context, pool: int | None = None) -> list[Sentence]
             if (stored.doc.path, a) in seen:
                 continue
             seen.add((stored.doc.path, a))
-            out.append(Sentence(stored, a, b, rank, d.metadata.get("section", "")))
+            out.append(Sentence(stored, a, b, rank, d.metadata.get("section", ""), float(d.metadata.get("dense_score", 0.0))))
     return out
 
 

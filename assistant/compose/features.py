@@ -6,36 +6,50 @@ import re
 from assistant.compose.context import Context, absent_share, doc_words, key_terms, lowered
 from assistant.evidence import coverage
 from assistant.query import Query, vocab
+from base.regions import genre
 from base.regions import abbreviations, contains
 from store import StoredDoc
 
-_YEAR_MENTION = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*(?:年|[-—–~～至到]\s*(?:19|20)\d{2})")
+YEAR_MENTION = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*(?:年|[-—–~～至到]\s*(?:19|20)\d{2})")
 
 
-def evidence_year(text: str, pos: int, doc_years: list[int], section: str = "") -> int | None:
-    """The year a figure at `pos` of `text` (one sentence) is about: the nearest year named before it
-    in the sentence (到2025年…, 2020年底已…), else one named in its section title, else the plan's own
-    year when it covers a single one; None when unknown (a multi-year plan's undated figure)."""
-    before = [int(m.group(1)) for m in _YEAR_MENTION.finditer(text[:pos])]
+def _period_years(text: str) -> list[int]:
+    """Years of the plan periods a text names (“十二五”期间 → 2011–2015)."""
+    periods = genre().get("plan_periods", {})
+    return [y for name, (a, b) in periods.items() if name in text for y in range(a, b + 1)]
+
+
+def evidence_year(text: str, pos: int, doc_years: list[int], section: str = "") -> int | list[int] | None:
+    """The year(s) a figure at `pos` of `text` (one sentence) is about: the nearest year named before
+    it in the sentence (到2025年…, 2020年底已…), else a plan period named there or in its section
+    title (“十二五”期间 → its years), else the plan's own year when it covers a single one; None when
+    unknown (a multi-year plan's undated figure)."""
+    before = [int(m.group(1)) for m in YEAR_MENTION.finditer(text[:pos])]
     if before:
         return before[-1]
-    after = [int(m.group(1)) for m in _YEAR_MENTION.finditer(text[pos:])]
+    after = [int(m.group(1)) for m in YEAR_MENTION.finditer(text[pos:])]
     if after and len(after) == 1 and "到" not in text[pos:]:
         return after[0]
-    in_section = [int(m.group(1)) for m in _YEAR_MENTION.finditer(section)]
+    period = _period_years(text[:pos]) or _period_years(section)
+    if period:
+        return period
+    in_section = [int(m.group(1)) for m in YEAR_MENTION.finditer(section)]
     if in_section:
         return in_section[-1]
     return doc_years[0] if len(doc_years) == 1 else None
 
 
-def year_features(q: Query, year: int | None, doc_years: list[int]) -> tuple[float, float]:
-    """(year_ok, year_bad) of evidence about `year` for a question naming years or a period."""
+def year_features(q: Query, year: int | list[int] | None, doc_years: list[int]) -> tuple[float, float]:
+    """(year_ok, year_bad) of evidence about `year` (or a period's years) for a question naming
+    years or a period. Undated evidence is neutral, except for a question about a year after every
+    year the plan covers (its targets cannot be that year's)."""
     asked = set(q.years) | set(q.period)
     if not asked:
         return 0.0, 0.0
     if year is not None:
-        return (1.0, 0.0) if year in asked else (0.0, 1.0)
-    if doc_years and not asked & set(doc_years):
+        got = set(year) if isinstance(year, list) else {year}
+        return (1.0, 0.0) if got & asked else (0.0, 1.0)
+    if doc_years and not q.past and min(asked) > max(doc_years):
         return 0.0, 0.5
     return 0.5, 0.0
 
@@ -82,7 +96,8 @@ def region_bad(q: Query, stored: StoredDoc, local: str, wanted: list[str] | None
 
 
 def evidence_features(ctx: Context, stored: StoredDoc, local: str, sentence: str, section: str, rank: int,
-                      year: int | None, wanted_regions: list[str] | None = None) -> dict[str, float]:
+                      year: int | list[int] | None, wanted_regions: list[str] | None = None,
+                      dense: float = 0.0) -> dict[str, float]:
     """The features every kind of candidate shares (the kind-specific type_ok/type_bad are added by
     the composer)."""
     q = ctx.query
@@ -100,6 +115,7 @@ def evidence_features(ctx: Context, stored: StoredDoc, local: str, sentence: str
         "region_bad": region_bad(q, stored, f"{sentence} {section}", wanted_regions),
         "basis_bad": basis_bad(q, local),
         "scope": ctx.weights.get(stored.doc.path, 1.0),
+        "dense": dense,
     }
 
 

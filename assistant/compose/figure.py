@@ -87,8 +87,10 @@ def _figures_in(ctx: Context, s: Sentence, wanted_regions: list[str] | None) -> 
         t = _target_at(s.stored, a, b)
         indicator = t.indicator if t else text[ca:a]
         local = f"{text[ca:cb]} {indicator}"
-        year = t.year if t and t.year else evidence_year(s.text, m0.start, s.stored.meta.years, s.section)
-        feats = evidence_features(ctx, s.stored, local, s.text, s.section, s.rank, year, wanted_regions)
+        year = evidence_year(s.text, m0.start, s.stored.meta.years, s.section)
+        if year is None and t is not None and t.year:
+            year = t.year
+        feats = evidence_features(ctx, s.stored, local, s.text, s.section, s.rank, year, wanted_regions, s.dense)
         feats["type_ok"], feats["type_bad"] = type_features(ctx.query.units, m.unit)
         out.append(Figure(s.stored, m, (ca, cb), (s.start, s.end), indicator, year, s.rank, s.section, t,
                           finish(feats, ctx.query.lang)))

@@ -34,8 +34,12 @@ FEATURES = (
     "region_bad",  # the question names a region the evidence neither is nor names (a city total for a district)
     "basis_bad",  # the question asks growth/share/new/total and the evidence states another basis
     "scope",  # the document's scope weight (how directly it is about the region named)
+    "dense",  # the dense retriever's similarity of the passage to the question (language-independent)
     "en",  # an English question (terms come through the glossary, so coverage is noisier)
     "en_cov",  # en × cov
+    "en_key",  # en × key_local
+    "en_absent",  # en × absent
+    "en_dense",  # en × dense
 )
 
 
@@ -56,16 +60,24 @@ class SupportModel:
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
+# The fitting harness replays questions with every best candidate answered (threshold 0), to learn
+# from the answers which ones should have been.
+THRESHOLD_OVERRIDE: ContextVar[float | None] = ContextVar("support_threshold", default=None)
+
+
 def model() -> SupportModel:
     p = params()["support"]
-    return SupportModel(weights=dict(p["weights"]), threshold=float(p["threshold"]),
+    forced = THRESHOLD_OVERRIDE.get()
+    return SupportModel(weights=dict(p["weights"]), threshold=float(p["threshold"]) if forced is None else forced,
                         rank_weights=dict(p.get("rank_weights") or p["weights"]))
 
 
 def finish(feats: dict[str, float], lang: str) -> dict[str, float]:
     """Add the derived features (bias, language) to a candidate's feature dict."""
     en = 1.0 if lang == "en" else 0.0
-    return {**feats, "bias": 1.0, "en": en, "en_cov": en * feats.get("cov", 0.0)}
+    return {**feats, "bias": 1.0, "en": en, "en_cov": en * feats.get("cov", 0.0),
+            "en_key": en * feats.get("key_local", 0.0), "en_absent": en * feats.get("absent", 0.0),
+            "en_dense": en * feats.get("dense", 0.0)}
 
 
 # The fitting harness (evals/fit.py) records every candidate scored while it replays the QA sets:
