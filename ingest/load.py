@@ -555,13 +555,18 @@ _BREAK_BEFORE = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}[、.�
                            r"第[一二三四五六七八九十百\d]+[章节条]|[①-⑳•·●■◆])")
 
 
+REFLOW_MIN_LINES = 8
+
+
 def reflow(text: str) -> str:
     """Join the lines a PDF wrapped inside a paragraph: a full-width line (as long as the page's
     long lines) that does not end a sentence or clause continues on the next one, unless that opens
     a heading or an item. Titles and short lines stay. Chinese text needs no space at the join."""
     lines = text.split("\n")
     lengths = sorted(len(ln.strip()) for ln in lines if ln.strip())
-    width = lengths[int(0.9 * (len(lengths) - 1))] if lengths else 0
+    if len(lengths) < REFLOW_MIN_LINES:
+        return text  # too few lines to tell a page's width
+    width = lengths[int(0.9 * (len(lengths) - 1))]
     out: list[str] = []
     for line in lines:
         if out and out[-1].strip() and line.strip() and out[-1].rstrip()[-1] not in _LINE_END \

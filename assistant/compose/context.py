@@ -136,10 +136,15 @@ def key_terms(q: Query) -> list[str]:
     return [t for t in terms if q.weights.get(t, 1.0) >= 0.5 * top]
 
 
+def nominal_keys(q: Query) -> list[str]:
+    """The question's specific words that name things (外资, 院士, 高新技术企业), not actions."""
+    return [k for k in key_terms(q) if any(is_word(a) and is_nominal(a) for a in alternatives(k))]
+
+
 def absent_share(q: Query, text: str) -> float:
     """Length-weighted share of the question's specific dictionary words that `text` (a whole
     document) never uses: what the question asks about that the document does not speak of."""
-    keys = [k for k in key_terms(q) if any(is_word(a) and is_nominal(a) for a in alternatives(k))]
+    keys = nominal_keys(q)
     if not keys:
         return 0.0
     low = lowered(text)

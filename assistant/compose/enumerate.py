@@ -55,7 +55,7 @@ def asked_count(q: Query) -> int | None:
     for name in quoted(q.text):
         if name.isdigit() and len(name) >= 3:
             return len(name)
-    m = _COUNT.search(q.text)
+    m = _COUNT.search(re.sub(r"[“「\"][^”」\"]*[”」\"]", " ", q.text))  # “六个一” is a name, not a count
     if not m:
         return None
     if m.group(2):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.compose.context import Context, absent_share, doc_words, key_terms, lowered
+from assistant.compose.context import Context, absent_share, doc_words, key_terms, lowered, nominal_keys
 from assistant.evidence import coverage
 from assistant.query import Query, vocab
 from base.regions import genre
@@ -103,10 +103,12 @@ def evidence_features(ctx: Context, stored: StoredDoc, local: str, sentence: str
     q = ctx.query
     named = f"{section} {doc_words(stored)}"
     keys = key_terms(q)
+    things = nominal_keys(q)
     year_ok, year_bad = year_features(q, year, stored.meta.years)
     return {
         "cov": coverage(q.content_terms, f"{sentence} {named}", q.weights),
         "key_local": coverage(keys, local, q.weights) if keys else 1.0,
+        "thing_local": coverage(things, local, q.weights) if things else 1.0,
         "key_sent": coverage(keys, f"{sentence} {named}", q.weights) if keys else 1.0,
         "absent": absent_share(q, f"{stored.doc.text} {doc_words(stored)}"),
         "rank": 1.0 / (1 + rank),

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 
-from assistant.compose.context import CitationBuilder, Context, answer, doc_name, say
+from dataclasses import replace
+
+from assistant.compose.context import CitationBuilder, Context, answer, doc_name, doc_words, say, with_weights
+from assistant.evidence import term_in
 from assistant.compose.features import basis_of
 from assistant.compose.figure import Figure, best_per_doc, figure_candidates, line, render
 from assistant.compose.params import params
@@ -103,7 +106,16 @@ def compose_yes_no_figure(ctx: Context) -> Answer | None:
 
 # ---------------------------------------------------------------- side by side
 def _side(ctx: Context, docs: dict, regions: list[str]) -> Figure | None:
+    """One side of a comparison: the question asked of `docs` alone, without the words that name
+    the other sides' documents (科创局 means nothing in 东宝区's plan)."""
+    others = " ".join(doc_words(s) for p, s in ctx.docs.items() if p not in docs).lower()
+    own = " ".join(doc_words(s) for s in docs.values()).lower()
+    q = ctx.query
+    terms = [t for t in q.terms if not (term_in(t, others) and not term_in(t, own))]
+    # a year named with another side ("the bureau's 2023 plan or Dongbao's plan") is not this side's
+    years = [y for y in q.years if any(not s.meta.years or y in s.meta.years for s in docs.values())]
     sub = ctx.sub(docs)
+    sub.query = with_weights(replace(q, terms=terms, focus=[t for t in q.focus if t in terms], years=years), docs)
     th = model().threshold
     best = next(iter(figure_candidates(sub, wanted_regions=regions)), None)
     return best if best is not None and best.p >= th else None

@@ -25,6 +25,7 @@ FEATURES = (
     "cov",  # weighted share of the question's terms in the sentence, its section and the document's name
     "key_local",  # share of the question's specific words in the clause that holds the answer
     "key_sent",  # … in the whole sentence, section and document name
+    "thing_local",  # share of the question's nouns (what it asks about: 院士, 外资) in the answer's clause
     "absent",  # share of the question's specific words the whole document never uses
     "rank",  # 1 / (1 + retrieval rank of the passage)
     "type_ok",  # the answer has the kind asked for (a figure of the asked unit, an organisation …)

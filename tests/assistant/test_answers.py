@@ -193,7 +193,7 @@ def test_numeric_question_naming_two_regions_answers_for_both(assistant):
 
 
 def test_verdict_on_a_claimed_figure():
-    from assistant.answer.extractive import question_figures, verdict
+    from assistant.compose.numeric import question_figures, verdict
     from assistant.query import analyse
 
     def v(question, value):
@@ -259,12 +259,14 @@ def test_parts_of_a_plan_come_from_its_outline(assistant):
 
 
 def test_asked_count():
-    from assistant.answer.extractive import asked_count
+    from assistant.compose.enumerate import asked_count
+    from assistant.query import analyse
 
-    assert asked_count("部署了哪四大攻坚行动") == 4
-    assert asked_count("What are the six major projects?") == 6
-    assert asked_count("“六个一”产业指哪些") is None
-    assert asked_count("有哪些措施") is None
+    assert asked_count(analyse("部署了哪四大攻坚行动")) == 4
+    assert asked_count(analyse("What are the six major projects?")) == 6
+    assert asked_count(analyse("“六个一”产业指哪些")) is None
+    assert asked_count(analyse("有哪些措施")) is None
+    assert asked_count(analyse("咸宁的“123456”工作思路具体指什么?")) == 6
 
 
 def test_years_of_a_document_cited_inside_a_plan(assistant):

@@ -13,7 +13,8 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_shipped_sets_file():
     sets = {s.name: s for s in load_sets()}
     assert list(sets) == ["shipped", "dev", "test"]
-    assert sets["shipped"].qa == [ROOT / "evals" / "qa.jsonl"] and sets["shipped"].corpus == ROOT / "corpus"
+    assert sets["shipped"].qa == [ROOT / "evals" / "qa.jsonl", ROOT / "evals" / "qa_open.jsonl"]
+    assert sets["shipped"].corpus == ROOT / "corpus"
     assert sets["shipped"].thresholds == {"min_accuracy": 0.87, "min_refusal_recall": 0.78,
                                           "min_citation_accuracy": 0.92, "max_ungrounded": 0.02}
     assert sets["test"].blind and not sets["dev"].blind and not sets["shipped"].blind
