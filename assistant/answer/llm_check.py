@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from assistant.grounding import numbers as arabic_numbers
+from ingest.targets import indicator_key
 from ingest.numbers import NumberMention, find_english_numbers, find_numbers, parse_chinese_numeral, split_range
 
 CLAIMS_PATH = Path(__file__).resolve().parent.parent / "data" / "claims.json"
@@ -339,10 +340,11 @@ def ungrounded_numbers(sentence: str, evidence: str) -> list[str]:
 
 
 # ---------------------------------------------------------------- clauses
-def split_clauses(sentence: str) -> list[str]:
+def split_clauses(sentence: str, breaks: str | None = None) -> list[str]:
     """A sentence's clauses: split after ，；、 and English commas/semicolons (not a thousands comma
-    "2,300", not inside brackets); markers written after the break ("…，[1]") stay with their clause."""
-    breaks = claims()["clause_breaks"]
+    "2,300", not inside brackets); markers written after the break ("…，[1]") stay with their clause.
+    ``breaks`` overrides the break characters (a passage's clauses keep their 、-lists whole)."""
+    breaks = claims()["clause_breaks"] if breaks is None else breaks
     parts: list[str] = []
     buf = ""
     depth = 0
@@ -378,7 +380,10 @@ def _split_coordination(clause: str) -> list[str]:
     clauses, as 、 makes two in Chinese; "science and technology" (no figure on a side) stays whole."""
     if is_cjk(clause):
         return [clause]
+    inside = [(x.start, x.end) for x in find_english_numbers(clause)]
     for m in _COORD.finditer(clause):
+        if any(a < m.start() and m.end() < b for a, b in inside):
+            continue
         left, right = clause[:m.start()], clause[m.end():]
         if _has_quantity(left) and _has_quantity(right):
             return _split_coordination(left) + _split_coordination(right)
@@ -462,6 +467,7 @@ def wording(text: str, drop: Iterable[str] = ()) -> str:
     t = _MARKER.sub("", unicodedata.normalize("NFKC", text)).lower()
     for d in sorted(drop, key=len, reverse=True):
         t = t.replace(d.lower(), " ")
+    t = indicator_key(t)  # 高企 → 高新技术企业, 髙 → 高, r&d → 研发
     t = _NUMERALS.sub(" ", t)
     return "".join(ch for ch in t if ch.isalnum())
 
@@ -477,21 +483,40 @@ def share(grams: frozenset[str], evidence: frozenset[str] | set[str]) -> float:
 
 
 def english_terms(text: str) -> list[tuple[str, ...]]:
-    """Chinese terms an English clause states (glossary, ``assistant.query.expand_english``), each as its
-    alternatives; generic place words (province, city, district) are left out."""
-    from assistant.query import expand_english
+    """Chinese terms an English clause states, each as its alternatives: glossary terms
+    (``assistant/data/glossary.tsv``, as for retrieval) and the check's basic words (claims.json
+    ``en_terms``), longest match first and without overlap ("high-tech" is 高新技术, not also 技术);
+    Latin codes the documents write too (GDP, 5G) stand for themselves."""
+    from assistant.query import _CODE, glossary
 
-    generic = {"企业"}
-    out = []
-    for term in expand_english(text):
-        alts = tuple(a.lower() for a in term.split("|") if a and a not in generic)
-        if alts:
+    low = unicodedata.normalize("NFKC", text).lower()
+    cands = [(m.start(), m.end(), zh) for rx, zh in glossary() for m in rx.finditer(low)]
+    cands += [(m.start(), m.end(), tuple(e["zh"])) for e in claims()["en_terms"] if e["zh"]
+              for m in _en_rx(e["en"]).finditer(low)]
+    taken: list[tuple[int, int]] = []
+    out: list[tuple[str, ...]] = [(m.group(0).lower(),) for m in _CODE.finditer(text)]
+    for a, b, zh in sorted(cands, key=lambda c: (c[0] - c[1], c[0])):
+        if not _free(a, b, taken):
+            continue
+        taken.append((a, b))
+        alts = tuple(z.lower() for z in zh if z and z != "企业")
+        if alts and alts not in out:
             out.append(alts)
     return out
 
 
-def term_share(terms: list[tuple[str, ...]], low_text: str) -> float:
-    return sum(1 for alts in terms if any(a in low_text for a in alts)) / len(terms) if terms else 0.0
+def term_share(terms: list[tuple[str, ...]], low_text: str, context: str = "") -> float:
+    """Share of the terms a unit states; a term only its sentence's earlier clauses state counts half
+    (认定通过170家 after 申报高企200家 is about 高新技术企业 too)."""
+    if not terms:
+        return 0.0
+    got = 0.0
+    for alts in terms:
+        if any(a in low_text for a in alts):
+            got += 1
+        elif context and any(a in context for a in alts):
+            got += 0.5
+    return got / len(terms)
 
 
 # ---------------------------------------------------------------- evidence units
@@ -501,19 +526,20 @@ class Unit:
 
     n: int
     text: str
-    low: str  # NFKC lower case, for English term lookup
+    low: str  # NFKC lower case, abbreviations written out (高企 → 高新技术企业): for English term lookup
+    context: str  # … of the clauses before it in its sentence (what an elliptic clause is about)
     grams: frozenset[str]  # bigrams of its wording (slots removed)
     figs: tuple[Figure, ...]
     regions: frozenset[str]
     tokens: tuple[tuple[str, str, str], ...]  # claim tokens: (kind, token, next char)
 
 
-def _unit(n: int, text: str, known: dict[str, list[str]]) -> Unit:
+def _unit(n: int, text: str, known: dict[str, list[str]], context: str = "") -> Unit:
     t = unicodedata.normalize("NFKC", text)
     regs = regions_in(t, known)
     forms = set().union(*(region_forms(r, known) for r in regs)) if regs else set()
     toks = tuple((k, tok, nxt) for k, tok, _, _, nxt in claim_tokens(t))
-    return Unit(n, t, t.lower(), grams_of(wording(t, forms)), tuple(figures(t, quoted=False)), frozenset(regs), toks)
+    return Unit(n, t, indicator_key(t), indicator_key(context), grams_of(wording(t, forms)), tuple(figures(t, quoted=False)), frozenset(regs), toks)
 
 
 @dataclass
@@ -533,7 +559,10 @@ class Evidence:
 def build_evidence(p: Passage, known: dict[str, list[str]]) -> Evidence:
     body = injection_free(p.text)
     sents = split_sentences(body)
-    clauses = [_unit(p.n, c, known) for s in sents for c in split_clauses(s)]
+    clauses = []
+    for s in sents:
+        parts = split_clauses(s, claims()["passage_clause_breaks"])
+        clauses += [_unit(p.n, c, known, "".join(parts[:i])) for i, c in enumerate(parts)]
     sentences = [_unit(p.n, s, known) for s in sents]
     meta = unicodedata.normalize("NFKC", p.meta_text)
     years = frozenset(float(y) for y in re.findall(r"(?:19|20)\d{2}", meta))
@@ -724,7 +753,7 @@ def _comparable(f: Figure, g: Figure) -> bool:
 def _scorer(body: str, forms: set[str], en: bool) -> Callable[[Unit], float]:
     if en:
         terms = english_terms(body)
-        return lambda u: term_share(terms, u.low)
+        return lambda u: term_share(terms, u.low, u.context)
     g = grams_of(wording(body, forms))
     return lambda u: share(g, u.grams)
 
