@@ -653,7 +653,10 @@ def _org_rx() -> re.Pattern[str]:
 def _org_names(piece: str) -> set[str]:
     """Units named in a list piece ("由区人才办、区科工局" → {区人才办, 区科工局}; "区发改局等按职责分工" → {区发改局})."""
     out = set()
-    for part in re.split(r"[、和与及,，]", piece):
+    sfx = tuple(claims()["organisations"]["zh_suffixes"])
+    # 和/与/及 join two units only right after a unit's suffix (not in 发展和改革委员会)
+    parts = [x for part in re.split(r"[、,，]", piece) for x in _split_after_units(part, sfx)]
+    for part in parts:
         part = part.rsplit("由", 1)[-1]
         part = re.split(r"等|按职责|为|是", part)[0] if re.search(r"等|按职责", part) else part
         part = re.sub(r"^(?:单位|[:：是为])+", "", part.strip(" :：()（）"))
@@ -665,6 +668,16 @@ def _org_names(piece: str) -> set[str]:
         elif m is not None:
             out.add(part[:m.end()])
     return {o for o in out if len(o) >= 2}
+
+
+def _split_after_units(part: str, sfx: tuple[str, ...]) -> list[str]:
+    """"区人才办和区科工局" → [区人才办, 区科工局]; "咸宁市发展和改革委员会" stays whole."""
+    out, start = [], 0
+    for m in re.finditer("[和与及]", part):
+        if part[start:m.start()].endswith(sfx):
+            out.append(part[start:m.start()])
+            start = m.end()
+    return out + [part[start:]]
 
 
 def _role_title(holder: str) -> str:
