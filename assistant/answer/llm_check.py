@@ -534,9 +534,14 @@ class Unit:
     tokens: tuple[tuple[str, str, str], ...]  # claim tokens: (kind, token, next char)
 
 
-def _unit(n: int, text: str, known: dict[str, list[str]], context: str = "") -> Unit:
+def _unit(n: int, text: str, known: dict[str, list[str]], context: str = "",
+          candidates: dict[str, set[str]] | None = None) -> Unit:
+    """``candidates``: the regions of the whole passage with their forms (found once, not per unit)."""
     t = unicodedata.normalize("NFKC", text)
-    regs = regions_in(t, known)
+    if candidates is None:
+        regs = regions_in(t, known)
+    else:
+        regs = {r for r, fs in candidates.items() if any(f in t for f in fs)}
     forms = set().union(*(region_forms(r, known) for r in regs)) if regs else set()
     toks = tuple((k, tok, nxt) for k, tok, _, _, nxt in claim_tokens(t))
     return Unit(n, t, indicator_key(t), indicator_key(context), grams_of(wording(t, forms)), tuple(figures(t, quoted=False)), frozenset(regs), toks)
@@ -559,11 +564,12 @@ class Evidence:
 def build_evidence(p: Passage, known: dict[str, list[str]]) -> Evidence:
     body = injection_free(p.text)
     sents = split_sentences(body)
+    candidates = {r: region_forms(r, known) for r in regions_in(body, known)}
     clauses = []
     for s in sents:
         parts = split_clauses(s, claims()["passage_clause_breaks"])
-        clauses += [_unit(p.n, c, known, "".join(parts[:i])) for i, c in enumerate(parts)]
-    sentences = [_unit(p.n, s, known) for s in sents]
+        clauses += [_unit(p.n, c, known, "".join(parts[:i]), candidates) for i, c in enumerate(parts)]
+    sentences = [_unit(p.n, s, known, candidates=candidates) for s in sents]
     meta = unicodedata.normalize("NFKC", p.meta_text)
     years = frozenset(float(y) for y in re.findall(r"(?:19|20)\d{2}", meta))
     return Evidence(p, body, clauses, sentences, grams_of(wording(p.label_text)), tuple(figures(meta)), years,
