@@ -593,12 +593,13 @@ def _zh_patterns(kind: str) -> re.Pattern[str]:
 
 
 def claim_tokens(text: str) -> list[tuple[str, str, int, int, str]]:
-    """Negation, rank/superlative and comparison words of a Chinese text as (kind, token, start, end,
-    next char). Neutral words that contain a negation character (不低于, 不断, 未来) are not negations."""
+    """Negation, rank/superlative, comparison and level/scale qualifier (省级, 百亿级) words of a Chinese
+    text as (kind, token, start, end, next char). Neutral words that contain a negation character
+    (不低于, 不断, 未来) are not negations."""
     t = unicodedata.normalize("NFKC", text)
     out = []
     taken = _spans(_alternation(("negation", "zh_neutral")), t)
-    for kind in ("comparison", "rank", "negation"):
+    for kind in ("comparison", "rank", "qualifier", "negation"):
         for m in _zh_patterns(kind).finditer(t):
             a, b = m.span()
             if a == b or not _free(a, b, taken):
@@ -623,7 +624,8 @@ def english_claims(text: str) -> list[tuple[str, str, tuple[str, ...]]]:
     taken = []
     for w in _longest_first(c["negation"]["en_neutral"] + c["rank"]["en_neutral"]):
         taken += _spans(_en_rx(re.escape(w)), t)
-    for kind, entries in (("comparison", c["comparison"]["en_patterns"]), ("rank", c["rank"]["en"])):
+    for kind, entries in (("comparison", c["comparison"]["en_patterns"]), ("rank", c["rank"]["en"]),
+                          ("qualifier", c["qualifier"]["en"])):
         for e in entries:
             for m in _en_rx(e["en"]).finditer(t):
                 if not _free(*m.span(), taken):
@@ -844,11 +846,17 @@ def region_problems(regs: set[str], units: list[Unit], evs: list[Evidence], scor
 
 
 def zh_claim_problems(body: str, units: list[Unit], evs: list[Evidence], forms: set[str], ns: list[int]) -> list[str]:
-    """Negations, ranks and comparisons of a Chinese clause: the same word (a negation with the word it
-    negates) in a passage clause that holds the rest of the clause's wording (≥ ``CLAIM_MIN``)."""
+    """Negations, ranks, comparisons and qualifiers of a Chinese clause: the same word (a negation with
+    the word it negates) in a passage clause that holds the rest of the clause's wording (≥ ``CLAIM_MIN``)."""
     out = []
     label = frozenset().union(*(e.label_grams for e in evs)) if evs else frozenset()
+    figs = [f for f in figures(body) if f.kind == "quantity"]
     for kind, tok, a, b, nxt in claim_tokens(body):
+        if kind == "qualifier":  # a level/scale word goes with the figure it qualifies, if any
+            holding = [u for u in units if any(same_figure(f, g) for f in figs for g in u.figs)] if figs else units
+            if not any(k == kind and t == tok for u in holding for k, t, _ in u.tokens):
+                out.append(f"{kind} not stated by the cited passage(s) {ns}: {tok}")
+            continue
         rest = grams_of(wording(body[:a], forms)) | grams_of(wording(body[b:], forms))
         ok = any(any(k == kind and t == tok and (kind != "negation" or n == nxt) for k, t, n in u.tokens)
                  and share(rest, u.grams | label) >= CLAIM_MIN for u in units)
@@ -873,8 +881,9 @@ def en_claim_problems(body: str, figs: list[Figure], evs: list[Evidence], ns: li
     for kind, words, zh in found:
         if kind == "negation":
             ok = any(k == "negation" for u in anchored for k, _, _ in u.tokens)
-        elif kind == "rank":
-            ok = any(k == "rank" and t in zh for u in anchored for k, t, _ in u.tokens)
+        elif kind in ("rank", "qualifier"):
+            ok = any(k == kind and t in zh for u in anchored for k, t, _ in u.tokens) or (
+                kind == "qualifier" and any(z in u.text for u in anchored for z in zh))
         else:
             ok = any(z in u.text for u in anchored for z in zh)
         if not ok:

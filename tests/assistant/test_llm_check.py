@@ -292,3 +292,12 @@ def test_claims_the_passage_states_pass_and_are_bound_to_their_subject():
     group = [passage(1, "成立由区长任组长,分管副区长任副组长的工作领导小组。")]
     assert check_generated("领导小组由区长任组长[1]。", group).ok
     assert not check_generated("领导小组由区委书记任组长[1]。", group).ok
+
+
+def test_level_and_scale_qualifiers_go_with_their_figure():
+    ai = [passage(1, "在咸宁推进未来人工智能项目,争取培育百亿级产业1个。")]
+    assert check_generated("咸宁争取培育百亿级产业1个[1]。", ai).ok
+    assert not check_generated("咸宁争取培育千亿级产业1个[1]。", ai).ok
+    carriers = [passage(1, "对认定为国家级、省级众创空间给予一定经费奖励。到2022年,建成省级以上各类创新创业载体10家以上。")]
+    assert check_generated("到2022年建成省级以上各类创新创业载体10家以上[1]。", carriers).ok
+    assert not check_generated("到2022年建成国家级以上各类创新创业载体10家以上[1]。", carriers).ok
