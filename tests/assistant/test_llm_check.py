@@ -4,8 +4,10 @@ from __future__ import annotations
 import pytest
 
 from assistant.answer.llm import ThinkFilter, fit_passages, format_passage, load_prompt
-from assistant.answer.llm_check import (Passage, check_generated, chinese_numbers, clean_output, cn_to_int,
-                                        injection_free, split_sentences)
+from assistant.answer.llm_check import (Figure, Passage, Unit, bind, check_generated, chinese_numbers, claim_tokens,
+                                        clean_output, cn_to_int, english_claims, english_orgs, english_terms,
+                                        figures, injection_free, org_claims, regions_in, same_figure, same_org,
+                                        split_clauses, split_sentences, term_share, wording)
 
 XIANNING = ("继续做好高新技术企业认定审核权下放承接工作,组织申报高新技术企业350家,通过认定高新技术企业310家,"
             "高新技术企业总数突破650家,高新技术产业增加值占GDP比重15%。")
@@ -149,3 +151,153 @@ def test_think_filter_hides_reasoning_across_pieces():
     f = ThinkFilter()
     out = "".join(f.feed(x) for x in ["<thi", "nk>想一想</th", "ink>答案", "[1]"]) + f.flush()
     assert out == "答案[1]"
+
+
+# ---------------------------------------------------------------- per-clause support (issue 16)
+LEAD = "(区科工局牵头,区发改局等按职责分工负责)"
+TABLE = "(牵头单位:区科技局,责任单位:区经信局、区财政局)"
+GOALS = "力争市级在全省综合考评中保持全省前10位,咸安区继续保持全省第一方阵,赤壁市努力进入全省第一方阵。"
+
+
+def test_clauses_split_at_chinese_and_english_breaks_but_not_inside_numbers():
+    assert split_clauses("申报350家，认定310家[1]；总数突破650家、增幅59%。") == [
+        "申报350家，", "认定310家[1]；", "总数突破650家、", "增幅59%。"]
+    assert split_clauses("2,300 SMEs, up 59%; 35亿元 (3,500 million) total") == [
+        "2,300 SMEs,", "up 59%;", "35亿元 (3,500 million) total"]
+    # English coordination of two figures is two claims; "three hundred and ten" is one number
+    assert split_clauses("150 municipal and 500 county-level science and technology commissioners") == [
+        "150 municipal", "500 county-level science and technology commissioners"]
+    assert split_clauses("three hundred and ten enterprises") == ["three hundred and ten enterprises"]
+    assert split_clauses("孵化器、众创空间2家", breaks="，,；;") == ["孵化器、众创空间2家"]
+
+
+def test_figures_carry_value_unit_and_magnitude():
+    def got(s):
+        return [(f.values, f.base, f.kind) for f in figures(s)]
+
+    assert got("通过认定310家，310万家，35亿元，59个百分点[1]") == [
+        ((310,), "家", "quantity"), ((3_100_000,), "家", "quantity"), ((3.5e9,), "元", "quantity"),
+        ((59,), "百分点", "quantity")]
+    assert got("about three hundred and ten firms in 2024, 3.5 billion yuan, 220亿元") == [
+        ((310,), "", "quantity"), ((2024,), "年", "year"), ((3.5e9,), "元", "quantity"), ((2.2e10,), "元", "quantity")]
+    assert got("每万人发明专利授权数达到3.2件") == [((3.2,), "件", "quantity")]  # 每万人 is a rate base
+    assert got("3.2 patents per 10,000 people") == [((3.2,), "", "quantity")]
+    assert got("《行动方案(2022-2024年)》") == [((2022, 2024), "年", "year")]  # an answer may not quote a year in
+    assert figures("《行动方案(2022-2024年)》", quoted=False) == []  # … but a title never grounds it
+
+
+def test_same_figure_compares_values_in_compatible_units():
+    (a,), (b,), (c,) = figures("310家"), figures("310万家"), figures("310个")
+    assert same_figure(a, c) and not same_figure(a, b)
+    (yi,), (bn,), (wan,) = figures("35亿元"), figures("3.5 billion yuan"), figures("35万元")
+    assert same_figure(yi, bn) and not same_figure(yi, wan)
+    (pct,), (pp,), (ppl,) = figures("59%"), figures("59个百分点"), figures("59人")
+    assert not same_figure(pct, pp) and not same_figure(figures("59家")[0], ppl)
+    assert same_figure(figures("2-3家")[0], figures("3家")[0])  # either bound of a range
+    assert same_figure(Figure("310", (310.0,), "", "quantity"), a)  # no unit written: the value decides
+
+
+def test_claim_tokens_negation_rank_comparison_and_neutral_words():
+    kinds = [(k, t) for k, t, *_ in claim_tokens("不再开展认定，比上年翻一番，在全省排名第一，保持全省第一方阵")]
+    assert kinds == [("negation", "不再"), ("comparison", "比上年"), ("comparison", "翻一番"), ("rank", "排名"),
+                     ("rank", "第一"), ("rank", "第一方阵")]
+    neutral = "比重不低于2.77%，不断提升，打造未来产业，保持全省前10位"
+    assert claim_tokens(neutral) == [("rank", "前10位", neutral.index("前10位"), len(neutral), "")]
+    assert [(k, w) for k, w, _ in english_claims("no longer certify firms, ranking first, more than last year")] == [
+        ("comparison", "than last"), ("rank", "ranking first"), ("negation", "no longer")]
+    assert english_claims("no less than 2.77% and at least 40 firms, more than 310") == []
+    assert english_claims("top 10 of the province")[0][2] == ("前10位", "前10名", "前10强")
+
+
+def test_lead_and_responsible_units_and_roles():
+    o = org_claims(LEAD + TABLE + "由区长任组长,分管副区长任副组长。由区政府分管副区长任召集人")
+    assert o.lead == {"区科工局", "区科技局"}
+    assert o.duty == {"区发改局", "区经信局", "区财政局"}
+    assert o.roles == {("区长", "组长"), ("副区长", "副组长"), ("副区长", "召集人")}
+    assert org_claims("由咸宁市发展和改革委员会牵头").lead == {"咸宁市发展和改革委员会"}
+    assert same_org("科工局", "区科工局") and not same_org("区发改局", "区科工局") and not same_org("区长", "副区长")
+    assert english_orgs("led by the district Development and Reform Bureau") == [
+        ("Development and Reform Bureau", ("发改", "发展和改革"))]
+
+
+def test_english_terms_take_the_longest_match_and_units_score_them():
+    assert english_terms("200 high-tech enterprises certified") == [("高新技术企业",), ("认定",)]
+    unit = Unit(1, "认定通过170家以上。", "认定通过170家以上。", "2023年争取申报高新技术企业200家,", frozenset(), (),
+                frozenset(), ())
+    assert term_share([("高新技术企业",), ("认定",)], unit.low, unit.context) == 0.75  # the subject, inherited
+
+
+def test_bind_tells_a_figure_of_another_indicator():
+    def unit(text):
+        return Unit(1, text, text, "", frozenset(), tuple(figures(text)), frozenset(), ())
+
+    shen, ren = unit("组织申报高新技术企业350家"), unit("通过认定高新技术企业310家")
+    score = {shen: 0.4, ren: 0.9}.get
+    has = lambda v: (lambda u: any(v in f.values for f in u.figs))  # noqa: E731
+    assert bind(score, [shen, ren], has(350), lambda u: True) == "other"
+    assert bind(score, [shen, ren], has(310), lambda u: True) == "ok"
+    assert bind(score, [shen, ren], has(999), lambda u: True) == "absent"
+
+
+def test_wording_and_regions():
+    assert wording("咸宁市通过认定高企310家[1]", drop={"咸宁市"}) == "通过认定高新技术企业家"
+    known = {"咸宁市": ["咸宁"]}
+    assert regions_in("赤壁市继续保持全省第一方阵", known) == {"赤壁市"}
+    assert regions_in("Xianning plans 3.5 billion yuan", known) == {"咸宁市"}  # "yuan" is no place name
+
+
+@pytest.mark.parametrize("output", [
+    "咸宁市2024年组织申报高新技术企业350家，其中通过认定310家[1]。",
+    "Xianning aims for R&D spending of 3.5 billion yuan, up 59%, or 1.5% of GDP [2].",
+    "咸宁将通过认定高新技术企业三百一十家[1]。",
+    "The plan is to have three hundred and ten high-tech enterprises certified [1].",
+])
+def test_good_paraphrases_pass(output):
+    r = check_generated(output, P)
+    assert r.ok, r.problems
+
+
+@pytest.mark.parametrize("output, problem", [
+    ("Xianning plans to certify about three hundred high-tech enterprises [1].", "three hundred"),
+    ("咸宁市2024年通过认定高新技术企业310万家[1]。", "310万家"),
+    ("研发经费投入增幅达到59个百分点[2]。", "59个百分点"),
+    ("Xianning aims to raise R&D spending to 35 billion yuan [2].", "35 billion"),
+    ("咸宁市2024年不再开展高新技术企业认定工作[1]。", "negation"),
+    ("Xianning will no longer certify high-tech enterprises [1].", "negation"),
+    ("咸宁市2024年通过认定高新技术企业310家，由咸宁市发展和改革委员会牵头[1]。", "lead unit"),
+    ("咸宁市2024年通过认定高新技术企业310家，在全省排名第一[1]。", "rank"),
+    ("Xianning will certify 310 high-tech enterprises, ranking first in the province [1].", "rank"),
+    ("咸宁市2024年通过认定高新技术企业310家，比上年翻一番[1]。", "comparison"),
+    ("咸宁市2024年通过认定高新技术企业350家[1]。", "another indicator"),
+    ("Xianning will certify 350 high-tech enterprises in 2024 [1].", "another indicator"),
+    ("咸安区2024年计划通过认定高新技术企业310家[1]。", "region"),
+])
+def test_invented_claims_are_rejected(output, problem):
+    r = check_generated(output, P)
+    assert not r.ok and any(problem in p for p in r.problems), r.problems
+
+
+def test_claims_the_passage_states_pass_and_are_bound_to_their_subject():
+    goals = [passage(1, GOALS)]
+    assert check_generated("咸宁市力争在全省综合考评中保持全省前10位[1]。", goals).ok
+    assert check_generated("咸安区要继续保持全省第一方阵[1]。", goals).ok
+    assert not check_generated("咸宁市力争在全省综合考评中保持全省第一[1]。", goals).ok  # 第一 ≠ 第一方阵
+    assert not check_generated("赤壁市继续保持全省第一方阵[1]。", goals).ok  # said of 咸安区
+    assert not check_generated("咸宁市继续保持全省第一方阵[1]。", goals).ok
+    lead = [passage(1, "石油化工及新材料领域攻关。" + LEAD)]
+    assert check_generated("攻关由区科工局牵头，区发改局等按职责分工负责[1]。", lead).ok
+    assert not check_generated("攻关由区发改局牵头[1]。", lead).ok  # responsible, not lead
+    assert check_generated("The work is led by the district Science and Technology Bureau (区科工局) [1].", lead).ok
+    assert not check_generated("The work is led by the district Development and Reform Bureau [1].", lead).ok
+    group = [passage(1, "成立由区长任组长,分管副区长任副组长的工作领导小组。")]
+    assert check_generated("领导小组由区长任组长[1]。", group).ok
+    assert not check_generated("领导小组由区委书记任组长[1]。", group).ok
+
+
+def test_level_and_scale_qualifiers_go_with_their_figure():
+    ai = [passage(1, "在咸宁推进未来人工智能项目,争取培育百亿级产业1个。")]
+    assert check_generated("咸宁争取培育百亿级产业1个[1]。", ai).ok
+    assert not check_generated("咸宁争取培育千亿级产业1个[1]。", ai).ok
+    carriers = [passage(1, "对认定为国家级、省级众创空间给予一定经费奖励。到2022年,建成省级以上各类创新创业载体10家以上。")]
+    assert check_generated("到2022年建成省级以上各类创新创业载体10家以上[1]。", carriers).ok
+    assert not check_generated("到2022年建成国家级以上各类创新创业载体10家以上[1]。", carriers).ok

@@ -273,3 +273,37 @@ def test_quantity_in_text() -> None:
     answer = find_numbers("通过认定310家")[0]
     assert quantity_in(answer, "通过认定高新技术企业310家,高新技术企业总数突破650家")
     assert not quantity_in(answer, "组织申报高新技术企业350家")
+
+
+# ---------------------------------------------------------------- numerals the grounding check reads
+
+
+def test_parse_chinese_numeral_reads_digit_strings_and_decimals():
+    from ingest.numbers import parse_chinese_numeral
+
+    assert [parse_chinese_numeral(x) for x in ("二〇二四", "三点五", "三百一十", "两万", "三千五百万")] == [
+        2024, 3.5, 310, 20000, 35_000_000]
+    assert parse_chinese_numeral("十四五") is None and parse_chinese_numeral("") is None
+
+
+def test_parse_english_number():
+    from ingest.numbers import parse_english_number
+
+    assert [parse_english_number(x) for x in ("three hundred and ten", "1.5 million", "two thousand three hundred",
+                                              "twenty-five", "2,300", "a hundred", "3.5 billion")] == [
+        310, 1_500_000, 2300, 25, 2300, 100, 3_500_000_000]
+    assert parse_english_number("several") is None
+
+
+def test_find_english_numbers_units_magnitudes_and_kinds():
+    from ingest.numbers import find_english_numbers
+
+    def got(s):
+        return [(m.number, m.base_unit, m.kind) for m in find_english_numbers(s)]
+
+    assert got("3.5 billion yuan, up 59%, or 1.5 percentage points") == [
+        (3.5e9, "元", "quantity"), (59, "%", "quantity"), (1.5, "百分点", "quantity")]
+    assert got("about three hundred firms in 2024") == [(300, "", "quantity"), (2024, "", "year")]
+    assert got("3.2 per 10,000 people in the 14th Five-Year Plan") == [
+        (3.2, "", "quantity"), (10000, "", "per"), (14, "", "ordinal"), (5, "", "duration")]
+    assert got("one of the 220亿元 targets") == [(1, "", "word")]  # 220亿元 is find_numbers' to read
