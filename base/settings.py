@@ -36,7 +36,7 @@ class Settings(BaseSettings):
     chunk_size: int = Field(360, ge=80, le=4000, description="max characters of a chunk")
 
     # --- retrieval
-    top_k: int = Field(8, ge=1, le=50, description="passages the answer step reads")
+    top_k: int = Field(12, ge=1, le=50, description="passages the answer step reads")
     candidates: int = Field(30, ge=5, le=500, description="candidates per retriever before fusion")
     rrf_k: int = Field(60, ge=1, le=1000)
 

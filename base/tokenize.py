@@ -47,3 +47,16 @@ def tokens(text: str) -> list[str]:
 def is_word(term: str) -> bool:
     """A word of the segmenter's dictionary (not an accidental join such as 项省 in 多少项省…)."""
     return bool(_jieba().dt.FREQ.get(normalise(term)))
+
+
+@lru_cache(maxsize=8192)
+def is_nominal(term: str) -> bool:
+    """Whether a term names a thing (a noun or a nominalised verb in the segmenter's tagging:
+    外资, 博士, 奖励) rather than an action or a function word (做到, 希望, 针对): what a question
+    asks *about*, which a document that never uses it cannot answer."""
+    import jieba.posseg as pseg
+
+    _jieba()  # the user dictionary is loaded
+    with _lock:
+        pairs = pseg.lcut(normalise(term))
+    return any(p.flag.startswith("n") or p.flag == "vn" for p in pairs if p.word.strip())
