@@ -17,6 +17,7 @@ Conventions (documented choices):
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import cache
@@ -479,3 +480,24 @@ def find_english_numbers(text: str) -> list[NumberMention]:
         base, mult = split_unit(unit)
         out.append(NumberMention(value, unit, start, end, number, number * mult, base, kind))
     return out
+
+
+def indicator_key(indicator: str) -> str:
+    """Normalised indicator for matching questions: NFKC, lower case, no spaces/quotes, 高企 → 高新技术企业."""
+    v = vocab()
+    s = unicodedata.normalize("NFKC", indicator).lower()
+    s = s.translate(str.maketrans(v["char_variants"]))
+    s = re.sub(r"[\s“”\"'‘’《》「」『』]", "", s)
+    blocked = v["abbreviation_blocked_before"]
+    abbrs = sorted(v["abbreviations"].items(), key=lambda kv: len(kv[0]), reverse=True)
+    out, i = [], 0
+    while i < len(s):
+        for short, full in abbrs:
+            if s.startswith(short, i) and not (i > 0 and s[i - 1] in blocked.get(short, "")):
+                out.append(full)
+                i += len(short)
+                break
+        else:
+            out.append(s[i])
+            i += 1
+    return "".join(out)

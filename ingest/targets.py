@@ -171,27 +171,6 @@ def clean_indicator(s: str) -> str:
     return strip_trailing(strip_leading(s))
 
 
-def indicator_key(indicator: str) -> str:
-    """Normalised indicator for matching questions: NFKC, lower case, no spaces/quotes, 高企 → 高新技术企业."""
-    v = vocab()
-    s = unicodedata.normalize("NFKC", indicator).lower()
-    s = s.translate(str.maketrans(v["char_variants"]))
-    s = re.sub(r"[\s“”\"'‘’《》「」『』]", "", s)
-    blocked = v["abbreviation_blocked_before"]
-    abbrs = sorted(v["abbreviations"].items(), key=lambda kv: len(kv[0]), reverse=True)
-    out, i = [], 0
-    while i < len(s):
-        for short, full in abbrs:
-            if s.startswith(short, i) and not (i > 0 and s[i - 1] in blocked.get(short, "")):
-                out.append(full)
-                i += len(short)
-                break
-        else:
-            out.append(s[i])
-            i += 1
-    return "".join(out)
-
-
 # ---------------------------------------------------------------- clauses
 
 

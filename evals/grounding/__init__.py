@@ -65,8 +65,8 @@ def load_set(path: Path = DEFAULT_SET) -> list[dict[str, Any]]:
 @lru_cache(maxsize=None)
 def _stored(corpus_dir: str, name: str):
     """A corpus document as the index holds it: load → clean → metadata → split (no embeddings)."""
-    from assistant.settings import Settings
-    from ingest.index import process
+    from base.settings import Settings
+    from ingest.run import process
     from ingest.metadata import load_overrides
 
     corpus = Path(corpus_dir)
@@ -76,7 +76,7 @@ def _stored(corpus_dir: str, name: str):
 def build_passages(item: dict[str, Any], corpus_dir: Path = CORPUS) -> list:
     """The item's passages as the LLM chain builds them (``Assistant._llm_passages``)."""
     from assistant.answer.llm_check import Passage
-    from assistant.evidence import section_at
+    from assistant.compose.context import section_at
 
     out = []
     for p in item["passages"]:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.targets import extract_targets, indicator_key, split_pre, strip_leading
+from ingest.targets import extract_targets, split_pre, strip_leading
 from base.types import Chunk, Doc, DocMeta, Target
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
@@ -294,14 +294,6 @@ def test_strip_leading() -> None:
     assert strip_leading("通过认定高新技术企业") == "通过认定高新技术企业"
 
 
-def test_indicator_key() -> None:
-    assert indicator_key("有效高企数") == "有效高新技术企业数"
-    assert indicator_key("科小入库") == "科技型中小企业入库"
-    assert indicator_key("规上髙新技术企业") == "规模以上高新技术企业"
-    assert indicator_key(" R&D 占 GDP 比重 ") == indicator_key("研发占地区生产总值比重")
-    assert indicator_key("ＲＤ") == "rd"
-    assert indicator_key("提高企业研发投入") == "提高企业研发投入"  # 提高|企业, not 高企
-    assert indicator_key("“小巨人”企业") == "小巨人企业"
 
 
 # ---------------------------------------------------------------- markup and code are no indicators

@@ -279,7 +279,7 @@ def test_quantity_in_text() -> None:
 
 
 def test_parse_chinese_numeral_reads_digit_strings_and_decimals():
-    from ingest.numbers import parse_chinese_numeral
+    from base.numbers import parse_chinese_numeral
 
     assert [parse_chinese_numeral(x) for x in ("二〇二四", "三点五", "三百一十", "两万", "三千五百万")] == [
         2024, 3.5, 310, 20000, 35_000_000]
@@ -287,7 +287,7 @@ def test_parse_chinese_numeral_reads_digit_strings_and_decimals():
 
 
 def test_parse_english_number():
-    from ingest.numbers import parse_english_number
+    from base.numbers import parse_english_number
 
     assert [parse_english_number(x) for x in ("three hundred and ten", "1.5 million", "two thousand three hundred",
                                               "twenty-five", "2,300", "a hundred", "3.5 billion")] == [
@@ -296,7 +296,7 @@ def test_parse_english_number():
 
 
 def test_find_english_numbers_units_magnitudes_and_kinds():
-    from ingest.numbers import find_english_numbers
+    from base.numbers import find_english_numbers
 
     def got(s):
         return [(m.number, m.base_unit, m.kind) for m in find_english_numbers(s)]
@@ -307,3 +307,15 @@ def test_find_english_numbers_units_magnitudes_and_kinds():
     assert got("3.2 per 10,000 people in the 14th Five-Year Plan") == [
         (3.2, "", "quantity"), (10000, "", "per"), (14, "", "ordinal"), (5, "", "duration")]
     assert got("one of the 220亿元 targets") == [(1, "", "word")]  # 220亿元 is find_numbers' to read
+
+
+def test_indicator_key() -> None:
+    from base.numbers import indicator_key
+
+    assert indicator_key("有效高企数") == "有效高新技术企业数"
+    assert indicator_key("科小入库") == "科技型中小企业入库"
+    assert indicator_key("规上髙新技术企业") == "规模以上高新技术企业"
+    assert indicator_key(" R&D 占 GDP 比重 ") == indicator_key("研发占地区生产总值比重")
+    assert indicator_key("ＲＤ") == "rd"
+    assert indicator_key("提高企业研发投入") == "提高企业研发投入"  # 提高|企业, not 高企
+    assert indicator_key("“小巨人”企业") == "小巨人企业"
