@@ -37,6 +37,7 @@ class Outline:
     roots: list[Node]
     nodes: list[Node]  # document order, headings of the text
     contents: list[Node] = field(default_factory=list)  # top entries of a table of contents, if any
+    toc_nodes: list[Node] = field(default_factory=list)  # every entry of that table of contents
 
     def top(self) -> list[Node]:
         """The first level that has two or more headings (a plan with one 一、 wrapper → its children);
@@ -49,9 +50,13 @@ class Outline:
         return level
 
     def siblings(self) -> list[tuple[Node | None, list[Node]]]:
-        """Every group of sibling headings: (parent or None for the top, children in order)."""
+        """Every group of sibling headings, of the text and of its table of contents: (parent or None
+        for the top, children in order)."""
         out: list[tuple[Node | None, list[Node]]] = [(None, self.roots)] if self.roots else []
         out += [(n, n.children) for n in self.nodes if n.children]
+        if self.contents:
+            out.append((None, self.contents))
+        out += [(n, n.children) for n in self.toc_nodes if n.children]
         return out
 
     def at(self, pos: int) -> list[Node]:
@@ -73,31 +78,39 @@ def _lines(text: str, begin: int) -> list[tuple[int, int]]:
 def build_outline(text: str, begin: int = 0) -> Outline:
     """The heading tree of text[begin:]. A heading opens a section that runs to the next heading of
     the same or a higher rank."""
-    nodes: list[Node] = []
-    stack: list[Node] = []
-    roots: list[Node] = []
-    contents: list[Node] = []
+    body: list[tuple[int, int, int, str, bool]] = []
+    toc: list[tuple[int, int, int, str, bool]] = []
     for a, b in _lines(text, begin):
         line = text[a:b]
         rank = heading_rank(line)
         if rank is None:
             continue
-        if _TOC_ENTRY.search(line):
-            title = _TOC_ENTRY.sub(lambda m: m.group(0)[0], line).strip()
-            if not contents or rank == contents[0].rank:
-                contents.append(Node(rank=rank, depth=1, title=heading_title(title), core=heading_core(title),
-                                     start=a, line_end=b, end=b, titled=True, toc=True))
-            continue
+        if _TOC_ENTRY.search(line):  # "三、重点任务 10": a contents entry, titled without its page number
+            toc.append((rank, a, b, _TOC_ENTRY.sub(lambda m: m.group(0)[0], line).strip(), True))
+        else:
+            body.append((rank, a, b, line, reads_as_title(line)))
+    roots, nodes = _tree(body, len(text), toc=False)
+    contents, toc_nodes = _tree(toc, len(text), toc=True)
+    return Outline(roots=roots, nodes=nodes, contents=contents, toc_nodes=toc_nodes)
+
+
+def _tree(lines: list[tuple[int, int, int, str, bool]], text_end: int, toc: bool) -> tuple[list[Node], list[Node]]:
+    """Heading lines (rank, start, line end, title line, titled) nested by rank: (roots, all nodes)."""
+    nodes: list[Node] = []
+    stack: list[Node] = []
+    roots: list[Node] = []
+    for rank, a, b, line, titled in lines:
         while stack and stack[-1].rank >= rank:
             stack.pop().end = a
         node = Node(rank=rank, depth=len(stack) + 1, title=heading_title(line), core=heading_core(line),
-                    start=a, line_end=b, end=len(text), titled=reads_as_title(line))
+                    start=a, line_end=b, end=text_end, titled=titled, toc=toc)
         (stack[-1].children if stack else roots).append(node)
         stack.append(node)
         nodes.append(node)
-    for n in stack:
-        n.end = len(text)
-    return Outline(roots=roots, nodes=nodes, contents=contents)
+    if toc:
+        for n in nodes:
+            n.end = n.line_end  # a contents entry covers no text
+    return roots, nodes
 
 
 @lru_cache(maxsize=2048)

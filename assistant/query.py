@@ -278,8 +278,8 @@ def analyse(question: str, known_regions: dict[str, list[str]] | None = None,
     years = find_years(text)
     region_words = {w for r in regions_ for w in (r, *abbreviations(r)) if w} | {a for r in regions_ for a in known.get(r, [])}
     stripped = text
-    for w in sorted(region_words, key=len, reverse=True):
-        stripped = stripped.replace(w, " ")
+    for w in sorted(region_words | set(genre().get("plan_periods", {})), key=len, reverse=True):
+        stripped = stripped.replace(w, " ")  # regions and plan periods are scoped, not searched
     terms = content_terms(stripped, lang)
     q = Query(text=text, lang=lang, qtype=question_type(text, lang), regions=regions_, years=years,
               terms=terms, focus=list(terms), enterprise_kinds=enterprise_kinds(text, lang),

@@ -183,6 +183,8 @@ def _scope(q: Query, docs: dict[str, StoredDoc], filters: dict) -> Scope:
         groups = [{p: s for p, s in pool.items() if p in refs}]
     else:
         groups = [pool]
+    if len(q.years) >= 2:
+        groups = _split_by_year(groups, q.years)
     years = q.years or q.period
     if years:
         for p, s in pool.items():
@@ -190,6 +192,18 @@ def _scope(q: Query, docs: dict[str, StoredDoc], filters: dict) -> Scope:
                 weights[p] *= YEAR_MISS
     in_scope = {p: s for g in groups for p, s in g.items()}
     return Scope(in_scope, weights={p: weights.get(p, 1.0) for p in in_scope}, groups=groups)
+
+
+def _split_by_year(groups: list[dict[str, StoredDoc]], years: list[int]) -> list[dict[str, StoredDoc]]:
+    """"西安2023年和2024年的…分别是多少": one group per year asked, when a region's plans of those
+    years are different documents."""
+    out = []
+    for g in groups:
+        parts = [{p: s for p, s in g.items() if s.meta.years and y in s.meta.years} for y in years]
+        parts = [d for d in parts if d]
+        distinct = len({frozenset(d) for d in parts}) == len(parts)
+        out += parts if len(parts) >= 2 and distinct else [g]
+    return out
 
 
 def scope(q: Query, docs: dict[str, StoredDoc], filters: dict | None = None) -> Scope:

@@ -22,8 +22,8 @@ def _period_years(text: str) -> list[int]:
 def evidence_year(text: str, pos: int, doc_years: list[int], section: str = "") -> int | list[int] | None:
     """The year(s) a figure at `pos` of `text` (one sentence) is about: the nearest year named before
     it in the sentence (到2025年…, 2020年底已…), else a plan period named there or in its section
-    title (“十二五”期间 → its years), else the plan's own year when it covers a single one; None when
-    unknown (a multi-year plan's undated figure)."""
+    title (“十二五”期间 → its years), else a year its section title names; None when
+    unknown (the caller may infer the plan's own year: ``plan_year``)."""
     before = [int(m.group(1)) for m in YEAR_MENTION.finditer(text[:pos])]
     if before:
         return before[-1]
@@ -36,19 +36,26 @@ def evidence_year(text: str, pos: int, doc_years: list[int], section: str = "") 
     in_section = [int(m.group(1)) for m in YEAR_MENTION.finditer(section)]
     if in_section:
         return in_section[-1]
+    return None
+
+
+def plan_year(doc_years: list[int]) -> int | None:
+    """The year a single-year plan's undated figures are about (an inference, not a statement)."""
     return doc_years[0] if len(doc_years) == 1 else None
 
 
-def year_features(q: Query, year: int | list[int] | None, doc_years: list[int]) -> tuple[float, float]:
+def year_features(q: Query, year: int | list[int] | None, doc_years: list[int],
+                  explicit: bool = True) -> tuple[float, float]:
     """(year_ok, year_bad) of evidence about `year` (or a period's years) for a question naming
-    years or a period. Undated evidence is neutral, except for a question about a year after every
-    year the plan covers (its targets cannot be that year's)."""
+    years or a period: a conflict the evidence states (its sentence or section names another year)
+    is 1, one only inferred (from the plan's own years) 0.5. Undated evidence is neutral, except for
+    a question about a year after every year the plan covers (its targets cannot be that year's)."""
     asked = set(q.years) | set(q.period)
     if not asked:
         return 0.0, 0.0
     if year is not None:
         got = set(year) if isinstance(year, list) else {year}
-        return (1.0, 0.0) if got & asked else (0.0, 1.0)
+        return (1.0, 0.0) if got & asked else (0.0, 1.0 if explicit else 0.5)
     if doc_years and not q.past and min(asked) > max(doc_years):
         return 0.0, 0.5
     return 0.5, 0.0
@@ -97,14 +104,14 @@ def region_bad(q: Query, stored: StoredDoc, local: str, wanted: list[str] | None
 
 def evidence_features(ctx: Context, stored: StoredDoc, local: str, sentence: str, section: str, rank: int,
                       year: int | list[int] | None, wanted_regions: list[str] | None = None,
-                      dense: float = 0.0) -> dict[str, float]:
+                      dense: float = 0.0, explicit_year: bool = True) -> dict[str, float]:
     """The features every kind of candidate shares (the kind-specific type_ok/type_bad are added by
     the composer)."""
     q = ctx.query
     named = f"{section} {doc_words(stored)}"
     keys = key_terms(q)
     things = nominal_keys(q)
-    year_ok, year_bad = year_features(q, year, stored.meta.years)
+    year_ok, year_bad = year_features(q, year, stored.meta.years, explicit_year)
     return {
         "cov": coverage(q.content_terms, f"{sentence} {named}", q.weights),
         "key_local": coverage(keys, local, q.weights) if keys else 1.0,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from assistant.compose.context import CitationBuilder, Context, Sentence, doc_name, key_terms, retrieved_sentences, say
-from assistant.compose.features import evidence_features, evidence_year
+from assistant.compose.features import evidence_features, evidence_year, plan_year
 from assistant.compose.params import params
 from assistant.compose.support import finish, model, score
 from assistant.evidence import term_in
@@ -88,9 +88,11 @@ def _figures_in(ctx: Context, s: Sentence, wanted_regions: list[str] | None) -> 
         indicator = t.indicator if t else text[ca:a]
         local = f"{text[ca:cb]} {indicator}"
         year = evidence_year(s.text, m0.start, s.stored.meta.years, s.section)
-        if year is None and t is not None and t.year:
-            year = t.year
-        feats = evidence_features(ctx, s.stored, local, s.text, s.section, s.rank, year, wanted_regions, s.dense)
+        explicit = year is not None
+        if year is None:
+            year = plan_year(s.stored.meta.years) or (t.year if t is not None else None)
+        feats = evidence_features(ctx, s.stored, local, s.text, s.section, s.rank, year, wanted_regions, s.dense,
+                                  explicit)
         feats["type_ok"], feats["type_bad"] = type_features(ctx.query.units, m.unit)
         out.append(Figure(s.stored, m, (ca, cb), (s.start, s.end), indicator, year, s.rank, s.section, t,
                           finish(feats, ctx.query.lang)))

@@ -76,7 +76,8 @@ def asked_section(q, stored: StoredDoc) -> Node | None:
     overview is then of that section, not of the whole plan."""
     keys = [k for k in key_terms(q) if not any(k in w or w in k for w in doc_words(stored).split())]
     best, best_cov = None, 0.0
-    for n in outline(stored).nodes:
+    ol = outline(stored)
+    for n in ol.nodes + ol.toc_nodes:
         if not n.titled:
             continue
         cov = coverage(keys, n.core, q.weights) if keys else 0.0

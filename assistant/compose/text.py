@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from assistant.compose.context import (CitationBuilder, Context, Sentence, answer, doc_name, retrieved_sentences,
                                        say)
-from assistant.compose.features import YEAR_MENTION, evidence_features, evidence_year
+from assistant.compose.features import YEAR_MENTION, evidence_features, evidence_year, plan_year
 from assistant.compose.params import params
 from assistant.compose.refusal import refuse
 from assistant.compose.support import finish, model, score
@@ -49,7 +49,11 @@ def scored_sentences(ctx: Context, type_of=None) -> list[Scored]:
         text = s.text
         named = [int(m.group(1)) for m in YEAR_MENTION.finditer(text)]
         year = named or evidence_year(text, len(text), s.stored.meta.years, s.section)
-        feats = evidence_features(ctx, s.stored, text, text, s.section, s.rank, year, dense=s.dense)
+        explicit = year is not None
+        if year is None:
+            year = plan_year(s.stored.meta.years)
+        feats = evidence_features(ctx, s.stored, text, text, s.section, s.rank, year, dense=s.dense,
+                                  explicit_year=explicit)
         feats["type_ok"], feats["type_bad"] = type_of(s) if type_of else (0.5, 0.0)
         sc = Scored(s, finish(feats, ctx.query.lang))
         sc.r, sc.p = score(sc.feats, text, "sentence")
