@@ -111,8 +111,8 @@ def _doc_references_en(q: Query, docs: dict[str, StoredDoc]) -> set[str]:
         for a in t.split("|"):
             if len(a) < 3 or not any("\u4e00" <= ch <= "\u9fff" for ch in a):
                 continue
-            if _generic(a):
-                continue
+            if _generic(a) or any(s.meta.kind and a in s.meta.kind for s in docs.values()):
+                continue  # a genre word (工作思路, 行动方案) names a kind of plan, not one document
             hits = {p for p, s in docs.items() if a in f"{s.meta.title or ''} {s.meta.issuer or ''}"}
             if _distinct(hits, docs) and len(a) > best[0]:
                 best = (len(a), hits)

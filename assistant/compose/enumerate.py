@@ -242,7 +242,8 @@ def compose_list(ctx: Context) -> Answer:
     cands.sort(key=lambda e: -e.r)
     th = model().threshold
     best_sentence = next(iter(scored_sentences(ctx)), None)
-    prose = best_sentence is not None and best_sentence.p >= th and (
+    counted = want is not None and cands and len(cands[0].members) == want
+    prose = not counted and best_sentence is not None and best_sentence.p >= th and (
         not cands or best_sentence.p - cands[0].p > params()["enumerate"]["prose_margin"])
     if not cands or cands[0].p < th or prose:
         if q.qtype == "named_group" and not prose:

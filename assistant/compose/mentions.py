@@ -6,14 +6,44 @@ from __future__ import annotations
 from assistant.compose.context import CitationBuilder, Context, answer, doc_name, key_terms, lowered, say
 from assistant.compose.params import params
 from assistant.compose.refusal import refuse
+import re
+
 from assistant.evidence import alternatives, match_text, term_len
+from assistant.query import expand_english, vocab
 from base.text import clip_around, sentence_bounds
 from base.types import Answer
 
 
+def object_phrase(q) -> str | None:
+    """The words a mentions question names after 提到/mention, up to punctuation (瞪羚企业, 孵化器), or
+    their Chinese glossary terms in English; None when it names none."""
+    v = vocab()["mention_object"]
+    pats = v["zh"] if q.lang == "zh" else v["en"]
+    text = q.text if q.lang == "zh" else q.text.lower()
+    m = re.search(rf"(?:{'|'.join(pats)})\s*([^，。？?！!、,;；]+)", text)
+    if not m:
+        return None
+    phrase = re.sub(r"[“”\"'‘’（）()]", " ", m.group(1)).strip()
+    if q.lang == "zh":
+        phrase = re.sub(r"的?(?:内容|文件|规划|地区|吗|呢)+$", "", phrase).strip()
+        return phrase if len(phrase) >= 2 else None
+    zh = [t for t in expand_english(phrase) if re.search(r"[\u4e00-\u9fff]", t)]
+    cjk = re.findall(r"[\u4e00-\u9fff]{2,}", m.group(1))
+    return (cjk[0] if cjk else max(zh, key=len)) if (cjk or zh) else None
+
+
 def subject_term(ctx: Context) -> str | None:
-    """The term asked about: the question's most specific content word."""
-    keys = key_terms(ctx.query)
+    """The term asked about: the phrase the question names after 提到/mention when the documents use
+    it, else the question's most specific content word."""
+    q = ctx.query
+    phrase = object_phrase(q)
+    if phrase and any(any(a.lower() in lowered(s.doc.text) for a in alternatives(phrase)) for s in ctx.docs.values()):
+        return phrase
+    keys = key_terms(q)
+    if phrase and q.lang == "zh":
+        inside = [k for k in keys if any(a in phrase for a in alternatives(k))]
+        if len(inside) > 1 or (inside and inside[0] != phrase):
+            return phrase  # a compound the documents never use (瞪羚企业): honest "no document mentions it"
     return max(keys, key=term_len) if keys else None
 
 

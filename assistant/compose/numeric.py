@@ -105,7 +105,7 @@ def compose_yes_no_figure(ctx: Context) -> Answer | None:
 
 
 # ---------------------------------------------------------------- side by side
-def _side(ctx: Context, docs: dict, regions: list[str]) -> Figure | None:
+def _side(ctx: Context, docs: dict, regions: list[str], strict: bool = False) -> Figure | None:
     """One side of a comparison: the question asked of `docs` alone, without the words that name
     the other sides' documents (科创局 means nothing in 东宝区's plan)."""
     others = " ".join(doc_words(s) for p, s in ctx.docs.items() if p not in docs).lower()
@@ -117,7 +117,10 @@ def _side(ctx: Context, docs: dict, regions: list[str]) -> Figure | None:
     sub = ctx.sub(docs)
     sub.query = with_weights(replace(q, terms=terms, focus=[t for t in q.focus if t in terms], years=years), docs)
     th = model().threshold
-    best = next(iter(figure_candidates(sub, wanted_regions=regions)), None)
+    cands = figure_candidates(sub, wanted_regions=regions)
+    if strict:  # a row of an all-plans table must be about the asked indicator itself
+        cands = [f for f in cands if f.feats["thing_local"] >= 0.99 or f.feats["key_local"] >= 0.99]
+    best = next(iter(cands), None)
     return best if best is not None and best.p >= th else None
 
 
@@ -178,7 +181,7 @@ def compose_compare_all(ctx: Context) -> Answer:
         stored = ctx.docs.get(path)
         if stored is None:
             continue
-        f = _side(ctx, {path: stored}, [])
+        f = _side(ctx, {path: stored}, [], strict=True)
         if f is not None:
             sides.append(f)
     if not sides:
