@@ -239,6 +239,8 @@ def compose_list(ctx: Context) -> Answer:
     cands = sentence_enumerations(ctx) + outline_enumerations(ctx) + (named_enumerations(ctx, name) if name else [])
     for e in cands:
         _score(ctx, e, want, name)
+    if want is not None and any(len(e.members) == want for e in cands):
+        cands = [e for e in cands if len(e.members) == want]  # "the six X" has six members
     cands.sort(key=lambda e: -e.r)
     th = model().threshold
     best_sentence = next(iter(scored_sentences(ctx)), None)

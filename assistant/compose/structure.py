@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from assistant.compose.context import CitationBuilder, Context, answer, doc_name, doc_words, key_terms, say
-from assistant.evidence import coverage
+from assistant.evidence import alternatives, coverage
 from assistant.compose.params import params
 from assistant.compose.refusal import refuse
 from assistant.outline import Node, outline
@@ -74,13 +74,15 @@ def _key_figures(stored: StoredDoc, node: Node, limit: int) -> list[tuple[int, i
 def asked_section(q, stored: StoredDoc) -> Node | None:
     """A heading the question names by its own words (发展基础, “十二五”期间主要工作回顾 …): the
     overview is then of that section, not of the whole plan."""
-    keys = [k for k in key_terms(q) if not any(k in w or w in k for w in doc_words(stored).split())]
+    title = doc_words(stored)
+    keys = [k for k in key_terms(q) if not any(a in title for a in alternatives(k))]
     best, best_cov = None, 0.0
     ol = outline(stored)
     for n in ol.nodes + ol.toc_nodes:
-        if not n.titled:
+        # the heading must carry a distinctive word of the question verbatim (发展基础, 保障措施)
+        if not n.titled or not any(len(a) >= 3 and a in n.core for k in keys for a in alternatives(k)):
             continue
-        cov = coverage(keys, n.core, q.weights) if keys else 0.0
+        cov = coverage(keys, n.core, q.weights)
         if cov > best_cov:
             best, best_cov = n, cov
     return best if best_cov >= params()["structure"]["section_match"] else None
@@ -116,7 +118,8 @@ def compose_overview(ctx: Context) -> Answer:
     lo = stored.meta.header_end or 0
     if section is not None:
         top = section.children
-        lines.append(say(q, f"（{section.title}）", f"({section.title})"))
+        n = cb.cite(stored, section.start, section.line_end)
+        lines.append(say(q, f"（{section.title}）{cb.mark(n, q.lang)}", f"({section.title}){cb.mark(n, q.lang)}"))
         lo = section.line_end
         if not top:
             lines += [f"- {x}" for x in _cite_sentences(stored, section.line_end, section.end, cb,
