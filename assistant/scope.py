@@ -69,9 +69,13 @@ def _year_ok(stored: StoredDoc, years: list[int]) -> bool:
     return not stored.meta.years or any(y in stored.meta.years for y in years)
 
 
-def _distinct(hits: set[str], docs: dict[str, StoredDoc]) -> bool:
-    """A reference names one document (or two versions of it), never a large share of the library."""
-    return bool(hits) and len(hits) < len(docs) and len(hits) <= max(2, len(docs) // 5)
+def _distinct(hits: set[str], docs: dict[str, StoredDoc], piece: str = "") -> bool:
+    """A reference names one document (or two versions of it), never a large share of the library;
+    and the words are rare in the documents' texts too (重点任务 is in every plan; 科创局 in one)."""
+    if not hits or len(hits) >= len(docs) or len(hits) > max(2, len(docs) // 5):
+        return False
+    used = sum(1 for s in docs.values() if piece and piece in s.doc.text)
+    return used <= max(2, len(docs) // 5)
 
 
 def doc_references(q: Query, docs: dict[str, StoredDoc]) -> set[str]:
@@ -95,7 +99,7 @@ def doc_references(q: Query, docs: dict[str, StoredDoc]) -> set[str]:
             if _generic(piece):
                 continue
             hits = {p for p, s in docs.items() if piece in f"{s.meta.title or ''} {s.meta.issuer or ''}"}
-            if _distinct(hits, docs) and n > best[0]:
+            if _distinct(hits, docs, piece) and n > best[0]:
                 best = (n, hits)
         if best[1]:
             break
@@ -114,7 +118,7 @@ def _doc_references_en(q: Query, docs: dict[str, StoredDoc]) -> set[str]:
             if _generic(a) or any(s.meta.kind and a in s.meta.kind for s in docs.values()):
                 continue  # a genre word (工作思路, 行动方案) names a kind of plan, not one document
             hits = {p for p, s in docs.items() if a in f"{s.meta.title or ''} {s.meta.issuer or ''}"}
-            if _distinct(hits, docs) and len(a) > best[0]:
+            if _distinct(hits, docs, a) and len(a) > best[0]:
                 best = (len(a), hits)
     return best[1]
 
@@ -144,10 +148,16 @@ def apply_filters(docs: dict[str, StoredDoc], filters: dict) -> dict[str, Stored
 _WHOLE = re.compile(r"全(?:省|市|州|盟|区|县)(?!域内)")
 
 
+def subject_regions(regions: list[str]) -> list[str]:
+    """The regions a question is about: a region named together with one inside it ("湖北省…黄石市",
+    "Xi'an's Yanta District") only locates the inner one."""
+    return [r for r in regions if not any(o != r and contains(r, o) for o in regions)]
+
+
 def _region_groups(q: Query, pool: dict[str, StoredDoc]) -> tuple[list[dict[str, StoredDoc]], dict[str, float]]:
     whole = bool(_WHOLE.search(q.text))  # 黄石市全市: the city's own plan, not a district's
     groups, weights = [], {}
-    for r in q.regions:
+    for r in subject_regions(q.regions):
         g = {}
         for p, s in pool.items():
             w = region_weight(s, r, whole)
@@ -157,7 +167,9 @@ def _region_groups(q: Query, pool: dict[str, StoredDoc]) -> tuple[list[dict[str,
         if g:
             # the documents of the region itself come first; a covering plan only when there is none
             best = max(weights[p] for p in g)
-            groups.append({p: s for p, s in g.items() if weights[p] >= min(best, NAMES_ASKED)} or g)
+            g = {p: s for p, s in g.items() if weights[p] >= min(best, NAMES_ASKED)} or g
+            if not any(set(g) == set(h) for h in groups):
+                groups.append(g)
     return groups, weights
 
 

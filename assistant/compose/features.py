@@ -116,6 +116,7 @@ def evidence_features(ctx: Context, stored: StoredDoc, local: str, sentence: str
         "cov": coverage(q.content_terms, f"{sentence} {named}", q.weights),
         "key_local": coverage(keys, local, q.weights) if keys else 1.0,
         "thing_local": coverage(things, local, q.weights) if things else 1.0,
+        "thing_sent": coverage(things, f"{sentence} {section.split(' > ')[-1]}", q.weights) if things else 1.0,
         "key_sent": coverage(keys, f"{sentence} {named}", q.weights) if keys else 1.0,
         "absent": absent_share(q, f"{stored.doc.text} {doc_words(stored)}"),
         "rank": 1.0 / (1 + rank),

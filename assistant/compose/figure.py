@@ -114,8 +114,10 @@ def figure_candidates(ctx: Context, docs: set[str] | None = None,
         if docs is not None and s.stored.doc.path not in docs:
             continue
         for f in _figures_in(ctx, s, wanted_regions):
-            if f.feats["year_bad"] >= 1.0 or f.feats["type_bad"] >= 1.0:
-                continue  # a figure of another year, or of another kind (an amount for "how many"), answers nothing asked
+            if f.feats["year_bad"] >= 1.0 or f.feats["type_bad"] >= 1.0 or f.feats["region_bad"] >= 1.0:
+                # a figure of another year, of another kind (an amount for "how many"), or of a region
+                # the text does not name (a city's total for its district) answers nothing asked
+                continue
             a, b = quote_span(f)
             f.r, f.p = score(f.feats, f"{f.value} {f.stored.doc.text[a:b]}", "figure", f"{f.indicator}{f.value}")
             out.append(f)

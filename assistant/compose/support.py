@@ -26,6 +26,7 @@ FEATURES = (
     "key_local",  # share of the question's specific words in the clause that holds the answer
     "key_sent",  # … in the whole sentence, section and document name
     "thing_local",  # share of the question's nouns (what it asks about: 院士, 外资) in the answer's clause
+    "thing_sent",  # … in its sentence and section title
     "absent",  # share of the question's specific words the whole document never uses
     "rank",  # 1 / (1 + retrieval rank of the passage)
     "type_ok",  # the answer has the kind asked for (a figure of the asked unit, an organisation …)
