@@ -3,6 +3,7 @@ functions; spans and sentences themselves are ``base.text``."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 
 def section_at(stored, pos: int) -> str:
@@ -20,12 +21,17 @@ def alternatives(term: str) -> list[str]:
 
 def maximal_terms(terms: list[str]) -> list[str]:
     """Drop terms contained in longer ones (高新/技术/企业 inside 高新技术企业)."""
+    return list(_maximal(tuple(terms)))
+
+
+@lru_cache(maxsize=4096)
+def _maximal(terms: tuple[str, ...]) -> tuple[str, ...]:
     uniq = list(dict.fromkeys(t for t in terms if t))
 
     def inside(t: str, i: int, u: str, j: int) -> bool:  # t is covered by u (ties: the earlier one stays)
         return any(a in b and (a != b or j < i) for a in alternatives(t) for b in alternatives(u))
 
-    return [t for i, t in enumerate(uniq) if not any(j != i and inside(t, i, u, j) for j, u in enumerate(uniq))]
+    return tuple(t for i, t in enumerate(uniq) if not any(j != i and inside(t, i, u, j) for j, u in enumerate(uniq)))
 
 
 def term_len(term: str) -> int:

@@ -154,19 +154,32 @@ def find_regions_zh(text: str, known: dict[str, list[str]]) -> list[str]:
     names = _known_name_map(known)
     for name in sorted(names, key=len, reverse=True):
         take(name, names[name])
-    by_name = regions_by_name()
-    for name in sorted(by_name, key=len, reverse=True):
-        if short_name(name):
+    for name in _full_names():
+        if name in text:
             take(name, name)
+    for short, name in _upper_shorts():
+        if short in text:
+            take(short, name)
+    return list(dict.fromkeys(full for _, full in sorted(found)))
+
+
+@lru_cache(maxsize=1)
+def _full_names() -> tuple[str, ...]:
+    """Gazetteer names safe to find in running text (a core of two characters or more), longest first."""
+    return tuple(sorted((n for n in regions_by_name() if short_name(n)), key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _upper_shorts() -> tuple[tuple[str, str], ...]:
+    """(short name, full name) of provinces and prefectures (海南 → 海南省, the highest level of a
+    short name shared by several), longest first."""
     shorts: dict[str, str] = {}
-    for name, regs in by_name.items():
+    for name, regs in regions_by_name().items():
         r = regs[0]
         if r.level <= 2 and r.short and len(r.short) >= 2:
             if r.short not in shorts or (level(shorts[r.short]) or 9) > r.level:
                 shorts[r.short] = name
-    for short in sorted(shorts, key=len, reverse=True):
-        take(short, shorts[short])
-    return list(dict.fromkeys(full for _, full in sorted(found)))
+    return tuple(sorted(shorts.items(), key=lambda kv: len(kv[0]), reverse=True))
 
 
 def find_regions_en(text: str, known: dict[str, list[str]]) -> list[str]:

@@ -131,14 +131,25 @@ def key_terms(q: Query) -> list[str]:
     """The question's specific words: maximal, two characters or more, not generic, and weighing at
     least half as much as its heaviest word (a follow-up's inherited subject counts when the
     follow-up adds none of its own; a paraphrase no document uses does not)."""
-    terms = [t for t in maximal_terms(q.content_terms) if term_len(t) >= 2]
-    top = max((q.weights.get(t, 1.0) for t in terms), default=1.0)
-    return [t for t in terms if q.weights.get(t, 1.0) >= 0.5 * top]
+    return list(_key_terms(tuple(q.content_terms), tuple(sorted(q.weights.items()))))
+
+
+@lru_cache(maxsize=1024)
+def _key_terms(content: tuple[str, ...], weights: tuple[tuple[str, float], ...]) -> tuple[str, ...]:
+    w = dict(weights)
+    terms = [t for t in maximal_terms(list(content)) if term_len(t) >= 2]
+    top = max((w.get(t, 1.0) for t in terms), default=1.0)
+    return tuple(t for t in terms if w.get(t, 1.0) >= 0.5 * top)
 
 
 def nominal_keys(q: Query) -> list[str]:
     """The question's specific words that name things (外资, 院士, 高新技术企业), not actions."""
-    return [k for k in key_terms(q) if any(is_word(a) and is_nominal(a) for a in alternatives(k))]
+    return [k for k in key_terms(q) if _nominal(k)]
+
+
+@lru_cache(maxsize=4096)
+def _nominal(term: str) -> bool:
+    return any(is_word(a) and is_nominal(a) for a in alternatives(term))
 
 
 def absent_share(q: Query, text: str) -> float:
