@@ -71,21 +71,36 @@ def _key_figures(stored: StoredDoc, node: Node, limit: int) -> list[tuple[int, i
     return out
 
 
+def shared_run(a: str, b: str) -> str:
+    """The longest run of characters two texts share."""
+    best = ""
+    for i in range(len(a)):
+        for j in range(i + len(best) + 1, len(a) + 1):
+            if a[i:j] in b:
+                best = a[i:j]
+            else:
+                break
+    return best
+
+
 def asked_section(q, stored: StoredDoc) -> Node | None:
-    """A heading the question names by its own words (发展基础, “十二五”期间主要工作回顾 …): the
-    overview is then of that section, not of the whole plan."""
+    """A heading the question names by its own words (发展基础部分, 保障措施, “十二五”期间的成绩): the
+    overview is then of that section, not of the whole plan. The heading must share a run of three
+    characters or more with the question that is not the document's own name, or the plan period
+    the question names."""
     title = doc_words(stored)
-    keys = [k for k in key_terms(q) if not any(a in title for a in alternatives(k))]
-    best, best_cov = None, 0.0
+    periods = [p for p in genre().get("plan_periods", {}) if p in q.text]
+    best, best_len = None, 0
     ol = outline(stored)
     for n in ol.nodes + ol.toc_nodes:
-        # the heading must carry a distinctive word of the question verbatim (发展基础, 保障措施)
-        if not n.titled or not any(len(a) >= 3 and a in n.core for k in keys for a in alternatives(k)):
+        if not n.titled:
             continue
-        cov = coverage(keys, n.core, q.weights)
-        if cov > best_cov:
-            best, best_cov = n, cov
-    return best if best_cov >= params()["structure"]["section_match"] else None
+        run = shared_run(n.core, q.text)
+        size = len(run) if len(run) >= 3 and run not in title else 0
+        size += 3 * sum(1 for p in periods if p in n.core)
+        if size > best_len:
+            best, best_len = n, size
+    return best if best_len >= 3 else None
 
 
 def approach_span(stored: StoredDoc) -> tuple[int, int] | None:
@@ -93,6 +108,21 @@ def approach_span(stored: StoredDoc) -> tuple[int, int] | None:
     opens with such a label."""
     node = role_node(stored, "approach")
     return node.body(stored.doc.text) if node else inline_role(stored, "approach")
+
+
+def heading_span(text: str, node: Node, limit: int) -> tuple[int, int]:
+    """The heading line, cut to `limit` characters at a clause mark or, failing that, outside a run
+    of digits (a figure is never cut in two)."""
+    a, b = node.start, node.line_end
+    if b - a <= limit:
+        return a, b
+    cut = a + limit
+    marks = [i for i in range(a + 4, cut) if text[i] in "。；;，,："]
+    if marks:
+        return a, marks[-1]
+    while cut > a + 4 and (text[cut - 1].isdigit() or text[cut].isdigit()):
+        cut -= 1
+    return a, cut
 
 
 def compose_overview(ctx: Context) -> Answer:
@@ -130,16 +160,19 @@ def compose_overview(ctx: Context) -> Answer:
         wide = max(top, key=lambda n: len(n.children), default=None)
         top = [n for t in top for n in ([t] + (t.children if t is wide else []))]
     for node in top[: p["max_sections"]]:
-        if lines and node.start < lo and not node.toc and section is None and any(
-                node.start <= c.start < node.end for c in cb.items if c.doc == stored.doc.path):
-            continue  # a goals section already quoted above
-        n = cb.cite(stored, node.start, node.line_end)
+        ha, hb = heading_span(text, node, p["heading_chars"])
+        n = cb.cite(stored, ha, hb)
         figs = []
         for a, b in _key_figures(stored, node, p["figures_per_section"]):
             sa, sb = clip_around(text, a, b, a, b, limit=60)
             figs.append(f"{text[sa:sb]}{cb.mark(cb.cite(stored, sa, sb), q.lang)}")
-        body = f"{text[node.start:node.line_end][:p['heading_chars']]}{cb.mark(n, q.lang)}"
-        lines.append("- " + body + (("：" if q.lang == "zh" else ": ") + "；".join(figs) if figs else ""))
+        body = f"{text[ha:hb]}{cb.mark(n, q.lang)}"
+        kids = []
+        for c in node.children[: p["children_per_section"]]:
+            ca, cb_end = heading_span(text, c, p["heading_chars"])
+            kids.append(f"{text[ca:cb_end]}{cb.mark(cb.cite(stored, ca, cb_end), q.lang)}")
+        detail = figs + kids
+        lines.append("- " + body + (("：" if q.lang == "zh" else ": ") + "；".join(detail) if detail else ""))
         items.append({"title": node.title, "text": body, "citations": [n],
                       "more": "；".join(c.core or c.title for c in node.children[:12])})
     if len(lines) < 2:
