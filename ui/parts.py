@@ -77,7 +77,11 @@ def sections_part(part: Mapping[str, Any], turn: int | str, valid: Sequence[int]
         title = f'<div class="pqa-sec-title">{R.esc(it["title"])}</div>' if it.get("title") else ""
         text = _markers(it.get("text"), it.get("citations"))
         body = f'<div class="pqa-sec-text">{R.link_markers(text, turn, valid)}</div>' if text else ""
-        out.append(f'<li class="pqa-sec">{title}{body}{_more(it.get("more"), turn, valid)}</li>')
+        more = _more(it.get("more"), turn, valid)
+        if title or body or more:
+            out.append(f'<li class="pqa-sec">{title}{body}{more}</li>')
+    if not out:
+        return ""
     head = f'<div class="pqa-part-title">{R.esc(part["title"])}</div>' if part.get("title") else ""
     return f'<div class="pqa-part pqa-part-sections">{head}<ol class="pqa-sections">{"".join(out)}</ol></div>'
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-import pytest
 
 from base.types import Chunk, DocMeta, Target
 from ui import data as D

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.slow
 
 def test_engine_builds_missing_index_and_reports_progress(corpus_copy, tmp_path):
     from base.settings import Settings
-    from ui.app import Engine, NotReady
+    from ui.engine import Engine, NotReady
 
     settings = Settings(corpus_dir=corpus_copy, index_dir=tmp_path / "index", feedback_file=tmp_path / "fb.jsonl")
     engine = Engine(settings)
@@ -32,7 +32,8 @@ def test_engine_builds_missing_index_and_reports_progress(corpus_copy, tmp_path)
 
 
 def test_engine_opens_existing_index_at_once(settings, built_index):
-    from ui.app import Engine, build_ui
+    from ui.app import build_ui
+    from ui.engine import Engine
 
     engine = Engine(settings)
     engine.start(background=False)

@@ -68,7 +68,8 @@ def test_unknown_markers_stay_text_and_everything_is_escaped():
 
 
 def test_no_or_unusable_parts_fall_back_to_the_text():
-    for parts in (None, [], [{"kind": "chart"}], [{"kind": "table", "columns": [], "rows": []}], "x", [1]):
+    for parts in (None, [], [{"kind": "chart"}], [{"kind": "table", "columns": [], "rows": []}], "x", [1],
+                  [{"kind": "sections", "items": [{"title": "", "text": "", "more": []}]}]):
         html = R.answer_html(ans(parts), 0)
         assert '<div class="pqa-text">纯文本回答' in html, parts
     # a refusal shows its text, never parts
