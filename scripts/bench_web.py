@@ -5,6 +5,9 @@
     python scripts/bench_web.py URL PID payload [MB]     post a chat history of MB megabytes
     python scripts/bench_web.py URL PID logins [N]       N wrong passwords in a row for one user
     python scripts/bench_web.py URL PID targets [N]      N targets queries; files left under /tmp
+    python scripts/bench_web.py URL PID chat-during-upload [KB]
+                                                         upload a KB-sized document as the admin and ask
+                                                         questions until its ingest is done: latencies
 
 URL is the app's root (http://127.0.0.1:7860/), PID the server process (for /proc/PID/status).
 Admin steps read PQA_ADMIN_USER / PQA_ADMIN_PASSWORD from the environment.
@@ -123,22 +126,71 @@ def bench_logins(url: str, pid: int, n: int) -> None:
         print(f"  attempt {i:2d}: {r.status_code} {r.text[:100]!r}")
 
 
-def tmp_files() -> int:
-    n = 0
+def tmp_files() -> set[str]:
+    out = set()
     for root, _dirs, files in os.walk("/tmp"):
-        if root.startswith(("/tmp/pqa-", "/tmp/gradio")) or "/pqa-" in root:
-            n += len(files)
-    return n
+        if root.startswith(("/tmp/pqa-", "/tmp/gradio")):
+            out.update(os.path.join(root, f) for f in files)
+    return out
 
 
 def bench_targets(url: str, pid: int, n: int) -> None:
+    """n targets queries (half of them distinct); the files they leave under /tmp."""
     client = httpx.Client(timeout=60)
     cfg = config(client, url)
     fn = fn_index(cfg, api_name="targets")
+    offset = int(time.time()) % 1000 * 100  # other keywords than an earlier run's
     before = tmp_files()
     for i in range(n):
-        run_event(client, url, fn, ["全部", "全部", f"企业 {i}" if i % 2 else "高新技术"])
-    print(f"{n} targets queries: files under /tmp/pqa-* and /tmp/gradio {before} → {tmp_files()}")
+        run_event(client, url, fn, ["全部", "全部", f"企业 {i + offset}" if i % 2 else "高新技术"])
+    new = sorted(tmp_files() - before)
+    print(f"{n} targets queries: {len(new)} new files under /tmp/pqa-* and /tmp/gradio")
+    for f in new[:10]:
+        print("  ", f)
+
+
+def bench_chat_during_upload(url: str, pid: int, kb: int) -> None:
+    """Upload a ~kb KB document (the corpus's own text, retitled) as the admin; while it is being
+    ingested, ask a question again and again; print the latencies during and after."""
+    admin = httpx.Client(timeout=120)
+    r = admin.post(url + "login", data={"username": os.environ["PQA_ADMIN_USER"],
+                                        "password": os.environ["PQA_ADMIN_PASSWORD"]})
+    assert r.status_code == 303, r.text[:200]
+    corpus = Path(__file__).resolve().parent.parent / "corpus"
+    text = "\n".join(p.read_text(encoding="utf-8") for p in sorted(corpus.glob("*.txt")))
+    body = ("2025年测试区科技创新工作要点（压力测试）\n" + text * (kb * 1024 // len(text.encode()) + 1))
+    body = body.encode()[:kb * 1024].decode(errors="ignore")
+    up = admin.post(f"{url}{API}/upload", files={"files": (f"bench-{int(time.time())}.txt", body.encode())})
+    assert up.status_code == 200, up.text
+    cfg = config(admin, url)
+    upload = next(d["id"] for d in cfg["dependencies"] if d.get("api_name") == "upload_run")
+    tick = next(d["id"] for d in cfg["dependencies"] if d.get("api_name") == "tick")
+    chat = fn_index(cfg, api_name="chat")
+    print(run_event(admin, url, upload, [[{"path": up.json()[0], "meta": {"_type": "gradio.FileData"}}]]))
+    reader = httpx.Client(timeout=120)
+    during, t0 = [], time.monotonic()
+    while True:
+        t = time.monotonic()
+        status, last = run_event(reader, url, chat, ["咸宁2024年要通过认定多少家高新技术企业？", None, "全部", "全部", "全部"])
+        during.append(time.monotonic() - t)
+        s2 = admin.post(f"{url}{API}/queue/join", json={"data": [0], "fn_index": tick, "session_hash": "benchtick",
+                                                         "event_data": None, "trigger_id": None})
+        done = ""
+        with admin.stream("GET", f"{url}{API}/queue/data", params={"session_hash": "benchtick"}) as st:
+            for line in st.iter_lines():
+                if line.startswith("data:") and '"process_completed"' in line:
+                    done = line
+                    break
+        if "索引" in done or "失败" in done or time.monotonic() - t0 > 1800:
+            break
+    after = []
+    for _ in range(5):
+        t = time.monotonic()
+        run_event(reader, url, chat, ["咸宁2024年要通过认定多少家高新技术企业？", None, "全部", "全部", "全部"])
+        after.append(time.monotonic() - t)
+    during.sort()
+    print(f"ingest of {kb} KB took ~{time.monotonic() - t0:.0f} s; {len(during)} answers during it: "
+          f"median {during[len(during) // 2]:.2f} s, max {during[-1]:.2f} s; after: median {sorted(after)[2]:.2f} s")
 
 
 def main(argv: list[str]) -> int:
@@ -155,6 +207,8 @@ def main(argv: list[str]) -> int:
         bench_logins(url, pid, int(arg or 30))
     elif what == "targets":
         bench_targets(url, pid, int(arg or 100))
+    elif what == "chat-during-upload":
+        bench_chat_during_upload(url, pid, int(arg or 100))
     else:
         print(__doc__)
         return 2
