@@ -94,7 +94,7 @@ class Settings(BaseSettings):
                                 description="largest request body in KB, file uploads excepted")
     max_upload_mb: int = Field(25, ge=1, le=4096, description="largest uploaded file in MB (admins only)")
     chat_max_turns: int = Field(30, ge=1, le=1000, description="turns kept per conversation; older ones are dropped")
-    chat_max_kb: int = Field(1024, ge=16, le=1_048_576,
+    chat_max_kb: int = Field(512, ge=16, le=1_048_576,
                              description="KB of conversation kept per browser session; older turns are dropped")
     max_sessions: int = Field(200, ge=10, le=100_000, description="browser sessions whose state is kept in memory "
                                                                   "(the least recently used are evicted)")

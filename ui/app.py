@@ -125,7 +125,7 @@ def launch(settings: Settings, background_build: bool = True) -> None:
     demo = build_ui(engine)
     demo.queue(default_concurrency_limit=4)
     web = Web(settings, engine.accounts)
-    app = create_app(settings, demo, web, allowed_paths=[str(engine.downloads.root)])
+    app = create_app(settings, demo, web, allowed_paths=[str(engine.downloads.root)], on_shutdown=engine.close)
     start_housekeeping(demo, engine, settings)
     _warn_about_exposure(settings, engine)
 
@@ -137,11 +137,7 @@ def launch(settings: Settings, background_build: bool = True) -> None:
         else:
             print(f"not ready: {engine.message}", flush=True)
 
-    try:
-        serve(settings, app, started)
-    finally:
-        demo.close()
-        engine.close()
+    serve(settings, app, started)
 
 
 def _warn_about_exposure(settings: Settings, engine: Any) -> None:

@@ -9,13 +9,14 @@ who is asking through ``auth_dependency`` (the account name of the cookie's toke
 """
 from __future__ import annotations
 
+import contextlib
 import html
 import logging
 import threading
 import time
 from http.cookies import SimpleCookie
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -144,12 +145,20 @@ def _locked(web: Web, user: str, wait: float) -> HTMLResponse:
 
 
 # ---------------------------------------------------------------- the application
-def create_app(settings: Settings, demo: Any, web: Web, allowed_paths: list[str]) -> Any:
-    """The ASGI application: Guard → FastAPI (login routes) → Gradio mounted at /."""
+def create_app(settings: Settings, demo: Any, web: Web, allowed_paths: list[str],
+               on_shutdown: Callable[[], None] | None = None) -> Any:
+    """The ASGI application: Guard → FastAPI (login routes) → Gradio mounted at /. ``on_shutdown``
+    runs when the server stops (uvicorn re-raises SIGTERM afterwards, so code after it never runs)."""
     import gradio as gr
     from fastapi import FastAPI
 
-    parent = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Any):
+        yield
+        if on_shutdown is not None:
+            on_shutdown()
+
+    parent = FastAPI(docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     add_login_routes(parent, web)
     demo.state_session_capacity = settings.max_sessions  # LRU eviction of per-session state
     gr.mount_gradio_app(parent, demo, path="/", auth_dependency=web.auth_dependency,
