@@ -70,7 +70,10 @@ class Accounts:
             self._secrets[settings.admin_user] = (settings.admin_password.get_secret_value(), ADMIN)
         self.login_required = bool(settings.auth_user)  # reading needs a login
         self.admin_configured = bool(settings.admin_user)
-        self._dummy = hash_password(secrets.token_hex(8))
+        hashed = any(secret.startswith("scrypt$") for secret, _ in self._secrets.values())
+        self._dummy = hash_password(secrets.token_hex(8)) if hashed else secrets.token_hex(16)
+        # a hash check takes ~16 MB and tens of ms: at most two at a time, however many logins arrive
+        self._checks = threading.BoundedSemaphore(2)
 
     @property
     def any(self) -> bool:
@@ -80,11 +83,12 @@ class Accounts:
         """The account when ``user`` / ``password`` match one, else None. An unknown user costs a hash
         check too, so that timing does not tell which names exist."""
         entry = self._secrets.get(user)
-        if entry is None:
-            verify_password(password, self._dummy)
-            return None
-        secret, role = entry
-        return Account(user, role) if verify_password(password, secret) else None
+        with self._checks:
+            if entry is None:
+                verify_password(password, self._dummy)
+                return None
+            secret, role = entry
+            return Account(user, role) if verify_password(password, secret) else None
 
     def role_of(self, user: str | None) -> str | None:
         entry = self._secrets.get(user or "")
