@@ -1,4 +1,4 @@
-"""Measure the web app over raw HTTP and print figures (no assertions; see tests/app for those).
+"""Measure the web app over raw HTTP and print figures (no assertions; see tests/ui for those).
 
     python scripts/bench_web.py URL PID sessions [N]     open N new sessions (page, config, load event
                                                          over the queue) and print the server's RSS

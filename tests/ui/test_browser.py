@@ -3,7 +3,7 @@
 One app process for the whole module: started on a free loopback port with a temporary copy of
 the corpus and an empty temporary index (so the app also builds the index at start-up), then
 driven through every tab, logged in as the admin (the library and evaluation need that role).
-Screenshots go to tests/app/screenshots/.
+Screenshots go to tests/ui/screenshots/.
 Needs Debian's /usr/bin/chromium and a CJK font (scripts/browser.sh); skipped otherwise.
 """
 from __future__ import annotations
@@ -20,7 +20,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from tests.app.browser import (CHROME_ARGS, CHROMIUM, INGEST_TIMEOUT, SHOTS, STEP_TIMEOUT, ask, choose,
+from tests.ui.browser import (CHROME_ARGS, CHROMIUM, INGEST_TIMEOUT, SHOTS, STEP_TIMEOUT, ask, choose,
                                choose_containing, last_answer, login, shot, tab, upload, wait_outcome, wait_text)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

@@ -2,9 +2,9 @@
 an expandable "more", an all-region comparison as a table, both with citation markers) and the
 library as a read-only page for anyone but the admin (issue 14).
 
-The app runs as ``tests/app/fixture_app.py``: the real app whose answers to two questions carry
+The app runs as ``tests/ui/fixture_app.py``: the real app whose answers to two questions carry
 ``parts`` built from the index's own documents. Screenshots go to /tmp/ui-shots/ and
-tests/app/screenshots/.
+tests/ui/screenshots/.
 """
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.app import webapp as W
-from tests.app.browser import CHROME_ARGS, CHROMIUM, SHOTS, STEP_TIMEOUT, ask, last_answer, tab
-from tests.app.fixture_app import COMPARE_Q, OVERVIEW_Q
+from tests.ui import webapp as W
+from tests.ui.browser import CHROME_ARGS, CHROMIUM, SHOTS, STEP_TIMEOUT, ask, last_answer, tab
+from tests.ui.fixture_app import COMPARE_Q, OVERVIEW_Q
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 OUT = Path("/tmp/ui-shots")
@@ -28,7 +28,7 @@ def app(tmp_path_factory, settings, built_index):
     pytest.importorskip("playwright.sync_api", reason="playwright is not installed (requirements-test.txt)")
     env = {"PQA_ADMIN_USER": "admin", "PQA_ADMIN_PASSWORD": "parts-admin-pw"}
     a = W.start_app(tmp_path_factory.mktemp("parts"), settings.corpus_dir, settings.index_dir, env,
-                    script="tests/app/fixture_app.py")
+                    script="tests/ui/fixture_app.py")
     try:
         yield a
     finally:

@@ -3,7 +3,7 @@ get answers that carry ``parts`` (issue 15's overview and all-region comparison)
 index's own documents — headings, targets, verbatim quotes with their offsets — until the
 assistant composes these kinds itself. Every other question goes to the real Assistant.
 
-    python tests/app/fixture_app.py [app.py flags]
+    python tests/ui/fixture_app.py [app.py flags]
 """
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from tests.app import webapp as W
+from tests.ui import webapp as W
 
 pytestmark = pytest.mark.slow
 
