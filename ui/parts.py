@@ -12,12 +12,20 @@ The Answer may carry, besides its text, an optional ``parts`` list:
 
 Every string is escaped; markers become links to the answer's source cards (``ui.render``). A
 part of an unknown kind or shape is skipped; when nothing renders, the caller shows the text.
+
+The parts restructure the answer text's list (its "- " lines); the text's lines before the list (a
+heading, an approach sentence) and after it (a caution such as 口径不同) are shown around the parts.
+A section whose text is only its heading borrows the fuller list line that starts with it (the
+line carries the section's key figures): an overview then loses nothing the text had.
 """
 from __future__ import annotations
 
+import re
 from typing import Any, Iterable, Mapping, Sequence
 
 from ui import render as R
+
+_LEADING_MARKERS = re.compile(r"^((?:\s*\[\d{1,3}\])*)[\s。．.：:，,；;]*")
 
 
 def _markers(text: Any, citations: Iterable[Any] | None) -> str:
@@ -68,14 +76,25 @@ def _more(more: Any, turn: int | str, valid: Sequence[int]) -> str:
             f'<div class="pqa-more-body">{inner}</div></details>')
 
 
-def sections_part(part: Mapping[str, Any], turn: int | str, valid: Sequence[int]) -> str:
+def split_title(title: str, text: str) -> tuple[str, str]:
+    """(title with the markers right after it, the rest) when ``text`` repeats ``title`` first."""
+    if not title or not text.startswith(title):
+        return title, text
+    m = _LEADING_MARKERS.match(text[len(title):])
+    return title + m.group(1).strip(), text[len(title) + m.end():]
+
+
+def sections_part(part: Mapping[str, Any], turn: int | str, valid: Sequence[int],
+                  lines: Sequence[str] = ()) -> str:
     items = [it for it in part.get("items") or [] if isinstance(it, Mapping)]
     if not items:
         return ""
     out = []
     for it in items:
-        title = f'<div class="pqa-sec-title">{R.esc(it["title"])}</div>' if it.get("title") else ""
         text = _markers(it.get("text"), it.get("citations"))
+        text = next((ln for ln in lines if text and ln.startswith(text)), text)
+        head, text = split_title(str(it.get("title") or ""), text)
+        title = f'<div class="pqa-sec-title">{R.link_markers(head, turn, valid)}</div>' if head else ""
         body = f'<div class="pqa-sec-text">{R.link_markers(text, turn, valid)}</div>' if text else ""
         more = _more(it.get("more"), turn, valid)
         if title or body or more:
@@ -94,13 +113,34 @@ def text_part(part: Mapping[str, Any], turn: int | str, valid: Sequence[int]) ->
 RENDERERS = {"table": table_part, "sections": sections_part, "text": text_part}
 
 
-def parts_html(parts: Any, turn: int | str, valid: Sequence[int]) -> str:
-    """The parts as HTML ('' when there are none that render)."""
+def text_frame(text: str) -> tuple[list[str], list[str], list[str]]:
+    """The answer text as (lines before its "- " list, the list items, lines after the list); all
+    empty when the text has no list (the parts then stand for all of it)."""
+    lines = [ln.strip() for ln in (text or "").splitlines() if ln.strip()]
+    idx = [i for i, ln in enumerate(lines) if ln.startswith(("- ", "• "))]
+    if not idx:
+        return [], [], []
+    return lines[:idx[0]], [ln[2:].strip() for ln in lines[idx[0]:idx[-1] + 1]], lines[idx[-1] + 1:]
+
+
+def parts_html(parts: Any, turn: int | str, valid: Sequence[int], text: str = "") -> str:
+    """The parts as HTML, framed by the text's lines before and after its list ('' when no part
+    renders)."""
     if not isinstance(parts, (list, tuple)):
         return ""
+    lead, items, tail = text_frame(text)
     out = []
     for part in parts:
         fn = RENDERERS.get(part.get("kind")) if isinstance(part, Mapping) else None
-        if fn is not None:
+        if fn is sections_part:
+            out.append(sections_part(part, turn, valid, items))
+        elif fn is not None:
             out.append(fn(part, turn, valid))
-    return "".join(x for x in out if x)
+    body = "".join(x for x in out if x)
+    if not body:
+        return ""
+
+    def para(lines: list[str], cls: str) -> str:
+        return "".join(f'<div class="pqa-part pqa-text {cls}">{R.link_markers(ln, turn, valid)}</div>' for ln in lines)
+
+    return para(lead, "pqa-lead") + body + para(tail, "pqa-tail")

@@ -178,10 +178,10 @@ def answerer_label(answerer: str | None) -> str:
     return ANSWERER_LABELS.get(answerer or "", answerer or "未知")
 
 
-def _parts_html(parts: Any, turn: int | str, valid: list[int]) -> str:
+def _parts_html(parts: Any, turn: int | str, valid: list[int], text: str) -> str:
     from ui.parts import parts_html
 
-    return f'<div class="pqa-parts">{html_}</div>' if (html_ := parts_html(parts, turn, valid)) else ""
+    return f'<div class="pqa-parts">{html_}</div>' if (html_ := parts_html(parts, turn, valid, text)) else ""
 
 
 def answer_html(ans: Any, turn: int | str, text_of: TextOf = None) -> str:
@@ -195,7 +195,7 @@ def answer_html(ans: Any, turn: int | str, text_of: TextOf = None) -> str:
     if refused:
         parts.append('<div class="pqa-badge pqa-refused">未能从资料中找到答案 · Not answered from the documents</div>')
     valid = [_get(c, "n") for c in citations]
-    body = "" if refused else _parts_html(_get(ans, "parts"), turn, valid)
+    body = "" if refused else _parts_html(_get(ans, "parts"), turn, valid, _get(ans, "answer") or "")
     parts.append(body or f'<div class="pqa-text">{link_markers(_get(ans, "answer") or "", turn, valid)}</div>')
     if _get(ans, "notice"):
         parts.append(f'<div class="pqa-notice">注意：{esc_lines(_get(ans, "notice"))}</div>')

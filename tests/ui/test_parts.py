@@ -83,3 +83,40 @@ def test_text_part_and_mapping_answers():
     assert html.startswith('<div class="pqa-part pqa-text">共3个地区提到科技特派员 <a')
     as_json = {"question": "q", "answer": "x", "refused": False, "citations": [vars(cit(1))], "parts": COMPARISON}
     assert "pqa-compare" in R.answer_html(as_json, 0)  # the JSON form of an answer renders too
+
+
+# the shapes the assistant's composers produce (assistant/compose: structure, numeric), abridged
+REAL_OVERVIEW_TEXT = """咸宁市《2024年全市科技创新工作要点》的主要内容：
+- 一、力争全省考评保位。全面分析全省科技创新综合考评指标[1]：力争14项考核指标逆势而上[1]
+- 三、深化三项科技合作[2]：围绕激光雷达、测绘和遥感等产业导入科技型企业3家[3]
+- 四、建设四类平台载体[4]"""
+REAL_OVERVIEW = [{"kind": "sections", "items": [
+    {"title": "一、力争全省考评保位", "text": "一、力争全省考评保位。全面分析全省科技创新综合考评指标[1]",
+     "citations": [1], "more": ""},
+    {"title": "三、深化三项科技合作", "text": "三、深化三项科技合作[2]", "citations": [2],
+     "more": "深化武汉大学合作；深化武汉理工大学合作"},
+    {"title": "四、建设四类平台载体", "text": "四、建设四类平台载体[4]", "citations": [4], "more": ""}]}]
+REAL_COMPARE_TEXT = """各文件提到该指标的情况：
+- 东宝区《行动方案》：全区高新技术企业数量达到80家[1]
+- 下陆区《工作要点》：2023年确保全年新增高新技术企业16家以上[2]
+注意：各文件的指标口径不同，数值不宜直接比较。"""
+REAL_COMPARE = [{"kind": "table", "columns": ["地区", "数值", "口径", "出处"],
+                 "rows": [["东宝区", "80家", "—", "[1]"], ["下陆区", "16家", "new", "[2]"]]}]
+
+
+def test_overview_keeps_the_heading_and_each_sections_key_figures():
+    html = R.answer_html(ans(REAL_OVERVIEW, citations=(1, 2, 3, 4), answer=REAL_OVERVIEW_TEXT), 0)
+    assert 'pqa-lead">咸宁市《2024年全市科技创新工作要点》的主要内容：</div>' in html
+    # the section shows the figures of its list line, its heading once, its marker beside the heading
+    assert '<div class="pqa-sec-title">三、深化三项科技合作<a class="pqa-cite" href="#src-0-2"' in html
+    assert "围绕激光雷达、测绘和遥感等产业导入科技型企业3家" in html and html.count("三、深化三项科技合作") == 1
+    assert '<div class="pqa-sec-text">全面分析全省科技创新综合考评指标' in html and "力争14项考核指标逆势而上" in html
+    assert "- 三、" not in html  # the list itself is not shown twice
+
+
+def test_comparison_keeps_the_texts_caution_after_the_table():
+    html = R.answer_html(ans(REAL_COMPARE, answer=REAL_COMPARE_TEXT), 0)
+    lead, table, tail = html.index("各文件提到该指标的情况"), html.index("pqa-compare"), html.index("口径不同")
+    assert lead < table < tail
+    assert "全区高新技术企业数量达到80家" not in html.split("来源")[0]  # the list lines are the table's now
+    assert '<td><a class="pqa-cite" href="#src-0-1"' in html
