@@ -171,10 +171,10 @@ def bench_chat_during_upload(url: str, pid: int, kb: int) -> None:
     during, t0 = [], time.monotonic()
     while True:
         t = time.monotonic()
-        status, last = run_event(reader, url, chat, ["咸宁2024年要通过认定多少家高新技术企业？", None, "全部", "全部", "全部"])
+        run_event(reader, url, chat, ["咸宁2024年要通过认定多少家高新技术企业？", None, "全部", "全部", "全部"])
         during.append(time.monotonic() - t)
-        s2 = admin.post(f"{url}{API}/queue/join", json={"data": [0], "fn_index": tick, "session_hash": "benchtick",
-                                                         "event_data": None, "trigger_id": None})
+        admin.post(f"{url}{API}/queue/join", json={"data": [0], "fn_index": tick, "session_hash": "benchtick",
+                                                      "event_data": None, "trigger_id": None})
         done = ""
         with admin.stream("GET", f"{url}{API}/queue/data", params={"session_hash": "benchtick"}) as st:
             for line in st.iter_lines():
