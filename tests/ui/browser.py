@@ -59,10 +59,28 @@ def tab(pg, name: str) -> None:
     pg.get_by_role("tab", name=name, exact=True).click()
 
 
+def choose_file(pg, selector: str, path: Path, tries: int = 3) -> None:
+    """Set the file of a File component and wait until it shows it. Gradio's File component now
+    and then drops a file set while the page is busy: its upload is answered 200 and the component
+    still shows an empty drop zone (seen about once in ten uploads on a loaded 2-core machine, with
+    the app before and after the role/job changes alike); a person would choose the file again,
+    and so does this helper."""
+    for attempt in range(tries):
+        pg.locator(f"{selector} input[type=file]").set_input_files(str(path))
+        try:
+            wait_text(pg, selector, path.name, timeout=20_000)
+            return
+        except Exception:
+            if attempt == tries - 1:
+                SHOTS.mkdir(parents=True, exist_ok=True)
+                pg.screenshot(path=str(SHOTS / "upload_failure.png"), full_page=True)
+                raise AssertionError(f"{path.name} not shown after {tries} tries: "
+                                     + pg.locator(selector).inner_text()[:500]) from None
+
+
 def upload(pg, path: Path) -> str:
     tab(pg, "资料库")
-    pg.locator("#pqa-l-files input[type=file]").set_input_files(str(path))
-    wait_text(pg, "#pqa-l-files", path.name)
+    choose_file(pg, "#pqa-l-files", path)
     pg.locator("#pqa-l-upload").click()
     # the status first says "uploading", then names the file with the outcome
     pg.wait_for_function(

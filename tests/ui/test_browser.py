@@ -20,7 +20,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from tests.ui.browser import (CHROME_ARGS, CHROMIUM, INGEST_TIMEOUT, SHOTS, STEP_TIMEOUT, ask, choose,
+from tests.ui.browser import (CHROME_ARGS, CHROMIUM, INGEST_TIMEOUT, SHOTS, STEP_TIMEOUT, ask, choose, choose_file,
                                choose_containing, last_answer, login, shot, tab, upload, wait_outcome, wait_text)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -349,8 +349,7 @@ def test_evaluation_tab(page, tmp_path):
     lines = (ROOT / "evals" / "qa.jsonl").read_text(encoding="utf-8").splitlines()
     small = tmp_path / "qa_small.jsonl"
     small.write_text("\n".join(lines[:4]) + "\n", encoding="utf-8")
-    page.locator("#pqa-e-upload input[type=file]").set_input_files(str(small))
-    wait_text(page, "#pqa-e-upload", small.name)
+    choose_file(page, "#pqa-e-upload", small)
     page.locator("#pqa-e-run").click()
     wait_text(page, "#pqa-e-status", "评测完成")
     assert "answer accuracy" in page.locator("#pqa-e-metrics").inner_text()

@@ -99,6 +99,14 @@ def dependency(cfg: dict[str, Any], elem_id: str, trigger: str = "click") -> dic
     raise KeyError(f"no {trigger} event on #{elem_id}")
 
 
+def by_name(cfg: dict[str, Any], api_name: str) -> dict[str, Any]:
+    """The event whose handler has this name (Gradio's api_name defaults to the function's name)."""
+    for dep in cfg["dependencies"]:
+        if dep.get("api_name") == api_name:
+            return dep
+    raise KeyError(f"no event named {api_name}")
+
+
 def join(c: httpx.Client, url: str, fn_index: int, data: list[Any], session: str | None = None,
          **headers) -> tuple[httpx.Response, str]:
     session = session or uuid.uuid4().hex[:11]

@@ -243,10 +243,18 @@ def build(engine: Engine) -> SimpleNamespace:
         finished = gr.State(0)  # id of the last finished job this page has shown
 
     admin = dict(api_visibility="private", concurrency_limit=2, concurrency_id="admin")
-    upload.click(make_upload(engine), [files], [status, files, timer], **admin)
-    delete.click(make_delete(engine), [del_doc, del_ok], [status, timer], **admin).then(
+
+    def busy(text: str):  # replaces the last outcome at once, before the handler answers
+        return lambda: R.message_html(text, "info")
+
+    private = dict(api_visibility="private", queue=False, show_progress="hidden")
+    upload.click(busy("正在上传… / uploading…"), None, [status], **private).then(
+        make_upload(engine), [files], [status, files, timer], **admin)
+    delete.click(busy("正在删除… / deleting…"), None, [status], **private).then(
+        make_delete(engine), [del_doc, del_ok], [status, timer], **admin).then(
         lambda: False, None, [del_ok], api_visibility="private")
-    meta_save.click(make_meta_save(engine), [meta_doc, *fields], [status, timer], **admin)
+    meta_save.click(busy("正在保存… / saving…"), None, [status], **private).then(
+        make_meta_save(engine), [meta_doc, *fields], [status, timer], **admin)
     meta_doc.change(meta_load(engine), [meta_doc], fields, api_visibility="private")
     timer.tick(make_tick(engine), [finished], [status, timer, finished], show_progress="hidden",
                api_visibility="private")
