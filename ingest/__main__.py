@@ -20,7 +20,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("paths", nargs="*", type=Path, help="files or folders to add/update")
     ap.add_argument("--rebuild", action="store_true", help="rebuild the whole index from scratch")
     ap.add_argument("--quiet", action="store_true", help="no progress bar")
-    add_settings_args(ap, only=["corpus_dir", "index_dir", "embedding_model", "chroma_host", "chroma_port"])
+    add_settings_args(ap)
     args = ap.parse_args(argv)
     try:
         settings = settings_from_args(args)

@@ -1,17 +1,13 @@
-"""Data helpers of the web app: policy-finder scan, target table and chart rows, document rows,
-CSV export and the ``metadata.toml`` writer. No Gradio; works on ``Assistant.docs``
-(path → ``StoredDoc``) so it can be tested without a browser.
+"""Data helpers of the web app: policy-finder scan, target table and chart rows, document rows and
+CSV export. No Gradio; works on ``Assistant.docs`` (path → ``StoredDoc``) so it can be tested
+without a browser. Metadata corrections are in ``ui.overrides``.
 """
 from __future__ import annotations
 
 import csv
-import datetime as _dt
 import io
 import math
-import os
 import re
-import tomllib
-from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
 from assistant.policy import (GENERAL_TAG, all_kind_patterns, kind_patterns, measures, names_enterprises,  # noqa: F401
@@ -19,7 +15,6 @@ from assistant.policy import (GENERAL_TAG, all_kind_patterns, kind_patterns, mea
 
 # the enterprise kinds offered by the policy finder (keys of question_vocab.json enterprise_kinds)
 POLICY_KINDS = ["高新技术企业", "科技型中小企业", "专精特新", "规上企业", "孵化器/众创空间", "研发机构"]
-META_FIELDS = ["title", "region", "issuer", "date", "doc_no", "years", "kind", "aliases"]
 
 _SPLIT_WORDS = re.compile(r"[\s,，、;；/|]+")
 
@@ -210,196 +205,3 @@ def to_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     for r in rows:
         w.writerow(["" if v is None else v for v in r])
     return buf.getvalue()
-
-
-# ---------------------------------------------------------------- TOML
-_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
-_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
-
-
-def toml_string(s: str) -> str:
-    out = []
-    for ch in s:
-        if ch in _ESCAPES:
-            out.append(_ESCAPES[ch])
-        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
-            out.append(f"\\u{ord(ch):04X}")
-        else:
-            out.append(ch)
-    return '"' + "".join(out) + '"'
-
-
-def toml_key(k: str) -> str:
-    return k if _BARE_KEY.match(k) else toml_string(k)
-
-
-def toml_value(v: Any) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, int):
-        return str(v)
-    if isinstance(v, float):
-        if math.isnan(v):
-            return "nan"
-        if math.isinf(v):
-            return "inf" if v > 0 else "-inf"
-        return repr(v)
-    if isinstance(v, str):
-        return toml_string(v)
-    if isinstance(v, (_dt.datetime, _dt.date, _dt.time)):
-        return v.isoformat()
-    if isinstance(v, (list, tuple)):
-        return "[" + ", ".join(toml_value(x) for x in v) + "]"
-    if isinstance(v, Mapping):
-        return "{" + ", ".join(f"{toml_key(str(k))} = {toml_value(x)}" for k, x in v.items()) + "}"
-    raise TypeError(f"cannot write {type(v).__name__} as TOML")
-
-
-def toml_dumps(data: Mapping[str, Any]) -> str:
-    """Serialise a document of top-level tables (nested tables become inline tables)."""
-    lines = []
-    for k, v in data.items():
-        if not isinstance(v, Mapping):
-            lines.append(f"{toml_key(k)} = {toml_value(v)}")
-    for k, v in data.items():
-        if isinstance(v, Mapping):
-            if lines:
-                lines.append("")
-            lines.append(f"[{toml_key(k)}]")
-            for fk, fv in v.items():
-                lines.append(f"{toml_key(str(fk))} = {toml_value(fv)}")
-    return "\n".join(lines) + "\n"
-
-
-OVERRIDE_FILE = "metadata.toml"
-OVERRIDE_HEADER = ("# Metadata corrections, one table per document file name (fields: title region issuer date\n"
-                   "# doc_no years kind aliases). Re-run `python -m ingest` after editing by hand.\n")
-_TABLE_HEADER = re.compile(r"^\s*\[(?!\[)(.+?)\]\s*(?:#.*)?$")
-
-
-def read_overrides(corpus_dir: Path) -> dict[str, Any]:
-    p = Path(corpus_dir) / OVERRIDE_FILE
-    if not p.exists():
-        return {}
-    return tomllib.loads(p.read_text(encoding="utf-8"))
-
-
-def _table_name(line: str) -> str | None:
-    """The document name of a top-level table header line ``["name"]``, else None."""
-    m = _TABLE_HEADER.match(line)
-    if not m:
-        return None
-    try:
-        d = tomllib.loads(f"[{m.group(1)}]\n")
-    except tomllib.TOMLDecodeError:
-        return None
-    (key,) = d.keys()
-    return key if d[key] == {} else None
-
-
-def set_table_text(text: str, doc: str, table: Mapping[str, Any] | None) -> str:
-    """``text`` (a metadata.toml) with the table of ``doc`` replaced by ``table`` (removed when
-    None/empty, appended when absent). Everything else — other tables, comments, blank lines — is
-    kept as written; comment lines just before the next table stay with that table."""
-    lines = text.splitlines()
-    start, end = None, len(lines)
-    for i, line in enumerate(lines):
-        if not line.lstrip().startswith("["):
-            continue
-        name = _table_name(line)
-        if start is None:
-            if name == doc:
-                start = i
-        else:
-            end = i
-            break
-    block = ([f"[{toml_key(doc)}]"] + [f"{toml_key(str(k))} = {toml_value(v)}" for k, v in table.items()]
-             if table else [])
-    if start is None:
-        if not block:
-            return text
-        if not lines:
-            lines = OVERRIDE_HEADER.rstrip("\n").split("\n")
-        out = lines + ([""] if lines and lines[-1].strip() else []) + block
-    else:
-        keep_from = end
-        while keep_from > start + 1 and (not lines[keep_from - 1].strip() or lines[keep_from - 1].lstrip().startswith("#")):
-            keep_from -= 1
-        tail = lines[keep_from:]
-        if not block:  # drop the table and the blank line that separated it
-            head = lines[:start]
-            while head and not head[-1].strip() and tail and not tail[0].strip():
-                head = head[:-1]
-            out = head + tail
-        else:
-            out = lines[:start] + block + tail
-    return "\n".join(out).rstrip("\n") + "\n" if out else ""
-
-
-def write_override_table(corpus_dir: Path, doc: str, table: Mapping[str, Any] | None) -> Path:
-    """Set (or with None remove) one document's table in ``metadata.toml``, keeping the rest of
-    the file as written. The new text is checked to parse to exactly the intended data before it
-    atomically replaces the file; an unreadable existing file is never overwritten."""
-    p = Path(corpus_dir) / OVERRIDE_FILE
-    old_text = p.read_text(encoding="utf-8") if p.exists() else ""
-    old = tomllib.loads(old_text)  # raises on a broken file: leave it for a human
-    new_text = set_table_text(old_text, doc, table)
-    expected = dict(old)
-    if table:
-        expected[doc] = dict(table)
-    else:
-        expected.pop(doc, None)
-    if tomllib.loads(new_text) != expected:
-        raise ValueError(f"{p}: the edited file would not read back as intended; not written")
-    tmp = p.with_name(f".{p.name}.{os.getpid()}.tmp")
-    tmp.write_text(new_text, encoding="utf-8")
-    os.replace(tmp, p)
-    return p
-
-
-def parse_meta_form(values: Mapping[str, str]) -> dict[str, Any]:
-    """Form strings → typed metadata values ('' → None). Raises ValueError on bad input."""
-    out: dict[str, Any] = {}
-    for f in META_FIELDS:
-        raw = (values.get(f) or "").strip()
-        if f == "years":
-            ys = []
-            for w in split_keywords(raw):
-                w = w.rstrip("年")
-                if not re.fullmatch(r"(?:19|20)\d{2}", w):
-                    raise ValueError(f"年份格式不对：{w!r}（例如 2023, 2024）")
-                ys.append(int(w))
-            out[f] = ys or None
-        elif f == "aliases":
-            out[f] = split_keywords(raw) or None
-        elif f == "date":
-            if raw and not re.fullmatch(r"(?:19|20)\d{2}(?:-\d{2}(?:-\d{2})?)?", raw):
-                raise ValueError(f"日期格式不对：{raw!r}（例如 2024-02-27 或 2024-02 或 2024）")
-            out[f] = raw or None
-        else:
-            if len(raw) > 200:
-                raise ValueError(f"{f} 过长（最多 200 字）")
-            out[f] = raw or None
-    return out
-
-
-def merge_override(existing: Mapping[str, Any] | None, current: Mapping[str, Any],
-                   form: Mapping[str, Any]) -> dict[str, Any]:
-    """The new override table of one document.
-
-    ``current`` = the metadata now in the index (automatic values with any override applied),
-    ``form`` = the parsed form. A field left empty drops its override (back to the automatic
-    value); a field equal to the current value keeps its existing override, if any; a changed
-    field is written.
-    """
-    table = dict(existing or {})
-    for f in META_FIELDS:
-        new = form.get(f)
-        cur = current.get(f)
-        if f in ("years", "aliases"):
-            cur = list(cur or []) or None
-        if new is None:
-            table.pop(f, None)
-        elif new != cur:
-            table[f] = new
-    return table

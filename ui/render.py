@@ -178,16 +178,25 @@ def answerer_label(answerer: str | None) -> str:
     return ANSWERER_LABELS.get(answerer or "", answerer or "未知")
 
 
+def _parts_html(parts: Any, turn: int | str, valid: list[int], text: str) -> str:
+    from ui.parts import parts_html
+
+    return f'<div class="pqa-parts">{html_}</div>' if (html_ := parts_html(parts, turn, valid, text)) else ""
+
+
 def answer_html(ans: Any, turn: int | str, text_of: TextOf = None) -> str:
-    """The full assistant message: status badge, answer with linked markers, notice, numbered
-    source cards, related passages (labelled as such) and which answerer produced it."""
+    """The full assistant message: status badge, answer with linked markers (or its structured
+    parts: tables, sections — ``ui.parts``), notice, numbered source cards, related passages
+    (labelled as such) and which answerer produced it."""
     refused = bool(_get(ans, "refused"))
     citations = list(_get(ans, "citations") or [])
     related = list(_get(ans, "related") or [])
     parts = ['<div class="pqa-answer">']
     if refused:
         parts.append('<div class="pqa-badge pqa-refused">未能从资料中找到答案 · Not answered from the documents</div>')
-    parts.append(f'<div class="pqa-text">{link_markers(_get(ans, "answer") or "", turn, [_get(c, "n") for c in citations])}</div>')
+    valid = [_get(c, "n") for c in citations]
+    body = "" if refused else _parts_html(_get(ans, "parts"), turn, valid, _get(ans, "answer") or "")
+    parts.append(body or f'<div class="pqa-text">{link_markers(_get(ans, "answer") or "", turn, valid)}</div>')
     if _get(ans, "notice"):
         parts.append(f'<div class="pqa-notice">注意：{esc_lines(_get(ans, "notice"))}</div>')
     if citations:

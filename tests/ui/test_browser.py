@@ -2,7 +2,8 @@
 
 One app process for the whole module: started on a free loopback port with a temporary copy of
 the corpus and an empty temporary index (so the app also builds the index at start-up), then
-driven through every tab. Screenshots go to tests/app/screenshots/.
+driven through every tab, logged in as the admin (the library and evaluation need that role).
+Screenshots go to tests/ui/screenshots/.
 Needs Debian's /usr/bin/chromium and a CJK font (scripts/browser.sh); skipped otherwise.
 """
 from __future__ import annotations
@@ -19,17 +20,14 @@ from types import SimpleNamespace
 
 import pytest
 
+from tests.ui.browser import (CHROME_ARGS, CHROMIUM, INGEST_TIMEOUT, SHOTS, STEP_TIMEOUT, ask, choose, choose_file,
+                               choose_containing, last_answer, login, shot, tab, upload, wait_outcome, wait_text)
+
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
-SHOTS = Path(__file__).resolve().parent / "screenshots"
-CHROME_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 START_TIMEOUT = 300  # seconds: building the index of the corpus on a busy 2-core machine
-STEP_TIMEOUT = 60_000  # ms for one answer in the browser
-INGEST_TIMEOUT = 180_000  # ms for a step that re-ingests (upload, metadata save, delete): embedding
-# on a loaded 2-core CI machine can take far longer than on an idle one
+ADMIN = ("admin", "browser-admin-pw")
 
 Q_XIANNING = "咸宁2024年要通过认定多少家高新技术企业"
 
@@ -84,6 +82,7 @@ def app(tmp_path_factory):
         "PQA_FEEDBACK_FILE": str(work / "feedback.jsonl"),
         "GRADIO_ANALYTICS_ENABLED": "False", "OMP_WAIT_POLICY": "PASSIVE", "HF_HUB_OFFLINE": "1",
         "ANONYMIZED_TELEMETRY": "False", "PYTHONUNBUFFERED": "1",
+        "PQA_ADMIN_USER": ADMIN[0], "PQA_ADMIN_PASSWORD": ADMIN[1],
     })
     port = _free_port()
     log_path = work / "app.log"
@@ -129,82 +128,10 @@ def page(browser, app):
     pg.set_default_timeout(STEP_TIMEOUT)
     pg.errors = []
     pg.on("pageerror", lambda e: pg.errors.append(str(e)))
-    pg.goto(app.url, wait_until="load")
-    pg.wait_for_selector("#pqa-question textarea")
+    login(pg, app.url, *ADMIN)  # the library and evaluation tabs are the admin's
     pg.wait_for_selector(".pqa-banner-ready")
     yield pg
     ctx.close()
-
-
-# ---------------------------------------------------------------- helpers
-def ask(pg, question: str) -> str:
-    """Type a question, press Enter, wait for the finished answer; returns its text."""
-    pg.get_by_role("tab", name="问答", exact=True).click()
-    done = pg.locator("#pqa-chat .pqa-foot")
-    before = done.count()
-    box = pg.locator("#pqa-question textarea")
-    box.fill(question)
-    box.press("Enter")
-    pg.wait_for_function(
-        "n => document.querySelectorAll('#pqa-chat .pqa-foot').length > n", arg=before, timeout=STEP_TIMEOUT)
-    return pg.locator("#pqa-chat .pqa-answer").last.inner_text()
-
-
-def last_answer(pg):
-    return pg.locator("#pqa-chat .pqa-answer").last
-
-
-def choose(pg, elem_id: str, option: str) -> None:
-    pg.locator(f"#{elem_id} input").click()
-    pg.get_by_role("option", name=option, exact=True).click()
-
-
-def choose_containing(pg, elem_id: str, text: str) -> None:
-    """Pick the dropdown option whose label contains ``text`` (typing filters the options)."""
-    box = pg.locator(f"#{elem_id} input")
-    box.click()
-    box.fill(text)
-    opt = pg.get_by_role("option").filter(has_text=text).first
-    opt.click()
-    wait_value = "([sel, t]) => document.querySelector(sel).value.includes(t)"
-    pg.wait_for_function(wait_value, arg=[f"#{elem_id} input", text])
-
-
-def tab(pg, name: str) -> None:
-    pg.get_by_role("tab", name=name, exact=True).click()
-
-
-def upload(pg, path: Path) -> str:
-    tab(pg, "资料库")
-    pg.locator("#pqa-l-files input[type=file]").set_input_files(str(path))
-    wait_text(pg, "#pqa-l-files", path.name)
-    pg.locator("#pqa-l-upload").click()
-    # the status first says "uploading", then names the file with the outcome
-    pg.wait_for_function(
-        "name => { const t = document.querySelector('#pqa-l-status').innerText;"
-        " return t.includes(name) && (t.includes('索引：') || t.includes('失败')); }",
-        arg=path.name, timeout=INGEST_TIMEOUT)
-    return pg.locator("#pqa-l-status").inner_text()
-
-
-def wait_text(pg, selector: str, text: str, timeout: int = STEP_TIMEOUT) -> None:
-    """Wait until the element's visible text contains ``text``."""
-    pg.wait_for_function(
-        "([sel, t]) => { const e = document.querySelector(sel); return !!e && e.innerText.includes(t); }",
-        arg=[selector, text], timeout=timeout)
-
-
-def wait_outcome(pg, selector: str, outcomes: list[str], timeout: int = INGEST_TIMEOUT) -> str:
-    """Wait until the element shows one of the final outcomes (success or a reason), return its text."""
-    pg.wait_for_function(
-        "([sel, ts]) => { const e = document.querySelector(sel); return !!e && ts.some(t => e.innerText.includes(t)); }",
-        arg=[selector, outcomes], timeout=timeout)
-    return pg.locator(selector).inner_text()
-
-
-def shot(pg, name: str, full_page: bool = True) -> None:
-    pg.wait_for_timeout(300)
-    pg.screenshot(path=str(SHOTS / name), full_page=full_page)
 
 
 # ---------------------------------------------------------------- tests (run in file order)
@@ -422,8 +349,7 @@ def test_evaluation_tab(page, tmp_path):
     lines = (ROOT / "evals" / "qa.jsonl").read_text(encoding="utf-8").splitlines()
     small = tmp_path / "qa_small.jsonl"
     small.write_text("\n".join(lines[:4]) + "\n", encoding="utf-8")
-    page.locator("#pqa-e-upload input[type=file]").set_input_files(str(small))
-    wait_text(page, "#pqa-e-upload", small.name)
+    choose_file(page, "#pqa-e-upload", small)
     page.locator("#pqa-e-run").click()
     wait_text(page, "#pqa-e-status", "评测完成")
     assert "answer accuracy" in page.locator("#pqa-e-metrics").inner_text()

@@ -1,12 +1,9 @@
-"""Unit tests of the web app's data helpers (ui/data.py): TOML writer, metadata form, policy scan,
-targets and chart rows. Documents are small fakes shaped like ingest's StoredDoc."""
+"""Unit tests of the web app's data helpers (ui/data.py): policy scan, targets and chart rows.
+Documents are small fakes shaped like ingest's StoredDoc."""
 from __future__ import annotations
 
-import datetime as dt
-import tomllib
 from types import SimpleNamespace
 
-import pytest
 
 from base.types import Chunk, DocMeta, Target
 from ui import data as D
@@ -23,87 +20,6 @@ def stored(path, text, region="咸宁市", title="工作要点", targets=(), ali
 def target(doc, indicator, value, unit, number, base_unit, region, year=2024, quote="q"):
     return Target(doc=doc, chunk_id=f"{doc}:0", section="一、重点任务", indicator=indicator, value=value,
                   unit=unit, number=number, base_unit=base_unit, year=year, region=region, quote=quote)
-
-
-# ---------------------------------------------------------------- TOML
-@pytest.mark.parametrize("data", [
-    {},
-    {"a.txt": {"title": "标题", "years": [2023, 2024]}},
-    {"文件 名\"引号\".txt": {"title": 'x"y\\z\n\t\u0001', "aliases": ["咸宁", "XN"], "kind": "工作要点"}},
-    {"top": 1, "b": {"flag": True, "f": 1.5, "d": dt.date(2024, 2, 27), "nested": {"k": "v"}}},
-])
-def test_toml_round_trip(data):
-    assert tomllib.loads(D.toml_dumps(data)) == data
-
-
-LEAD_FILE = """# Staff corrections. One table per document file name.
-# Re-run `python -m ingest` after editing.
-
-["003_485a95091e833f50.txt"]
-aliases = ["楼区"]  # the plan abbreviates 岳阳楼区 as 楼区
-
-# the next one was checked by hand
-["b.txt"]
-region = "乙"
-"""
-
-
-def test_write_override_table_keeps_comments_and_other_tables(tmp_path):
-    (tmp_path / "metadata.toml").write_text(LEAD_FILE, encoding="utf-8")
-    D.write_override_table(tmp_path, "b.txt", {"region": "乙", "issuer": "丙"})
-    text = (tmp_path / "metadata.toml").read_text(encoding="utf-8")
-    assert text.startswith("# Staff corrections.")
-    assert '["003_485a95091e833f50.txt"]\naliases = ["楼区"]  # the plan abbreviates' in text
-    assert "# the next one was checked by hand\n[\"b.txt\"]" in text
-    assert tomllib.loads(text) == {"003_485a95091e833f50.txt": {"aliases": ["楼区"]},
-                                   "b.txt": {"region": "乙", "issuer": "丙"}}
-    assert not list(tmp_path.glob(".*.tmp"))
-
-
-def test_write_override_table_appends_and_removes(tmp_path):
-    (tmp_path / "metadata.toml").write_text(LEAD_FILE, encoding="utf-8")
-    D.write_override_table(tmp_path, "新 文件\"x\".txt", {"title": "新标题", "years": [2024]})
-    data = tomllib.loads((tmp_path / "metadata.toml").read_text(encoding="utf-8"))
-    assert data["新 文件\"x\".txt"] == {"title": "新标题", "years": [2024]} and len(data) == 3
-    D.write_override_table(tmp_path, "003_485a95091e833f50.txt", None)
-    text = (tmp_path / "metadata.toml").read_text(encoding="utf-8")
-    assert "楼区" not in text and "# the next one was checked by hand" in text
-    assert set(tomllib.loads(text)) == {"b.txt", "新 文件\"x\".txt"}
-
-
-def test_write_override_table_new_file_and_broken_file(tmp_path):
-    D.write_override_table(tmp_path, "a.txt", {"title": "甲"})
-    text = (tmp_path / "metadata.toml").read_text(encoding="utf-8")
-    assert text.startswith("#") and tomllib.loads(text) == {"a.txt": {"title": "甲"}}
-    (tmp_path / "metadata.toml").write_text("[broken\n", encoding="utf-8")
-    with pytest.raises(tomllib.TOMLDecodeError):
-        D.write_override_table(tmp_path, "a.txt", {"title": "乙"})
-    assert (tmp_path / "metadata.toml").read_text(encoding="utf-8") == "[broken\n"
-
-
-def test_written_overrides_are_accepted_by_ingest(tmp_path):
-    from ingest.metadata import load_overrides
-
-    D.write_override_table(tmp_path, "x.txt", {"title": "新标题", "years": [2024], "aliases": ["甲"]})
-    assert load_overrides(tmp_path) == {"x.txt": {"title": "新标题", "years": [2024], "aliases": ["甲"]}}
-
-
-def test_parse_meta_form():
-    form = D.parse_meta_form({"title": " 标题 ", "years": "2023, 2024年", "aliases": "咸宁、XN", "date": "2024-02"})
-    assert form["title"] == "标题" and form["years"] == [2023, 2024] and form["aliases"] == ["咸宁", "XN"]
-    assert form["region"] is None and form["date"] == "2024-02"
-    with pytest.raises(ValueError):
-        D.parse_meta_form({"years": "24"})
-    with pytest.raises(ValueError):
-        D.parse_meta_form({"date": "27/02/2024"})
-
-
-def test_merge_override():
-    current = {"title": "自动", "region": "咸宁市", "years": [2024], "aliases": ["咸宁"], "issuer": None}
-    form = {"title": "改过", "region": "咸宁市", "years": [2024], "aliases": ["咸宁"], "issuer": None}
-    assert D.merge_override(None, current, form) == {"title": "改过"}
-    # an unchanged field keeps its override; an emptied field drops it
-    assert D.merge_override({"region": "咸宁市", "issuer": "x"}, current, form) == {"region": "咸宁市", "title": "改过"}
 
 
 # ---------------------------------------------------------------- policy finder

@@ -1,0 +1,1 @@
+"""One module per tab of the web app, each with ``build(engine)``."""
