@@ -283,7 +283,7 @@ class Assistant:
         t0 = time.perf_counter()
         timings = dict(turn.timings)
         sc = turn.scope
-        if sc.refusal or not sc.docs or not turn.llm_passages:
+        if sc.refusal or not sc.docs or not turn.llm_passages or _beyond_every_plan(turn):
             ans = self._extractive(turn)  # nothing for a model to read: the rule-based answer / refusal
             ans.timings = {**timings, "compose_ms": (time.perf_counter() - t0) * 1000}
             yield ans
@@ -399,6 +399,15 @@ class Assistant:
             if isinstance(piece, Answer):
                 piece.latency_ms = (time.perf_counter() - t0) * 1000
             yield piece
+
+
+def _beyond_every_plan(turn: Turn) -> bool:
+    """A question about a year after every year the plans in scope cover (咸宁2031年…): nothing for a
+    model to read, the extractive refusal says so."""
+    years = turn.query.years if turn.query else []
+    docs = turn.scope.docs.values() if turn.scope else []
+    latest = max((max(s.meta.years) for s in docs if s.meta.years), default=None)
+    return bool(years) and latest is not None and min(years) > latest
 
 
 def _clean_history(history: list[dict[str, str]] | None) -> list[dict[str, str]]:

@@ -26,6 +26,7 @@ from langchain_core.language_models.fake_chat_models import FakeListChatModel
 from assistant.answer.llm import NOTICE_UNAVAILABLE, NOTICE_UNVERIFIED, outcome
 from assistant.answer.llm_check import check_generated, clean_output
 from assistant.core import Assistant
+from assistant.turn import Turn
 from assistant.grounding import check
 from base.types import Answer, QuestionError
 
@@ -162,13 +163,9 @@ def test_tokens_stream_through_the_real_http_api_and_the_check_decides(server_as
         assert rejected and streamed[:20] in rejected[-1].getMessage()  # logged, not shown
 
 
-def _prepared(a: Assistant, question: str) -> dict:
-    """The inputs of the generate stage (analyse → scope → condense → retrieve) for a question."""
-    steps = a.llm_chain.steps[:-1]
-    inp = {"question": question, "history": [], "filters": {}}
-    for s in steps:
-        inp = s.invoke(inp)
-    return inp
+def _prepared(a: Assistant, question: str) -> Turn:
+    """The Turn the generate stage receives (analyse → scope → condense → retrieve) for a question."""
+    return _prepared_with_history(a, question, [])
 
 
 def test_an_english_question_is_checked_too(server_assistant):
@@ -356,15 +353,15 @@ def test_followup_is_condensed_by_the_llm(settings, built_index):
     assert ans.answerer == "llm" and "350" in ans.answer, (ans.answer, ans.notice)
     # a rewrite that loses the conversation's region is ignored (rule-based analysis instead)
     b = _fake(settings, "今天天气怎么样？", "组织申报高新技术企业350家[1]。")
-    inp = _prepared_with_history(b, "申报呢？", history)
-    assert inp["llm_query"] is inp["query"]
+    turn = _prepared_with_history(b, "申报呢？", history)
+    assert turn.llm_query is turn.query
 
 
-def _prepared_with_history(a: Assistant, question: str, history: list) -> dict:
-    inp = {"question": question, "history": history, "filters": {}}
+def _prepared_with_history(a: Assistant, question: str, history: list) -> Turn:
+    turn = Turn(question=question, history=history)
     for s in a.llm_chain.steps[:-1]:
-        inp = s.invoke(inp)
-    return inp
+        turn = s.invoke(turn)
+    return turn
 
 
 def test_prompt_injection_in_a_document_changes_nothing(settings, built_index, tmp_path):
