@@ -53,10 +53,11 @@ def year_features(q: Query, year: int | list[int] | None, doc_years: list[int],
     asked = set(q.years) | set(q.period)
     if not asked:
         return 0.0, 0.0
+    beyond = bool(doc_years) and not q.past and min(asked) > max(doc_years)
     if year is not None:
         got = set(year) if isinstance(year, list) else {year}
-        return (1.0, 0.0) if got & asked else (0.0, 1.0 if explicit else 0.5)
-    if doc_years and not q.past and min(asked) > max(doc_years):
+        return (1.0, 0.0) if got & asked else (0.0, 1.0 if explicit or beyond else 0.5)
+    if beyond:
         return 0.0, 0.5
     return 0.5, 0.0
 
