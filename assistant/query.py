@@ -37,7 +37,7 @@ class Query:
     weights: dict[str, float] = field(default_factory=dict)  # per-term weight, set by the composer
     period: list[int] = field(default_factory=list)  # years of a plan period named (十四五 → 2021–2025)
     units: list[str] = field(default_factory=list)  # unit categories of the figures asked: count, money, ratio
-    basis: str = ""  # what the figure measures: growth | share | new | total | "" (not said)
+    bases: list[str] = field(default_factory=list)  # what the figures asked measure: growth, share, new, total
     past: bool = False  # asks what was achieved (截至2020年底已…), not a target
 
     @property
@@ -296,7 +296,7 @@ def analyse(question: str, known_regions: dict[str, list[str]] | None = None,
     terms = content_terms(stripped, lang)
     q = Query(text=text, lang=lang, qtype=question_type(text, lang), regions=regions_, years=years,
               terms=terms, focus=list(terms), enterprise_kinds=enterprise_kinds(text, lang),
-              period=find_period(text), units=facets(text, lang, "units"), basis=facet(text, lang, "basis"),
+              period=find_period(text), units=facets(text, lang, "units"), bases=facets(text, lang, "basis"),
               past=asks_past(text, lang))
     if q.qtype == "general" and q.units:
         q.qtype = "numeric"  # "What was X's turnover in 2019?": it asks for a figure
@@ -340,7 +340,7 @@ def inherit(q: Query, history: list[dict[str, str]], known: dict[str, list[str]]
             qtype = last.qtype
         kinds = kinds or last.enterprise_kinds
     units = q.units or (last.units if elliptical else [])
-    basis = q.basis or (last.basis if elliptical else "")
+    bases = q.bases or (last.bases if elliptical else [])
     period = q.period or ([] if switched else next((p.period for p in reversed(prev) if p.period), []))
-    return replace(q, regions=regions_, years=years, terms=terms, qtype=qtype, units=units, basis=basis, period=period,
+    return replace(q, regions=regions_, years=years, terms=terms, qtype=qtype, units=units, bases=bases, period=period,
                    enterprise_kinds=kinds, followup=elliptical or q.regions != regions_ or q.years != years)

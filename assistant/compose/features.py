@@ -63,19 +63,22 @@ def year_features(q: Query, year: int | list[int] | None, doc_years: list[int],
 
 
 def basis_of(text: str) -> str:
-    """What a figure's clause measures (question_vocab facets.basis, Chinese patterns): growth,
-    share, new or total; "" when the clause does not say."""
+    """What a figure measures (question_vocab facets.basis, Chinese patterns): growth, share, new or
+    total, by the basis word nearest the end of `text` (the clause up to the figure); "" when none."""
+    best, end = "", -1
     for name, pats in vocab()["facets"]["basis"].items():
-        if any(re.search(p, text) for p in pats["zh"]):
-            return name
-    return ""
+        for p in pats["zh"]:
+            for m in re.finditer(p, text):
+                if m.end() > end:
+                    best, end = name, m.end()
+    return best
 
 
 def basis_bad(q: Query, clause: str) -> float:
-    if not q.basis:
+    if not q.bases:
         return 0.0
     got = basis_of(clause)
-    return 1.0 if got and got != q.basis else 0.0
+    return 1.0 if got and got not in q.bases else 0.0
 
 
 def names_region(text: str, region: str) -> bool:

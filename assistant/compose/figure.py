@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from assistant.compose.context import CitationBuilder, Context, Sentence, doc_name, key_terms, retrieved_sentences, say
-from assistant.compose.features import evidence_features, evidence_year, plan_year
+from assistant.compose.features import basis_bad, evidence_features, evidence_year, plan_year
 from assistant.compose.params import params
 from assistant.compose.support import finish, model, score
 from assistant.evidence import term_in
@@ -94,6 +94,7 @@ def _figures_in(ctx: Context, s: Sentence, wanted_regions: list[str] | None) -> 
         feats = evidence_features(ctx, s.stored, local, s.text, s.section, s.rank, year, wanted_regions, s.dense,
                                   explicit)
         feats["type_ok"], feats["type_bad"] = type_features(ctx.query.units, m.unit)
+        feats["basis_bad"] = basis_bad(ctx.query, f"{indicator} {text[ca:b]}")  # what it measures: the words before it
         out.append(Figure(s.stored, m, (ca, cb), (s.start, s.end), indicator, year, s.rank, s.section, t,
                           finish(feats, ctx.query.lang)))
     return out
@@ -114,9 +115,11 @@ def figure_candidates(ctx: Context, docs: set[str] | None = None,
         if docs is not None and s.stored.doc.path not in docs:
             continue
         for f in _figures_in(ctx, s, wanted_regions):
-            if f.feats["year_bad"] >= 1.0 or f.feats["type_bad"] >= 1.0 or f.feats["region_bad"] >= 1.0:
-                # a figure of another year, of another kind (an amount for "how many"), or of a region
-                # the text does not name (a city's total for its district) answers nothing asked
+            if f.feats["year_bad"] >= 1.0 or f.feats["type_bad"] >= 1.0 or f.feats["region_bad"] >= 1.0 \
+                    or f.feats["basis_bad"] >= 1.0:
+                # a figure of another year, of another kind (an amount for "how many"), of a region the
+                # text does not name (a city's total for its district), or measuring something else
+                # (a share for "how fast should it grow") answers nothing asked
                 continue
             a, b = quote_span(f)
             f.r, f.p = score(f.feats, f"{f.value} {f.stored.doc.text[a:b]}", "figure", f"{f.indicator}{f.value}")
