@@ -52,9 +52,8 @@ class Enumeration:
 def asked_count(q: Query) -> int | None:
     """How many members the question or the group's name says there are (四大行动, 哪两个, “六个一”
     counts six, the trinity 三位一体 three, “123456” six)."""
-    for name in quoted(q.text):
-        if name.isdigit() and len(name) >= 3:
-            return len(name)
+    for name in re.findall(r"[“「\"]([0-9]{3,})[”」\"]", q.text):
+        return len(name)  # “123456”: a digit per part
     m = _COUNT.search(re.sub(r"[“「\"][^”」\"]*[”」\"]", " ", q.text))  # “六个一” is a name, not a count
     if not m:
         return None

@@ -48,16 +48,18 @@ def year_features(q: Query, year: int | list[int] | None, doc_years: list[int],
                   explicit: bool = True) -> tuple[float, float]:
     """(year_ok, year_bad) of evidence about `year` (or a period's years) for a question naming
     years or a period: a conflict the evidence states (its sentence or section names another year)
-    is 1, one only inferred (from the plan's own years) 0.5. Undated evidence is neutral, except for
-    a question about a year after every year the plan covers (its targets cannot be that year's)."""
+    is 1, and so is a target asked for a year the plan does not cover; one only inferred otherwise
+    (a past year the plan may report) 0.5. Undated evidence is neutral, except for a target asked
+    for a year the plan does not cover."""
     asked = set(q.years) | set(q.period)
     if not asked:
         return 0.0, 0.0
-    beyond = bool(doc_years) and not q.past and min(asked) > max(doc_years)
+    # the question asks a target of a year the plan does not cover (nor does the evidence name it)
+    outside = bool(doc_years) and not q.past and not asked & set(doc_years)
     if year is not None:
         got = set(year) if isinstance(year, list) else {year}
-        return (1.0, 0.0) if got & asked else (0.0, 1.0 if explicit or beyond else 0.5)
-    if beyond:
+        return (1.0, 0.0) if got & asked else (0.0, 1.0 if explicit or outside else 0.5)
+    if outside:
         return 0.0, 0.5
     return 0.5, 0.0
 

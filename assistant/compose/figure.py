@@ -3,6 +3,7 @@ candidate (the target table lends its cleaner indicator, year and qualifier wher
 scored by the support model; the best one answers, with further figures the question also asks for."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from assistant.compose.context import CitationBuilder, Context, Sentence, doc_name, key_terms, retrieved_sentences, say
@@ -10,6 +11,7 @@ from assistant.compose.features import basis_bad, evidence_features, evidence_ye
 from assistant.compose.params import params
 from assistant.compose.support import finish, model, score
 from assistant.evidence import term_in
+from assistant.query import vocab
 from base.numbers import NumberMention, find_numbers, unit_category
 from base.text import CLAUSE_END, clip_around, sentence_bounds
 from base.types import Target
@@ -64,6 +66,23 @@ def clause_span(text: str, a: int, b: int, lo: int, hi: int) -> tuple[int, int]:
     return s, e
 
 
+def measure_kind(word: str) -> str:
+    """person / organisation / event / item / group for a count's measure word ("" for 个 and others)."""
+    for kind, words in vocab()["measure_kinds"].items():
+        if not kind.startswith("_") and word in words:
+            return kind
+    return ""
+
+
+_ASKED_MEASURE = re.compile(r"(?:多少|几)(名|人次|人|位|家|所|户|场次|场|期|次|轮|届|项|件|条|篇|部|款|套|台|支|批)")
+
+
+def asked_measure(text: str) -> str:
+    """The kind of thing a Chinese question counts (多少名院士 → person); "" when it does not say."""
+    m = _ASKED_MEASURE.search(text)
+    return measure_kind(m.group(1)) if m else ""
+
+
 def type_features(asked: list[str], unit: str) -> tuple[float, float]:
     """(type_ok, type_bad) of a figure with `unit` for a question asking figures of the `asked` unit
     categories (count, money, ratio …; none said: neutral)."""
@@ -94,6 +113,9 @@ def _figures_in(ctx: Context, s: Sentence, wanted_regions: list[str] | None) -> 
         feats = evidence_features(ctx, s.stored, local, s.text, s.section, s.rank, year, wanted_regions, s.dense,
                                   explicit)
         feats["type_ok"], feats["type_bad"] = type_features(ctx.query.units, m.unit)
+        want, got = asked_measure(ctx.query.text), measure_kind(m.unit)
+        if want and got and want != got:
+            feats["type_bad"] = 1.0  # 多少名院士 is not answered by 10家 or 10场次
         feats["basis_bad"] = basis_bad(ctx.query, f"{indicator} {text[ca:b]}")  # what it measures: the words before it
         out.append(Figure(s.stored, m, (ca, cb), (s.start, s.end), indicator, year, s.rank, s.section, t,
                           finish(feats, ctx.query.lang)))
@@ -116,10 +138,11 @@ def figure_candidates(ctx: Context, docs: set[str] | None = None,
             continue
         for f in _figures_in(ctx, s, wanted_regions):
             if f.feats["year_bad"] >= 1.0 or f.feats["type_bad"] >= 1.0 or f.feats["region_bad"] >= 1.0 \
-                    or f.feats["basis_bad"] >= 1.0:
+                    or f.feats["basis_bad"] >= 1.0 or (ctx.query.lang == "zh" and f.feats["thing_sent"] == 0.0):
                 # a figure of another year, of another kind (an amount for "how many"), of a region the
                 # text does not name (a city's total for its district), or measuring something else
-                # (a share for "how fast should it grow") answers nothing asked
+                # (a share for "how fast should it grow"), or in a sentence naming none of the things a
+                # Chinese question asks about (院士 when the sentence counts 人才), answers nothing asked
                 continue
             a, b = quote_span(f)
             f.r, f.p = score(f.feats, f"{f.value} {f.stored.doc.text[a:b]}", "figure", f"{f.indicator}{f.value}")
