@@ -64,11 +64,16 @@ def asked_count(q: Query) -> int | None:
 
 
 def group_name(q: Query) -> str | None:
-    """The name of the group the question asks about: a quoted name or a counted one (六强, 六项行动)."""
+    """The name of the group the question asks about: a quoted name or a counted one (六强, 六项行动),
+    or the Chinese an English question gives for it ("the 'trinity' (三位一体)")."""
     m = _NAME.search(q.text)
-    if not m:
-        return None
-    return (m.group(1) or m.group(2)).strip()
+    if m and re.search(r"[\u4e00-\u9fff\d]", m.group(1) or m.group(2) or ""):
+        return (m.group(1) or m.group(2)).strip()
+    if q.lang == "en":
+        cjk = re.findall(r"[（(]\s*([\u4e00-\u9fff]{2,12})\s*[)）]", q.text)
+        if cjk:
+            return cjk[0]
+    return None
 
 
 # ---------------------------------------------------------------- finding enumerations
@@ -132,6 +137,19 @@ def segment_members(text: str, lo: int, hi: int) -> list[tuple[str, int, int]]:
     return out if len(out) >= 2 else []
 
 
+def quoted_members(text: str, lo: int, hi: int) -> list[tuple[str, int, int]]:
+    """A slogan of parts inside quotation marks: “高质量产业之区、高品质宜居之城”."""
+    for m in re.finditer(r"“([^”]{4,60})”", text[lo:hi]):
+        inner = m.group(1)
+        if "、" in inner and not re.search(r"[，。；]", inner):
+            out, pos = [], lo + m.start(1)
+            for part in inner.split("、"):
+                out.append((part, pos, pos + len(part)))
+                pos += len(part) + 1
+            return out
+    return []
+
+
 def sentence_enumerations(ctx: Context) -> list[Enumeration]:
     out = []
     for s in retrieved_sentences(ctx):
@@ -140,6 +158,8 @@ def sentence_enumerations(ctx: Context) -> list[Enumeration]:
         kind = "ordinal"
         if not members:
             members, kind = series_members(text, s.start, s.end), "series"
+        if not members:
+            members, kind = quoted_members(text, s.start, s.end), "quoted"
         if members:
             out.append(Enumeration(s.stored, (s.start, s.end), members, s.rank, s.section, kind))
     return out

@@ -11,6 +11,7 @@ from assistant.compose.support import model
 from assistant.compose.text import column_answer, compose_sentence, scored_sentences
 from assistant.query import Query, matches_type, vocab
 from base.header import HeaderField, header_pairs
+from base.regions import genre
 from base.text import clip_around, sentence_bounds
 from base.types import Answer
 from store import StoredDoc
@@ -39,12 +40,42 @@ def asked_labels(q: Query) -> list[str]:
             and re.search(pat, low) for lab in labs]
 
 
-def _field_for(q: Query, stored: StoredDoc) -> HeaderField | None:
-    """The header field of `stored` that the question names by its label."""
+def fields_named(q: Query, stored: StoredDoc) -> list[HeaderField]:
+    """The header fields of `stored` that the question names by their labels (each label once)."""
     labels = asked_labels(q)
+    out: dict[str, HeaderField] = {}
     for f in pairs(stored):
-        if (q.lang == "zh" and len(f.key) >= 2 and f.key in q.text) or f.key in labels:
-            return f
+        if ((q.lang == "zh" and len(f.key) >= 2 and f.key in q.text) or f.key in labels) and f.key not in out:
+            out[f.key] = f
+    return list(out.values())
+
+
+def asks_author(q: Query) -> bool:
+    pats = vocab()["authorship"]["zh" if q.lang == "zh" else "en"]
+    return any(re.search(p, q.text if q.lang == "zh" else q.text.lower()) for p in pats)
+
+
+_DATE_LINE = re.compile(r"^\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?\s*$")
+
+
+def signatory(stored: StoredDoc) -> tuple[str, int, int] | None:
+    """The body that signs the plan itself: a short line ending with an issuer's suffix next to a
+    date line (重庆市大渡口区科学技术局 / 2021年8月), the author — beside the page's publisher."""
+    suffixes = tuple(genre()["issuer_suffixes"])
+    text = stored.doc.text
+    lines, pos = [], 0
+    for ln in text.split("\n"):
+        lines.append((pos, ln))
+        pos += len(ln) + 1
+    for i, (a, ln) in enumerate(lines):
+        t = ln.strip()
+        if not (4 <= len(t) <= 30 and t.endswith(suffixes)) or re.search(r"[，,。；]", t):
+            continue
+        near = [x.strip() for _, x in lines[i + 1:i + 4] if x.strip()][:1] + [x.strip() for _, x in lines[max(0, i - 3):i] if x.strip()][-1:]
+        if any(_DATE_LINE.match(x) for x in near):
+            b = a + len(ln.rstrip())
+            a2 = a + len(ln) - len(ln.lstrip())
+            return t, a2, b
     return None
 
 
@@ -135,11 +166,22 @@ def compose_meta(ctx: Context) -> Answer:
     cb = CitationBuilder()
     lines = []
     for stored in target_docs(ctx):
-        f = _field_for(q, stored)
-        if f is not None:
+        named = fields_named(q, stored)
+        for f in named:
             n = cb.cite(stored, f.line_start, f.line_end, section="")
             lines.append(say(q, f"{doc_name(stored, 'zh')}的{f.key}：{f.value}[{n}]",
                              f"{doc_name(stored, 'en')} — {f.key}: {f.value} [{n}]"))
+        covered = {f.field for f in named}
+        if "issuer" not in covered and asks_author(q):
+            sig = signatory(stored)
+            if sig is not None:
+                n = cb.cite(stored, sig[1], sig[2], section="")
+                lines.append(say(q, f"{doc_name(stored, 'zh')}的编制单位：{sig[0]}[{n}]",
+                                 f"{doc_name(stored, 'en')} was drawn up by {sig[0]} [{n}]"))
+                covered.add("issuer")
+        if named:
+            lines += [ln for ln in (_field_line(ctx, stored, name, cb) for name in asked_fields(q)
+                                    if name not in covered and name != "doc_no") if ln]
     if lines:
         return answer(q, "\n".join(lines), cb)
     ranked = scored_sentences(ctx)

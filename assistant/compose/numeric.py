@@ -116,7 +116,8 @@ def _side(ctx: Context, docs: dict, regions: list[str], strict: bool = False) ->
     years = [y for y in q.years if any(not s.meta.years or y in s.meta.years for s in docs.values())]
     sub = ctx.sub(docs)
     sub.query = with_weights(replace(q, terms=terms, focus=[t for t in q.focus if t in terms], years=years), docs)
-    th = model().threshold
+    # each side was named by the user: its best figure needs less support than an answer on its own
+    th = model().threshold * params()["figure"]["side_threshold_factor"]
     cands = figure_candidates(sub, wanted_regions=regions)
     if strict:  # a row of an all-plans table must be about the asked indicator itself
         cands = [f for f in cands if f.feats["thing_local"] >= 0.99 or f.feats["key_local"] >= 0.99]
