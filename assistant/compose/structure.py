@@ -10,6 +10,7 @@ from assistant.evidence import alternatives, coverage
 from assistant.compose.params import params
 from assistant.compose.refusal import refuse
 from assistant.outline import Node, outline
+from assistant.query import GENERIC_TERMS
 from base.regions import genre
 from base.text import clip_around, sentences
 from base.types import Answer
@@ -83,6 +84,14 @@ def shared_run(a: str, b: str) -> str:
     return best
 
 
+def generic_phrase(run: str) -> bool:
+    """A run of generic plan words only (科技工作的, 科技创新): it names no section."""
+    rest = run
+    for w in sorted(GENERIC_TERMS, key=len, reverse=True):
+        rest = rest.replace(w, "")
+    return len(rest.strip("的之和与及、，")) < 2
+
+
 def asked_section(q, stored: StoredDoc) -> Node | None:
     """A heading the question names by its own words (发展基础部分, 保障措施, “十二五”期间的成绩): the
     overview is then of that section, not of the whole plan. The heading must share a run of three
@@ -96,11 +105,13 @@ def asked_section(q, stored: StoredDoc) -> Node | None:
         if not n.titled:
             continue
         run = shared_run(n.core, q.text)
-        size = len(run) if len(run) >= 3 and run not in title else 0
+        size = len(run) if len(run) >= 3 and run not in title and not generic_phrase(run) else 0
         size += 3 * sum(1 for p in periods if p in n.core)
+        # the heading that is most nearly the words asked (发展基础 over 发展基础与面临形势)
+        size -= 0.05 * (len(n.core) - len(run)) if size else 0
         if size > best_len:
             best, best_len = n, size
-    return best if best_len >= 3 else None
+    return best if best_len >= 2.5 else None
 
 
 def approach_span(stored: StoredDoc) -> tuple[int, int] | None:
