@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.query import GENERIC_TERMS, Query
-from base.regions import abbreviations, contains, short_name
+from base.regions import abbreviations, contains, genre, short_name
 from store import StoredDoc
 
 # weights of a document for a region the question names (data: the strength of each relation)
@@ -117,6 +117,8 @@ def _doc_references_en(q: Query, docs: dict[str, StoredDoc]) -> set[str]:
                 continue
             if _generic(a) or any(s.meta.kind and a in s.meta.kind for s in docs.values()):
                 continue  # a genre word (工作思路, 行动方案) names a kind of plan, not one document
+            if not a.endswith(tuple(genre()["issuer_suffixes"])):
+                continue  # an English question names a document by its issuer (the bureau), not by a topic word
             hits = {p for p, s in docs.items() if a in f"{s.meta.title or ''} {s.meta.issuer or ''}"}
             if _distinct(hits, docs, a) and len(a) > best[0]:
                 best = (len(a), hits)

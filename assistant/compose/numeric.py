@@ -14,7 +14,7 @@ from assistant.compose.params import params
 from assistant.compose.refusal import refuse
 from assistant.compose.support import model
 from assistant.query import Query, vocab
-from base.numbers import NumberMention, find_numbers, parse_number
+from base.numbers import NumberMention, find_numbers, parse_number, unit_category
 from base.types import Answer
 
 
@@ -31,11 +31,25 @@ def compose_numeric(ctx: Context) -> Answer:
         per_doc = best_per_doc(cands, max(th, best.p - params()["figure"]["multi_doc_margin"]))
         picks = list(per_doc.values())[: params()["figure"]["max_docs"]]
     cb = CitationBuilder()
+    if len(picks) == 1 and asks_each(q):
+        # "哪几类平台，各多少家" / "how many of each": every figure of the kind asked in that sentence
+        same = [f for f in cands if f.doc == best.doc and f.sentence == best.sentence and f is not best
+                and unit_category(f.mention.unit) == unit_category(best.mention.unit)]
+        body = render(ctx, sorted([best, *same], key=lambda f: f.mention.start), cb)
+        return answer(q, say(q, f"{doc_name(best.stored, 'zh')}：{body}", f"{doc_name(best.stored, 'en')}: {body}"), cb)
     lines = [line(ctx, f, cands, cb) for f in picks]
     if len(lines) == 1:
         return answer(q, lines[0], cb)
     head = say(q, "多份文件提到该指标：\n", "Several documents state this figure:\n")
     return answer(q, head + "\n".join(f"- {ln}" for ln in lines), cb)
+
+
+_EACH = re.compile(r"各(?:多少|几|是|有|为|自)|分别|哪几类|哪些类|每类|\beach\b|\brespectively\b|\bhow many of each\b", re.I)
+
+
+def asks_each(q: Query) -> bool:
+    """A question asking a figure for each of several things (哪几类…各多少家, how many of each)."""
+    return bool(_EACH.search(q.text))
 
 
 # ---------------------------------------------------------------- yes / no about a figure
