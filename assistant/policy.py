@@ -64,7 +64,7 @@ def policy_keywords(keywords: Sequence[str]) -> list[str]:
 
 
 def _states_count(clause: str) -> bool:
-    from base.numbers import find_numbers
+    from base.mentions import find_numbers
 
     return any(m.is_quantity for m in find_numbers(clause))
 

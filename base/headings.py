@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from base.numbers import find_numbers
+from base.mentions import find_numbers
 from base.regions import genre
 
 HEADING_TITLE_MAX = 40  # characters of a heading kept in a section path

@@ -192,9 +192,9 @@ def _fallback_numbers(text: str) -> list[Num]:
 
 
 def find_numbers(text: str) -> list[Num]:
-    """Quantities in ``text``: ``base.numbers.find_numbers`` when available, else a simple regex."""
+    """Quantities in ``text``: ``base.mentions.find_numbers`` when available, else a simple regex."""
     try:
-        from base.numbers import find_numbers as shared
+        from base.mentions import find_numbers as shared
     except ImportError:  # pragma: no cover - the shared module ships with the project
         return _fallback_numbers(text)
     out = []

@@ -1,6 +1,6 @@
 """Stage 5: extract every quantitative target of a document into `Target` rows.
 
-Each quantity (base.numbers.find_numbers) in a chunk becomes one Target. Its clause is cut at
+Each quantity (base.mentions.find_numbers) in a chunk becomes one Target. Its clause is cut at
 ，,：:；;。 and line breaks, and at 、 only when the part before the 、 ends with a quantity
 ("申报350家、认定310家" → two items; "孵化器、众创空间2家" → one). Within a clause the indicator is read
 in either order:
@@ -21,7 +21,8 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache
 
-from base.numbers import NumberMention, find_numbers, vocab
+from base.mentions import find_numbers
+from base.numbers import NumberMention, vocab
 from base.types import Chunk, Doc, DocMeta, Target
 
 SENTENCE_ENDS = "。；;！？!?\n"

@@ -8,7 +8,7 @@ accepted only when nothing in it goes beyond what the cited passages state:
    passages its clause or sentence cites, so one supported clause cannot carry an unsupported one;
 3. figures are compared as values with their units and magnitudes (310家 ≠ 310万家, 35亿元 =
    3.5 billion yuan ≠ 35万元, % ≠ 百分点); number words in Chinese and English (三百一十, three hundred
-   and ten, 1.5 million) are read by ``base.numbers`` and must equal a figure of the cited passage;
+   and ten, 1.5 million) are read by ``base.number_words`` and must equal a figure of the cited passage;
 4. a figure, year or region must belong to the passage's clause that the answer's clause paraphrases:
    a figure the passage gives for another indicator (申报350 stated as 认定), another year or another
    region is rejected;
@@ -39,8 +39,9 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from assistant.grounding import numbers as arabic_numbers
-from base.numbers import (NumberMention, find_english_numbers, find_numbers, indicator_key, parse_chinese_numeral,
-                          split_range)
+from base.mentions import find_numbers
+from base.number_words import find_english_numbers, parse_chinese_numeral
+from base.numbers import NumberMention, indicator_key, split_range
 
 CLAIMS_PATH = Path(__file__).resolve().parent.parent / "data" / "claims.json"
 CLAUSE_MIN = 0.35  # share of a cited clause's char bigrams found in the passages it cites
@@ -215,7 +216,7 @@ def _alternation(key: tuple[str, ...]) -> re.Pattern[str]:
 
 # ---------------------------------------------------------------- numbers
 def cn_to_int(run: str) -> int | None:
-    """一百二十 → 120, 十五 → 15, 两万 → 20000, 二〇二四 → 2024 (``base.numbers.parse_chinese_numeral``)."""
+    """一百二十 → 120, 十五 → 15, 两万 → 20000, 二〇二四 → 2024 (``base.number_words.parse_chinese_numeral``)."""
     v = parse_chinese_numeral(run)
     return None if v is None else int(v)
 
@@ -290,7 +291,7 @@ def _as_figure(m: NumberMention) -> Figure | None:
 def figures(text: str, quoted: bool = True) -> list[Figure]:
     """Quantities and years stated in a text, Chinese or English (markers ignored).
 
-    Chinese text: ``base.numbers.find_numbers`` (三百一十家, 8.47亿元, 2024年). English text: its
+    Chinese text: ``base.mentions.find_numbers`` (三百一十家, 8.47亿元, 2024年). English text: its
     numbers in digits or words with their units (3.5 billion yuan, three hundred, 59 percent) plus any
     number written against a Chinese unit (220亿元). Rate bases (每万人, per 10,000), ordinals, list
     markers and durations are not figures. Numbers inside quotes and book titles (names to

@@ -12,7 +12,8 @@ from assistant.compose.params import params
 from assistant.compose.support import finish, model, score
 from assistant.evidence import term_in
 from assistant.query import vocab
-from base.numbers import NumberMention, find_numbers, unit_category
+from base.mentions import find_numbers
+from base.numbers import NumberMention, unit_category
 from base.text import CLAUSE_END, clip_around, sentence_bounds
 from base.types import Target
 from store import StoredDoc

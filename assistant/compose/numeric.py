@@ -14,7 +14,8 @@ from assistant.compose.params import params
 from assistant.compose.refusal import refuse
 from assistant.compose.support import model
 from assistant.query import Query, vocab
-from base.numbers import NumberMention, find_numbers, parse_number, unit_category
+from base.mentions import find_numbers
+from base.numbers import NumberMention, parse_number, unit_category
 from base.types import Answer
 
 
