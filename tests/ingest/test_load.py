@@ -7,18 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from ingest.load import (
-    SUPPORTED_SUFFIXES,
-    Cell,
-    LoadError,
-    build_grid,
-    collapse_html_space,
-    count_header_rows,
-    decode_text,
-    html_to_text,
-    load_file,
-    render_table,
-)
+from ingest.load import SUPPORTED_SUFFIXES, LoadError, load_file
+from ingest.load.html import collapse_html_space, html_to_text
+from ingest.load.tables import Cell, build_grid, count_header_rows, render_table
+from ingest.load.text import decode_text
 
 TABLE_LINE = "全社会研发经费投入强度（%）：2024年 2.70；2025年 2.85"
 

@@ -1,0 +1,62 @@
+"""PDF → text: the text layer of every page (no OCR), with the lines a PDF wrapped inside a
+paragraph joined again."""
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+from ingest.load.errors import LoadError
+from ingest.load.text import has_visible_text
+
+
+def extract_pdf(path: Path, data: bytes) -> tuple[str, str]:
+    from pypdf import PdfReader
+
+    if b"%PDF-" not in data[:1024]:
+        raise LoadError(path, "it is not a valid PDF (missing %PDF header; corrupt?)")
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise LoadError(path, "the PDF is encrypted with a password")
+        pages = [(page.extract_text() or "").strip() for page in reader.pages]
+    except LoadError:
+        raise
+    except Exception as exc:
+        raise LoadError(path, f"the PDF is corrupt or unreadable ({type(exc).__name__}: {exc})"
+                        ) from exc
+    if not pages:
+        raise LoadError(path, "the PDF has no pages")
+    if not any(has_visible_text(p) for p in pages):
+        raise LoadError(path, f"the PDF has no text layer (scanned?) in {len(pages)} page(s); "
+                              "run OCR first")
+    return reflow("\n\n".join(p for p in pages if p)), "pdf"
+
+
+_LINE_END = "。！？；：:!?;”」』）)】"
+_BREAK_BEFORE = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[、.．](?!\d)|"
+                           r"第[一二三四五六七八九十百\d]+[章节条]|[①-⑳•·●■◆])")
+
+
+REFLOW_MIN_LINES = 8
+
+
+def reflow(text: str) -> str:
+    """Join the lines a PDF wrapped inside a paragraph: a full-width line (as long as the page's
+    long lines) that does not end a sentence or clause continues on the next one, unless that opens
+    a heading or an item. Titles and short lines stay. Chinese text needs no space at the join."""
+    lines = text.split("\n")
+    lengths = sorted(len(ln.strip()) for ln in lines if ln.strip())
+    if len(lengths) < REFLOW_MIN_LINES:
+        return text  # too few lines to tell a page's width
+    width = lengths[int(0.9 * (len(lengths) - 1))]
+    out: list[str] = []
+    for line in lines:
+        if out and out[-1].strip() and line.strip() and out[-1].rstrip()[-1] not in _LINE_END \
+                and not _BREAK_BEFORE.match(line) and len(out[-1].strip()) >= max(12, 0.75 * width):
+            prev = out[-1].rstrip()
+            sep = " " if prev[-1].isascii() and line.lstrip()[:1].isascii() else ""
+            out[-1] = prev + sep + line.lstrip()
+        else:
+            out.append(line)
+    return "\n".join(out)
