@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.targets import extract_targets, split_pre, strip_leading
+from ingest.indicators import split_pre, strip_leading
+from ingest.targets import extract_targets
 from base.types import Chunk, Doc, DocMeta, Target
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
@@ -326,7 +327,7 @@ def test_plain_ascii_words_of_the_genre_are_kept() -> None:
 
 
 def test_strip_markup() -> None:
-    from ingest.targets import strip_markup
+    from ingest.indicators import strip_markup
 
     assert strip_markup("<i>新增</i>企业") == "新增企业"
     assert strip_markup("R&D投入(万元)") == "R&D投入(万元)"
