@@ -3,12 +3,11 @@
 Built once per process from ``Settings`` (models and the index are loaded once); the CLI, the web
 app and the evaluation harness all call ``Assistant.ask`` / ``Assistant.stream``.
 
-With ``answerer = "llm"`` the chain is analyse → scope → condense (a follow-up rewritten by the LLM,
-rule-based analysis on any doubt) → retrieve → generate (streamed) → grounding check of the generated
-text (``assistant.answer.llm_check``) → Answer(answerer="llm"). Scope refusals and bad questions never
-reach the LLM. When the model fails (unreachable, timeout, HTTP error, malformed output) or its text
-fails the check, the answer is the extractive one (answerer "extractive") with a notice; the rejected
-text is logged (logger ``pqa.llm``), never shown as the answer.
+With ``answerer = "llm"`` the chain is analyse → scope → the LLM answerer's condense → retrieve →
+generate (streamed) → grounding check (``assistant.llm.answerer``, which works on this Assistant's
+pieces: its analysis, retrieval, extractive answer and grounding invariants). Scope refusals and bad
+questions never reach the LLM; a failing model or an unverified text gives the extractive answer
+with a notice.
 """
 from __future__ import annotations
 
@@ -19,18 +18,17 @@ import unicodedata
 from typing import Any, Iterator
 
 from langchain_core.documents import Document
-from langchain_core.runnables import RunnableGenerator, RunnableLambda
+from langchain_core.runnables import RunnableLambda
 
 from assistant.compose import Context, compose, refusal_text, refuse
 from assistant.grounding import check
 from assistant.query import Query, analyse
 from assistant.retrieve import BM25Retriever, CorpusView, DenseRetriever, HybridRetriever, RetrievalScope, scoped
 from assistant.scope import scope
-from assistant.turn import Turn
+from assistant.turn import Turn, clean_history
 from base.settings import Settings
-from base.types import Answer, Citation, QuestionError
+from base.types import Answer, QuestionError
 from store import MANIFEST, open_index
-from base.text import trim_span
 
 
 log = logging.getLogger("pqa.llm")
@@ -46,14 +44,17 @@ class Assistant:
         self._lock = threading.Lock()
         self.llm: Any = None
         self.llm_error: Any = None  # why the configured LLM could not be set up (answers fall back)
+        self.llm_answerer: Any = None  # assistant.llm.answerer.LLMAnswerer when an LLM is configured
         if self.settings.answerer == "llm" or chat_model is not None:
-            from assistant.answer.llm import LLM, LLMError
+            from assistant.llm.answerer import LLMAnswerer
+            from assistant.llm.chain import LLM, LLMError
 
             try:
                 self.llm = LLM(self.settings, chat_model)
             except LLMError as e:
                 log.error("LLM answerer unavailable, answering extractively: %s", e)
                 self.llm_error = e
+            self.llm_answerer = LLMAnswerer(self)
         self.reload()
 
     @property
@@ -132,15 +133,16 @@ class Assistant:
         return q
 
     def analyse(self, question: str, history: list[dict[str, str]] | None = None) -> Query:
-        return analyse(question, self.known_regions, _clean_history(history))
+        return analyse(question, self.known_regions, clean_history(history))
 
     def retrieve(self, question: str, history: list[dict[str, str]] | None = None,
                  filters: dict | None = None) -> list[Document]:
         q = self.analyse(self.validate(question), history)
         sc = scope(q, self.corpus.docs, filters)
-        return self._retrieve(q, sc.docs.keys() if sc.docs else None)
+        return self.search(q, sc.docs.keys() if sc.docs else None)
 
-    def _retrieve(self, q: Query, allowed: Any) -> list[Document]:
+    def search(self, q: Query, allowed: Any) -> list[Document]:
+        """Passages for an analysed question within the allowed documents (None: all), best first."""
         docs = frozenset(allowed) if allowed is not None else None
         return self.retriever.invoke(q.search_text, config=scoped(RetrievalScope(docs=docs, lang=q.lang)))
 
@@ -158,13 +160,13 @@ class Assistant:
     def _stage_retrieve(self, turn: Turn) -> Turn:
         t = time.perf_counter()
         sc = turn.scope
-        turn.passages = self._retrieve(turn.query, sc.docs.keys()) if sc.docs else []
+        turn.passages = self.search(turn.query, sc.docs.keys()) if sc.docs else []
         turn.timings["retrieve_ms"] = (time.perf_counter() - t) * 1000
         return turn
 
     def _stage_compose(self, turn: Turn) -> Turn:
         t = time.perf_counter()
-        turn.answer = self._extractive(turn)
+        turn.answer = self.extractive(turn)
         turn.timings["compose_ms"] = (time.perf_counter() - t) * 1000
         turn.answer.timings = dict(turn.timings)
         return turn
@@ -173,57 +175,14 @@ class Assistant:
         return (RunnableLambda(self._stage_analyse) | RunnableLambda(self._stage_scope)
                 | RunnableLambda(self._stage_retrieve) | RunnableLambda(self._stage_compose))
 
-    # ------------------------------------------------------------ LLM answerer
     def _build_llm_chain(self):
-        """analyse → scope → condense → retrieve → generate+check, streaming text pieces then the Answer."""
-        from assistant.answer.llm import LLMError
+        """analyse → scope, then the LLM answerer's condense → retrieve → generate+check (text pieces, then the Answer)."""
+        return (RunnableLambda(self._stage_analyse) | RunnableLambda(self._stage_scope)
+                | self.llm_answerer.stages())
 
-        def stage_condense(turn: Turn) -> Turn:
-            q: Query = turn.query
-            turn.llm_query = q
-            turn.timings["condense_ms"] = 0.0
-            if turn.scope.refusal or not turn.scope.docs or not q.followup or self.llm is None:
-                return turn
-            t = time.perf_counter()
-            try:
-                standalone = self.llm.condense(q.text, _clean_history(turn.history))
-            except LLMError as e:
-                log.warning("condensing the follow-up failed (%s); using the rule-based analysis", e)
-                turn.timings["condense_ms"] = (time.perf_counter() - t) * 1000
-                return turn
-            turn.llm_query = self._accept_condensed(q, standalone) or q
-            turn.standalone = standalone
-            turn.timings["condense_ms"] = (time.perf_counter() - t) * 1000
-            return turn
-
-        def stage_retrieve(turn: Turn) -> Turn:
-            t = time.perf_counter()
-            self._stage_retrieve(turn)  # as the extractive chain: its passages back the fallback
-            sc = turn.scope
-            turn.llm_passages = [] if sc.refusal else turn.passages
-            if turn.llm_passages and turn.llm_query is not turn.query:
-                turn.llm_passages = self._retrieve(turn.llm_query, sc.docs.keys())
-            turn.timings["retrieve_ms"] = (time.perf_counter() - t) * 1000
-            return turn
-
-        def stage_generate(turns: Iterator[Turn]) -> Iterator[str | Answer]:
-            for turn in turns:
-                yield from self._generate(turn)
-
-        return (RunnableLambda(self._stage_analyse) | RunnableLambda(self._stage_scope) | RunnableLambda(stage_condense)
-                | RunnableLambda(stage_retrieve) | RunnableGenerator(stage_generate))
-
-    def _accept_condensed(self, q: Query, standalone: str) -> Query | None:
-        """The LLM's standalone question, if it keeps the rule-based regions, years and language."""
-        if not standalone or len(standalone) > max(200, 3 * len(q.text) + 100):
-            return None
-        q2 = self.analyse(standalone)
-        if q2.lang != q.lang or not set(q.regions) <= set(q2.regions) or not set(q.years) <= set(q2.years):
-            log.info("condensed question %r dropped: it loses the region/year/language of %r", standalone, q.text)
-            return None
-        return q2
-
-    def _context(self, turn: Turn) -> Context:
+    # ------------------------------------------------------------ extractive answer and invariants
+    def context(self, turn: Turn) -> Context:
+        """What the composers read: the turn's question, scope and passages, and a search for more."""
         sc = turn.scope
         q = turn.query
 
@@ -242,10 +201,11 @@ class Assistant:
         bm25 = self.retriever.bm25
         return bm25.model_copy(update={"k": k}).search(q.search_text, RetrievalScope(docs=docs, lang=q.lang))
 
-    def _extractive(self, turn: Turn, notice: str | None = None) -> Answer:
+    def extractive(self, turn: Turn, notice: str | None = None) -> Answer:
+        """The rule-based answer (or scope refusal) of an analysed, scoped and retrieved turn."""
         q: Query = turn.query
         sc = turn.scope
-        ctx = self._context(turn)
+        ctx = self.context(turn)
         if sc.refusal:
             ans = refuse(ctx, refusal_text(q, sc.refusal, sc.note, self.known_regions))
         else:
@@ -256,106 +216,13 @@ class Assistant:
             ans.notice = notice + (f" {ans.notice}" if ans.notice else "")
         return ans
 
-    def _llm_passages(self, turn: Turn) -> list:
-        from assistant.answer.llm import fit_passages
-        from assistant.answer.llm_check import Passage
-
-        out = []
-        for d in turn.llm_passages:
-            stored = self.corpus.docs.get(d.metadata["doc"])
-            if stored is None:
-                continue
-            text = stored.doc.text
-            a, b = trim_span(text, d.metadata["start"], d.metadata["end"])
-            if b <= a:
-                continue
-            m = stored.meta
-            out.append(Passage(n=len(out) + 1, doc=stored.doc.path, start=a, end=b, text=text[a:b],
-                               section=d.metadata.get("section") or "", title=m.title, region=m.region,
-                               date=m.date, doc_no=m.doc_no, issuer=m.issuer))
-        return fit_passages(out, self.settings.llm_ctx, self.settings.llm_max_tokens, turn.llm_query.text)
-
-    def _generate(self, turn: Turn) -> Iterator[str | Answer]:
-        """Stream the model's text, check it, and yield the final Answer (LLM or extractive fallback)."""
-        from assistant.answer.llm import NOTICE_UNAVAILABLE, NOTICE_UNVERIFIED, LLMError
-        from assistant.answer.llm_check import check_generated
-
-        t0 = time.perf_counter()
-        timings = dict(turn.timings)
-        sc = turn.scope
-        if sc.refusal or not sc.docs or not turn.llm_passages or _beyond_every_plan(turn):
-            ans = self._extractive(turn)  # nothing for a model to read: the rule-based answer / refusal
-            ans.timings = {**timings, "compose_ms": (time.perf_counter() - t0) * 1000}
-            yield ans
-            return
-        if self.llm is None:
-            reason = self.llm_error.reason if self.llm_error else "—"
-            ans = self._extractive(turn, NOTICE_UNAVAILABLE.format(reason=reason))
-            ans.timings = timings
-            yield ans
-            return
-        q: Query = turn.llm_query
-        passages = self._llm_passages(turn)
-        raw = ""
-        first = None
-        try:
-            for piece in self.llm.stream(q.text, passages):
-                if first is None:
-                    first = time.perf_counter()
-                raw += piece
-                yield piece
-        except LLMError as e:
-            log.warning("LLM failed (%s) for %r; answering extractively", e, q.text)
-            ans = self._extractive(turn, NOTICE_UNAVAILABLE.format(reason=e.reason))
-            ans.timings = {**timings, "generate_ms": (time.perf_counter() - t0) * 1000}
-            yield ans
-            return
-        t_gen = time.perf_counter()
-        timings.update({"generate_ms": (t_gen - t0) * 1000,
-                        "first_token_ms": ((first or t_gen) - t0) * 1000})
-        try:
-            report = check_generated(raw, passages)
-            ans = self._llm_answer(turn, report, passages) if report.ok else None
-            problems = report.problems or ["the answer's citations failed the grounding invariants"]
-        except Exception as e:  # noqa: BLE001 - a failing check never lets the text through
-            log.exception("grounding check failed on %r", raw)
-            ans, problems = None, [f"check error: {type(e).__name__}: {e}"]
-        if ans is None:
-            log.warning("LLM answer rejected by the grounding check (%s) for %r: %r",
-                        "; ".join(problems), q.text, raw)
-            ans = self._extractive(turn, NOTICE_UNVERIFIED)
-        timings["check_ms"] = (time.perf_counter() - t_gen) * 1000
-        ans.timings = timings
-        yield ans
-
-    def _llm_answer(self, turn: Turn, report: Any, passages: list) -> Answer | None:
-        """The checked LLM text as an Answer whose citations are the cited passages (None if the
-        grounding invariants of every answer do not hold)."""
-        q: Query = turn.query
-        if report.refusal:
-            ans = refuse(self._context(turn))
-            ans.answerer = "llm"
-            return self.enforce(ans)
-        by_n = {p.n: p for p in passages}
-        citations = []
-        for n in sorted(report.cited):
-            p = by_n[n]
-            stored = self.corpus.docs[p.doc]
-            citations.append(Citation(n=n, doc=p.doc, title=stored.meta.title, region=stored.meta.region,
-                                      date=stored.meta.date, section=p.section, quote=p.text, start=p.start,
-                                      end=p.end, issuer=stored.meta.issuer))
-        ans = Answer(question=q.text, answer=report.text, refused=False, citations=citations, answerer="llm")
-        if not self._grounding(ans).ok:
-            return None
-        return ans
-
-    def _grounding(self, ans: Answer):
+    def grounding(self, ans: Answer):
         """assistant.grounding.check of an answer against the corpus (quotes, numbers, markers)."""
         return check(ans, self._doc_texts, self._doc_meta)
 
     def enforce(self, ans: Answer) -> Answer:
         """Grounding invariants; a violating answer is never shown as an answer."""
-        report = self._grounding(ans)
+        report = self.grounding(ans)
         if report.ok:
             return ans
         return Answer(question=ans.question, refused=True, citations=[], related=ans.citations,
@@ -400,19 +267,3 @@ class Assistant:
                 piece.latency_ms = (time.perf_counter() - t0) * 1000
             yield piece
 
-
-def _beyond_every_plan(turn: Turn) -> bool:
-    """A question about a year after every year the plans in scope cover (咸宁2031年…): nothing for a
-    model to read, the extractive refusal says so."""
-    years = turn.query.years if turn.query else []
-    docs = turn.scope.docs.values() if turn.scope else []
-    latest = max((max(s.meta.years) for s in docs if s.meta.years), default=None)
-    return bool(years) and latest is not None and min(years) > latest
-
-
-def _clean_history(history: list[dict[str, str]] | None) -> list[dict[str, str]]:
-    out = []
-    for h in history or []:
-        if isinstance(h, dict) and isinstance(h.get("q"), str):
-            out.append({"q": h["q"][:2000], "a": str(h.get("a", ""))[:4000]})
-    return out

@@ -1,6 +1,6 @@
 """Support measures for an enterprise: which sentences of a plan state a support/policy action
 aimed at a kind of enterprise (or at enterprises in general). Shared by the chat's policy answers
-(assistant.answer.extractive) and the web app's policy finder (ui.data), so both list the same
+(assistant.compose) and the web app's policy finder (ui.data), so both list the same
 measures. Vocabulary: data/policy_vocab.json (support words) and data/question_vocab.json
 (enterprise kinds)."""
 from __future__ import annotations

@@ -27,3 +27,12 @@ class Turn:
     llm_query: Query | None = None
     llm_passages: list[Document] = field(default_factory=list)
     standalone: str | None = None
+
+
+def clean_history(history: list[dict[str, str]] | None) -> list[dict[str, str]]:
+    """Earlier exchanges as given by a caller, kept only when well-formed and cut to a sane length."""
+    out = []
+    for h in history or []:
+        if isinstance(h, dict) and isinstance(h.get("q"), str):
+            out.append({"q": h["q"][:2000], "a": str(h.get("a", ""))[:4000]})
+    return out

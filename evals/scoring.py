@@ -76,10 +76,10 @@ class Evaluation:
 
 
 def _llm_outcome(res: Mapping[str, Any]) -> str | None:
-    """passed | rejected | error | None (the LLM was not asked) — see assistant.answer.llm.outcome."""
+    """passed | rejected | error | None (the LLM was not asked) — see assistant.llm.answerer.outcome."""
     if res.get("error"):
         return None
-    from assistant.answer.llm import outcome
+    from assistant.llm.answerer import outcome
 
     return outcome(res)
 

@@ -1,4 +1,4 @@
-"""Adversarial set for the LLM grounding check (``assistant.answer.llm_check.check_generated``).
+"""Adversarial set for the LLM grounding check (``assistant.llm.check.check_generated``).
 
 ``adversarial.jsonl`` holds (question, model output, expected verdict) items over real passages of
 the five corpus documents: paraphrases that must pass and hallucinations that must fail. Each
@@ -74,8 +74,8 @@ def _stored(corpus_dir: str, name: str):
 
 
 def build_passages(item: dict[str, Any], corpus_dir: Path = CORPUS) -> list:
-    """The item's passages as the LLM chain builds them (``Assistant._llm_passages``)."""
-    from assistant.answer.llm_check import Passage
+    """The item's passages as the LLM chain builds them (``assistant.llm.answerer.LLMAnswerer.passages``)."""
+    from assistant.llm.passage import Passage
     from assistant.compose.context import section_at
 
     out = []
@@ -105,7 +105,7 @@ class Outcome:
 
 
 def run_items(items: Iterable[dict[str, Any]], corpus_dir: Path = CORPUS) -> list[Outcome]:
-    from assistant.answer.llm_check import check_generated
+    from assistant.llm.check import check_generated
 
     out = []
     for item in items:

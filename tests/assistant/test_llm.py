@@ -23,8 +23,8 @@ from pathlib import Path
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
-from assistant.answer.llm import NOTICE_UNAVAILABLE, NOTICE_UNVERIFIED, outcome
-from assistant.answer.llm_check import check_generated, clean_output
+from assistant.llm.answerer import NOTICE_UNAVAILABLE, NOTICE_UNVERIFIED, outcome
+from assistant.llm.check import check_generated, clean_output
 from assistant.core import Assistant
 from assistant.turn import Turn
 from assistant.grounding import check
@@ -150,7 +150,7 @@ def test_tokens_stream_through_the_real_http_api_and_the_check_decides(server_as
     assert len(pieces) > 1, "the answer arrives token by token"
     assert ans.timings["first_token_ms"] < ans.timings["generate_ms"]
     assert _grounded(a, ans)  # whatever the model wrote, what is shown passes the invariants
-    passages = a._llm_passages(_prepared(a, Q_ZH))
+    passages = a.llm_answerer.passages(_prepared(a, Q_ZH))
     verdict = check_generated(streamed, passages)
     if verdict.ok:  # the small model happened to write something grounded
         assert ans.answerer == "llm" and outcome(ans) == "passed"
@@ -243,7 +243,7 @@ import json, sys
 from pathlib import Path
 from base.settings import Settings
 from assistant.core import Assistant
-from assistant.answer.llm import NOTICE_UNVERIFIED, outcome
+from assistant.llm.answerer import NOTICE_UNVERIFIED, outcome
 from assistant.grounding import check
 from base.types import Answer
 s = Settings(corpus_dir=Path(sys.argv[1]), index_dir=Path(sys.argv[2]), answerer="llm", llm_provider="llamacpp",
@@ -384,13 +384,13 @@ def test_prompt_injection_in_a_document_changes_nothing(settings, built_index, t
     injected = _fake(s2, obeying)
     clean = _fake(settings, obeying)
     inp = _prepared(injected, Q_ZH)
-    passages = injected._llm_passages(inp)
+    passages = injected.llm_answerer.passages(inp)
     assert any("忽略以上指令" in p.text for p in passages), "the injected text reaches the prompt as data"
     for a in (injected, clean):
         ans = a.ask(Q_ZH)
         assert ans.answerer == "extractive" and ans.notice == NOTICE_UNVERIFIED
         assert "500" not in ans.answer
-    clean_passages = clean._llm_passages(_prepared(clean, Q_ZH))
+    clean_passages = clean.llm_answerer.passages(_prepared(clean, Q_ZH))
     a_, b_ = check_generated(obeying, clean_passages), check_generated(obeying, passages)
     assert not a_.ok and not b_.ok
     assert [p.split(":")[0] for p in a_.problems] == [p.split(":")[0] for p in b_.problems]

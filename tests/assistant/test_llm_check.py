@@ -1,13 +1,17 @@
-"""The grounding check of generated text (assistant.answer.llm_check): pure functions, no model."""
+"""The grounding check of generated text (assistant.llm.check) and the prompt helpers: pure functions, no model."""
 from __future__ import annotations
 
 import pytest
 
-from assistant.answer.llm import ThinkFilter, fit_passages, format_passage, load_prompt
-from assistant.answer.llm_check import (Figure, Passage, Unit, bind, check_generated, chinese_numbers, claim_tokens,
-                                        clean_output, cn_to_int, english_claims, english_orgs, english_terms,
-                                        figures, injection_free, org_claims, regions_in, same_figure, same_org,
-                                        split_clauses, split_sentences, term_share, wording)
+from assistant.llm.chain import ThinkFilter
+from assistant.llm.check import Passage, check_generated, clean_output
+from assistant.llm.check.claims import claim_tokens, english_claims, english_orgs, org_claims, same_org
+from assistant.llm.check.clauses import english_terms, regions_in, split_clauses, term_share, wording
+from assistant.llm.check.evidence import Unit
+from assistant.llm.check.figures import Figure, chinese_numbers, cn_to_int, figures, same_figure
+from assistant.llm.check.support import bind
+from assistant.llm.check.text import injection_free, split_sentences
+from assistant.llm.prompts import fit_passages, format_passage, load_prompt
 
 XIANNING = ("继续做好高新技术企业认定审核权下放承接工作,组织申报高新技术企业350家,通过认定高新技术企业310家,"
             "高新技术企业总数突破650家,高新技术产业增加值占GDP比重15%。")

@@ -1,4 +1,4 @@
-"""The LLM answerer: chat model, prompts, LCEL chains and a hang-proof streaming call.
+"""The chat model, its LCEL chains and a hang-proof streaming call.
 
 ``build_chat_model(settings)`` makes the LangChain chat model of the configured provider:
 ``openai`` → ``langchain_openai.ChatOpenAI`` on any OpenAI-compatible server (vLLM, Ollama,
@@ -9,7 +9,8 @@ The prompts are data files (``assistant/prompts/answer.md``, ``condense.md``). T
 ``prompt | model | StrOutputParser()``; ``LLM.stream`` runs it in a worker thread under a wall-clock
 limit (``settings.llm_timeout``) so an unreachable server, a stalled stream or a slow local model can
 never hang the caller, and every failure surfaces as one ``LLMError`` with a short reason.
-The grounding check of the produced text is in ``assistant.answer.llm_check``.
+The prompts are ``assistant.llm.prompts``; the grounding check of the produced text is
+``assistant.llm.check``; answering a Turn with them is ``assistant.llm.answerer``.
 """
 from __future__ import annotations
 
@@ -23,23 +24,12 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from langchain_core.output_parsers import StrOutputParser
-from langchain_core.prompts import ChatPromptTemplate
 
-from assistant.answer.llm_check import Passage
+from assistant.llm.passage import Passage
+from assistant.llm.prompts import format_history, format_passages, load_prompt
+
 
 log = logging.getLogger("pqa.llm")
-
-PROMPTS = Path(__file__).resolve().parent.parent / "prompts"
-
-# What the user is told when the LLM's answer is replaced by the extractive one. The prefixes are
-# stable: the evaluation harness classifies answers by them (see ``outcome``).
-NOTICE_UNVERIFIED = ("模型回答未能通过核验，以下为原文摘录答案。/ "
-                     "The model's answer could not be verified; showing the extractive answer.")
-NOTICE_UNAVAILABLE = "大模型暂不可用（{reason}），以下为原文摘录答案。/ The LLM is unavailable ({reason}); showing the extractive answer."
-_UNAVAILABLE_PREFIX = NOTICE_UNAVAILABLE.split("（", 1)[0]
-
-CHARS_PER_TOKEN = 1.0  # conservative for Chinese text; used to fit passages into the context window
-PROMPT_RESERVE_TOKENS = 160  # chat template + slack
 
 
 class LLMError(RuntimeError):
@@ -58,22 +48,6 @@ class LLMError(RuntimeError):
             f": {self.detail[:120]}" if self.detail and self.kind in ("http", "config") else "")
 
 
-def outcome(answer: Any) -> str | None:
-    """How an answer of the LLM answerer came about (for evaluation): 'passed' (the model's answer
-    passed the grounding check), 'rejected' (the check failed → extractive fallback), 'error' (the
-    model failed → extractive fallback), or None (the model was not asked: scope refusal, no passages)."""
-    get = (lambda k: answer.get(k)) if isinstance(answer, dict) else (lambda k: getattr(answer, k, None))
-    if get("answerer") == "llm":
-        return "passed"
-    notice = get("notice") or ""
-    if notice.startswith(NOTICE_UNVERIFIED[:12]):
-        return "rejected"
-    if notice.startswith(_UNAVAILABLE_PREFIX):
-        return "error"
-    return None
-
-
-# ---------------------------------------------------------------- model
 def build_chat_model(settings: Any) -> Any:
     """The LangChain chat model of ``settings.llm_provider`` (temperature 0, no retries, streaming)."""
     if settings.llm_provider == "openai":
@@ -132,77 +106,6 @@ def system_role(settings: Any) -> bool:
     return "gemma" not in (getattr(settings, "llm_chat_format", None) or "").lower()
 
 
-# ---------------------------------------------------------------- prompts
-@lru_cache(maxsize=None)
-def prompt_parts(name: str) -> tuple[str, str]:
-    """(system text, user text) of a prompt data file: ``<!-- system -->`` …, ``<!-- user -->`` …
-    (a leading comment is ignored)."""
-    raw = (PROMPTS / f"{name}.md").read_text(encoding="utf-8")
-    m = re.search(r"^<!--\s*system\s*-->[ \t]*$(.*?)^<!--\s*user\s*-->[ \t]*$(.*)\Z", raw, re.S | re.M)
-    if not m:
-        raise ValueError(f"prompt {name}.md needs <!-- system --> and <!-- user --> sections")
-    return m.group(1).strip(), m.group(2).strip() + "\n"
-
-
-def load_prompt(name: str, system: bool = True) -> ChatPromptTemplate:
-    """The prompt as a system + user message, or (``system=False``) one user message holding both."""
-    sys_text, user_text = prompt_parts(name)
-    if system:
-        return ChatPromptTemplate.from_messages([("system", sys_text), ("human", user_text)])
-    return ChatPromptTemplate.from_messages([("human", sys_text + "\n\n" + user_text)])
-
-
-def prompt_chars(name: str) -> int:
-    return sum(len(t) for t in prompt_parts(name))
-
-
-def _attr(value: Any) -> str:
-    """A metadata value safe inside a tag attribute."""
-    return re.sub(r"[<>\"\n]", " ", str(value or "")).strip()
-
-
-def quote_data(text: str) -> str:
-    """Passage text inside a <资料> block: angle brackets become full-width so no text can close the block."""
-    return text.replace("<", "＜").replace(">", "＞")
-
-
-def format_passage(p: Passage) -> str:
-    attrs = [f'编号="[{p.n}]"', f'文件="{_attr(p.doc)}"']
-    for k, v in (("标题", p.title), ("地区", p.region), ("发布", p.issuer), ("日期", p.date), ("章节", p.section)):
-        if v:
-            attrs.append(f'{k}="{_attr(v)}"')
-    return f"<资料 {' '.join(attrs)}>\n{quote_data(p.text.strip())}\n</资料>"
-
-
-def format_passages(passages: list[Passage]) -> str:
-    return "\n\n".join(format_passage(p) for p in passages)
-
-
-def fit_passages(passages: list[Passage], ctx_tokens: int, max_tokens: int, question: str = "") -> list[Passage]:
-    """The leading passages that fit the context window (at least one), renumbered [1]..[k]."""
-    budget = (ctx_tokens - max_tokens - PROMPT_RESERVE_TOKENS) * CHARS_PER_TOKEN - prompt_chars("answer") - len(question)
-    out: list[Passage] = []
-    used = 0
-    for p in passages:
-        cost = len(format_passage(p)) + 2
-        if out and used + cost > budget:
-            break
-        out.append(p)
-        used += cost
-    return [Passage(**{**p.__dict__, "n": i + 1}) for i, p in enumerate(out)]
-
-
-def format_history(history: list[dict[str, str]], limit: int = 3) -> str:
-    lines = []
-    for h in history[-limit:]:
-        lines.append(f"用户：{h.get('q', '')[:300]}")
-        a = re.sub(r"\s+", " ", h.get("a", ""))[:300]
-        if a:
-            lines.append(f"助手：{a}")
-    return "\n".join(lines) or "（无）"
-
-
-# ---------------------------------------------------------------- chains
 def answer_chain(model: Any, system: bool = True):
     """The LCEL answer chain: prompt (passages, question) | chat model | text."""
     return load_prompt("answer", system) | model | StrOutputParser()
