@@ -176,7 +176,8 @@ class Assistant:
                 | RunnableLambda(self._stage_retrieve) | RunnableLambda(self._stage_compose))
 
     def _build_llm_chain(self):
-        """analyse → scope, then the LLM answerer's condense → retrieve → generate+check (text pieces, then the Answer)."""
+        """analyse → scope, then the LLM answerer's condense → retrieve → generate+check
+        (text pieces, then the Answer)."""
         return (RunnableLambda(self._stage_analyse) | RunnableLambda(self._stage_scope)
                 | self.llm_answerer.stages())
 

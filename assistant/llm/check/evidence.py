@@ -40,7 +40,8 @@ def _unit(n: int, text: str, known: dict[str, list[str]], context: str = "",
         regs = {r for r, fs in candidates.items() if any(f in t for f in fs)}
     forms = set().union(*(region_forms(r, known) for r in regs)) if regs else set()
     toks = tuple((k, tok, nxt) for k, tok, _, _, nxt in claim_tokens(t))
-    return Unit(n, t, indicator_key(t), indicator_key(context), grams_of(wording(t, forms)), tuple(figures(t, quoted=False)), frozenset(regs), toks)
+    return Unit(n, t, indicator_key(t), indicator_key(context), grams_of(wording(t, forms)),
+                tuple(figures(t, quoted=False)), frozenset(regs), toks)
 
 
 @dataclass
