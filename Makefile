@@ -21,6 +21,7 @@ run: index
 test:
 	@bash scripts/setup.sh test
 	@bash scripts/browser.sh
+	.venv/bin/lint-imports --no-cache --no-logo
 	$(PY) -m pytest -q
 	$(PY) -m evals --quiet --gate
 

@@ -17,7 +17,7 @@ import re
 from functools import cache
 
 from base.numbers import (ARABIC, CJK, CN_CHARS, CN_DIGITS, CN_RUN, RANGE_SEP, NumberMention, normalise,
-                          parse_chinese_int, parse_number, same_quantity, split_range, split_unit, to_halfwidth,
+                          parse_chinese_int, parse_number, split_range, split_unit, to_halfwidth,
                           unit_category, unit_pattern, vocab)
 
 
@@ -184,8 +184,3 @@ def _as_written(text: str, t: str, m: NumberMention) -> NumberMention:
     if value == m.value and unit == m.unit:
         return m
     return NumberMention(value, unit, m.start, m.end, m.numeric, m.number, m.base_unit, m.kind, m.approx)
-
-
-def quantity_in(mention: NumberMention, text: str) -> bool:
-    """True when `text` states the same quantity as `mention` (for grounding checks)."""
-    return any(same_quantity(mention, other) for other in find_numbers(text, quantities_only=False))

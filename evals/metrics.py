@@ -50,8 +50,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Iterable, Mapping, Sequence
 
-from .matching import (answer_text, any_of_groups, contains, expected_text, item_correct, missing_terms, normalise,
-                       same_figure, strip_markers)
+# the scoring functions live in evals.matching (one rule for runner, validator and gate); they stay
+# importable from here, where callers (the web app, reports) have always found them
+from .matching import (answer_text, any_of_groups, contains, expected_text, item_correct,  # noqa: F401
+                       missing_terms, normalise, same_figure, strip_markers)
 
 MIN_SHARED = 8  # characters two quotes must share to count as overlapping
 _BULLET = re.compile(r"(?m)^[ \t]*[-•*][ \t]+")

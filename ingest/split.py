@@ -16,12 +16,9 @@ A numbered line is one of three things:
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from base.headings import heading_core, heading_rank, heading_title, is_too_long, states_quantity
-from base.regions import genre
 from base.text import SENT_END, sentence_spans, trim_span
 from base.types import Chunk, Doc, DocMeta
 

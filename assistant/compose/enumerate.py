@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.compose.context import (CitationBuilder, Context, Sentence, answer, doc_name, key_terms,
+from assistant.compose.context import (CitationBuilder, Context, answer, doc_name, key_terms,
                                        retrieved_sentences, say)
 from assistant.compose.features import evidence_features
 from assistant.compose.params import params
@@ -20,7 +20,7 @@ from assistant.compose.support import finish, model, score
 from assistant.compose.text import column_answer, compose_sentence, scored_sentences
 from assistant.evidence import term_in
 from assistant.outline import Node, outline
-from assistant.query import Query, quoted
+from assistant.query import Query
 from base.numbers import parse_chinese_int
 from base.text import CLAUSE_END
 from base.types import Answer

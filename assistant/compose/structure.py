@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.compose.context import CitationBuilder, Context, answer, doc_name, doc_words, key_terms, say
-from assistant.evidence import alternatives, coverage
+from assistant.compose.context import CitationBuilder, Context, answer, doc_name, doc_words, say
 from assistant.compose.params import params
 from assistant.compose.refusal import refuse
 from assistant.outline import Node, outline

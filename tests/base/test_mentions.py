@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from base.mentions import find_numbers, quantity_in
+from base.mentions import find_numbers
 from base.numbers import NumberMention, same_quantity
 
 
@@ -173,8 +173,3 @@ def test_same_quantity_across_units() -> None:
     assert same_quantity(a, b)
     assert not same_quantity(a, c)
 
-
-def test_quantity_in_text() -> None:
-    answer = find_numbers("通过认定310家")[0]
-    assert quantity_in(answer, "通过认定高新技术企业310家,高新技术企业总数突破650家")
-    assert not quantity_in(answer, "组织申报高新技术企业350家")

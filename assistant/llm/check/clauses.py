@@ -152,8 +152,16 @@ def term_share(terms: list[tuple[str, ...]], low_text: str, context: str = "") -
         return 0.0
     got = 0.0
     for alts in terms:
-        if any(a in low_text for a in alts):
+        if any(a in low_text or _interleaved(a, low_text) for a in alts):
             got += 1
         elif context and any(a in context for a in alts):
             got += 0.5
     return got / len(terms)
+
+
+def _interleaved(term: str, text: str) -> bool:
+    """A long term the text writes with words in between or reordered (技术合同成交额 ~ 技术合同交易成交额):
+    the same rule as ``assistant.evidence.soft_in``."""
+    from assistant.evidence import soft_in
+
+    return len(term) >= 4 and soft_in(term, text)

@@ -134,6 +134,3 @@ def injection_free(text: str) -> str:
         sents.append(buf)
     return "".join(s for s in sents if not _INJECTION.search(unicodedata.normalize("NFKC", s)))
 
-
-def has_injection(text: str) -> bool:
-    return bool(_INJECTION.search(unicodedata.normalize("NFKC", text)))
