@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     embed_batch_size: int = Field(32, ge=1, le=1024)
     chroma_host: str | None = Field(None, description="Chroma server host; unset = embedded")
     chroma_port: int = Field(8000, ge=1, le=65535)
+    chroma_timeout: float = Field(2.0, gt=0, le=600,
+                                  description="seconds one Chroma read may take before retrieval goes on "
+                                              "with keyword search alone (writes get 10x, at least 30 s)")
 
     # --- splitting
     chunk_size: int = Field(360, ge=80, le=4000, description="max characters of a chunk")
@@ -109,6 +112,7 @@ _FLAGS: dict[str, dict[str, Any]] = {
     "embedding_model": {"help": "e5-small | sentence-transformers:<name or path>"},
     "chroma_host": {"help": "Chroma server host (default: embedded)"},
     "chroma_port": {"type": int, "help": "Chroma server port"},
+    "chroma_timeout": {"type": float, "help": "seconds a Chroma read may take (default 2)"},
     "answerer": {"choices": ["extractive", "llm"], "help": "answer composer"},
     "llm_provider": {"choices": ["openai", "llamacpp"], "help": "LLM provider"},
     "llm_base_url": {"help": "OpenAI-compatible base URL, e.g. http://127.0.0.1:8000/v1"},
