@@ -33,6 +33,8 @@ from base.text import trim_span
 
 
 log = logging.getLogger("pqa.llm")
+# [store] shown when the vector store did not answer and retrieval fell back to keyword search
+NOTICE_DEGRADED = "向量检索暂不可用，本回答仅基于关键词检索。/ Vector search is unavailable; this answer uses keyword search only."
 
 
 class Assistant:
@@ -156,7 +158,9 @@ class Assistant:
         t = time.perf_counter()
         sc = inp["scope"]
         passages = self._retrieve(inp["query"], sc.docs.keys()) if sc.docs else []
-        return {**inp, "passages": passages, "t_retrieve": time.perf_counter() - t}
+        # [store] the vector store did not answer: retrieval used keyword search alone
+        degraded = NOTICE_DEGRADED if any(d.metadata.get("degraded") for d in passages) else None
+        return {**inp, "passages": passages, "t_retrieve": time.perf_counter() - t, "degraded": degraded}
 
     def _build_chain(self):
         def stage_compose(inp: dict) -> Answer:
@@ -228,6 +232,7 @@ class Assistant:
             ans = compose(ctx)
         ans = self.enforce(ans)
         ans.answerer = "extractive"
+        notice = " ".join(n for n in (inp.get("degraded"), notice) if n) or None  # [store]
         if notice:
             ans.notice = notice + (f" {ans.notice}" if ans.notice else "")
         return ans
@@ -322,7 +327,8 @@ class Assistant:
             citations.append(Citation(n=n, doc=p.doc, title=stored.meta.title, region=stored.meta.region,
                                       date=stored.meta.date, section=p.section, quote=p.text, start=p.start,
                                       end=p.end, issuer=stored.meta.issuer))
-        ans = Answer(question=q.text, answer=report.text, refused=False, citations=citations, answerer="llm")
+        ans = Answer(question=q.text, answer=report.text, refused=False, citations=citations, answerer="llm",
+                     notice=inp.get("degraded"))  # [store] keyword-only retrieval notice
         if not self._grounding(ans).ok:
             return None
         return ans

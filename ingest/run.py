@@ -25,7 +25,7 @@ from store.index import (PIPELINE_VERSION, collect_files, doc_store_path, empty_
                          protected_manifests, publish, read_manifest, tokens_path)
 from store.lexical import LexicalIndex
 from store.stored import StoredDoc, indexed_text
-from store.vectors import VectorStore, VectorStoreUnavailable, remove_orphan_segments
+from store.vectors import VectorStore, VectorStoreUnavailable, compact_database, remove_orphan_segments
 
 PUBLISH_EVERY = 10.0  # seconds between generations that only mark more documents as embedded
 
@@ -310,13 +310,16 @@ class _Run:
         collect_files(self.index_dir, keep)
         store = getattr(self, "store", None) or VectorStore(self.settings, self.collection)
         try:
-            store.drop_collections_except({m.get("collection") for m in keep})
+            dropped = store.drop_collections_except({m.get("collection") for m in keep})
             keys = {e["key"] for m in keep if m.get("collection") == self.collection for e in m["docs"].values()}
-            store.drop_keys_except(keys)
+            deleted = store.drop_keys_except(keys)
         except VectorStoreUnavailable as e:  # orphans stay until the next run; nothing is lost
             self.summary.vector_error = self.summary.vector_error or f"cleaning up vectors: {e.reason}"
-        remove_orphan_segments(self.settings)
+            dropped, deleted = [], 0
         store.close()
+        remove_orphan_segments(self.settings)
+        if dropped or deleted > 0.1 * max(1, self.summary.chunks):
+            compact_database(self.settings)
 
 
 def safe_name(name: str) -> str:

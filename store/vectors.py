@@ -236,6 +236,25 @@ def remove_orphan_segments(settings: Settings) -> int:
     return n
 
 
+def compact_database(settings: Settings) -> bool:
+    """VACUUM embedded Chroma's database (as ``chroma utils vacuum`` does) after large deletions, so
+    dropped collections and vectors give their space back. Skipped when another process holds it
+    busy for over 5 s (the space is reclaimed by a later run)."""
+    db = settings.index_dir / "chroma" / "chroma.sqlite3"
+    if settings.chroma_host or not db.exists():
+        return False
+    try:
+        con = sqlite3.connect(str(db), timeout=5)
+        try:
+            con.execute("VACUUM")
+        finally:
+            con.close()
+    except sqlite3.Error as e:
+        log.info("vacuum of %s skipped: %s", db, e)
+        return False
+    return True
+
+
 def chroma_collection(settings: Settings, name: str | None = None):
     """The raw Chroma collection (a fresh System of its own) — for tests and tools."""
     return VectorStore(settings, name).client.get_collection(
