@@ -66,7 +66,7 @@ def embed_pending(index_dir: Path, settings: Settings, store: VectorStore, pendi
                 t = time.perf_counter()
                 vecs = emb.embed_documents([x[1] for x in batch])
                 stats.encoder_seconds += time.perf_counter() - t
-                store.upsert([x[0] for x in batch], vecs, [x[1] for x in batch], [x[2] for x in batch])
+                store.upsert([x[0] for x in batch], vecs, [x[2] for x in batch])
                 stats.vectors += len(batch)
         except VectorStoreUnavailable as e:
             stats.error = e.reason

@@ -181,9 +181,10 @@ class VectorStore:
     def existing(self, ids: list[str]) -> set[str]:
         return set(self._write(lambda col: col.get(ids=ids, include=[])["ids"], "reading vector ids")) if ids else set()
 
-    def upsert(self, ids: list[str], vectors: list[list[float]], texts: list[str], metas: list[dict]) -> None:
-        self._write(lambda col: col.upsert(ids=ids, embeddings=vectors, documents=texts, metadatas=metas),
-                    "writing vectors")
+    def upsert(self, ids: list[str], vectors: list[list[float]], metas: list[dict]) -> None:
+        """Vectors with their chunk's key and span; the text itself stays in the document store
+        (stored twice it doubled Chroma's database and its full-text index grew with every rebuild)."""
+        self._write(lambda col: col.upsert(ids=ids, embeddings=vectors, metadatas=metas), "writing vectors")
 
     def count(self) -> int:
         return self._write(lambda col: col.count(), "counting vectors")

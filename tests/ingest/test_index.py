@@ -24,10 +24,14 @@ def test_corpus_ingest_and_nearest_neighbour(settings, built_index):
     assert len(built_index.added) == 5 and built_index.chunks > 50 and built_index.targets > 50
     from base.embeddings import get_embeddings
 
+    from store import open_index
+
     col = chroma_collection(settings)
     vec = get_embeddings("e5-small").embed_query("咸宁2024年要认定多少家高新技术企业")
-    res = col.query(query_embeddings=[vec], n_results=5, include=["documents"])
-    assert any("通过认定高新技术企业310家" in d for d in res["documents"][0])
+    res = col.query(query_embeddings=[vec], n_results=5, include=["metadatas"])
+    chunks = open_index(settings.index_dir).chunks
+    assert any("通过认定高新技术企业310家" in chunks[i][0].text for i in res["ids"][0])
+    assert all(m["key"] == i.split(":")[0] for i, m in zip(res["ids"][0], res["metadatas"][0]))
 
 
 def test_reopened_collection_knows_its_embedding_function(settings, built_index):

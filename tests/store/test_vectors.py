@@ -56,7 +56,7 @@ s = Settings(index_dir=Path(sys.argv[1]))
 vs = VectorStore(s, "planqa-test")
 key, n = sys.argv[2], int(sys.argv[3])
 vs.upsert([f"{key}:{i}" for i in range(n)], [[1.0 if j == i % 8 else 0.1 for j in range(8)] for i in range(n)],
-          [f"t{i}" for i in range(n)], [{"key": key}] * n)
+          [{"key": key}] * n)
 if len(sys.argv) > 4:
     vs.drop_keys_except({key})
 """
@@ -85,7 +85,7 @@ def test_a_reader_of_a_new_generation_sees_what_another_process_wrote(tmp_path):
 def test_orphan_segment_folders_are_found(tmp_path):
     s = Settings(index_dir=tmp_path)
     vs = VectorStore(s, "planqa-a")
-    vs.upsert(["a:0"], [_vec(0)], ["t"], [{"key": "a"}])
+    vs.upsert(["a:0"], [_vec(0)], [{"key": "a"}])
     vs.close()
     chroma = tmp_path / "chroma"
     live = [p for p in chroma.iterdir() if p.is_dir()]
