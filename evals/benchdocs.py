@@ -1,6 +1,6 @@
 """Template documents for the scale benchmark: the corpus plans re-issued for other regions.
 
-Document i (i ≥ 0) takes corpus plan i mod 5 as its template, replaces every region the template
+Document i (i ≥ 0) takes the i-th (cyclically) corpus plan that names its region as its template, replaces every region the template
 names (full and short names, e.g. 下陆区 / 下陆) with regions of the same level drawn from the
 gazetteer (base/data/regions.tsv, never a region of the real corpus) and scales every figure that
 carries a unit (家, 个, 亿元, % …) by a factor in [0.6, 1.8]. Years, dates and item numbers stay.
@@ -66,6 +66,7 @@ def make_corpus(src: Path, dest: Path, n: int, seed: int = 13, extra: int = 0) -
             shutil.copy(p, dest / p.name)
     texts = [p.read_text(encoding="utf-8") for p in templates]
     used = {r.name for t in texts for r in _named_regions(t)}
+    texts = [t for t in texts if _named_regions(t)]  # a plan naming no region would only be duplicated
     pool: dict[int, list[Region]] = {}
     for r in regions():
         if r.name not in used and r.short:
