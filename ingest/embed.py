@@ -43,9 +43,11 @@ def windows(pending: list[tuple[str, str, int]], size: int = WINDOW) -> list[lis
 
 def embed_pending(index_dir: Path, settings: Settings, store: VectorStore, pending: list[tuple[str, str, int]],
                   done: Callable[[list[str]], None], stats: EmbedStats,
-                  cache: dict[str, StoredDoc] | None = None) -> None:
+                  cache: dict[str, StoredDoc] | None = None, fresh: frozenset[str] = frozenset()) -> None:
     """Embed the chunks of `pending` (path, key, chunk count) missing from `store`; `done(paths)` after
-    each window. Stops at the first failure of the store (stats.error), leaving the rest pending."""
+    each window. Stops at the first failure of the store (stats.error), leaving the rest pending.
+    Keys in `fresh` were processed in this run (their store file did not exist, so no vectors can):
+    they are not looked up first."""
     emb = None
     for win in windows(pending):
         todo: list[tuple[str, str, dict]] = []  # (id, text, metadata)
@@ -55,7 +57,7 @@ def embed_pending(index_dir: Path, settings: Settings, store: VectorStore, pendi
                 if stored is None:
                     continue
                 ids = [c.id for c in stored.chunks]
-                have = store.existing(ids)
+                have = set() if key in fresh else store.existing(ids)
                 todo += [(c.id, indexed_text(c, stored.meta), {"key": stored.key, "doc": stored.doc.path,
                           "section": c.section, "start": c.start, "end": c.end})
                          for c in stored.chunks if c.id not in have]

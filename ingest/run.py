@@ -297,7 +297,8 @@ class _Run:
         stats = EmbedStats()
         try:
             self.store = VectorStore(self.settings, self.collection)
-            embed_pending(self.index_dir, self.settings, self.store, todo, done, stats, self.stored)
+            embed_pending(self.index_dir, self.settings, self.store, todo, done, stats, self.stored,
+                          fresh=frozenset(self.tokens) if not self.rebuild else frozenset())
         except VectorStoreUnavailable as e:
             stats.error = e.reason
         self.summary.vectors, self.summary.encoder_seconds = stats.vectors, stats.encoder_seconds
