@@ -25,6 +25,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("paths", nargs="*", type=Path, help="files or folders to add/update")
     ap.add_argument("--rebuild", action="store_true", help="rebuild the whole index from scratch")
     ap.add_argument("--quiet", action="store_true", help="no progress bar")
+    ap.add_argument("--status", action="store_true",
+                    help="print the current generation and the documents still being embedded, change nothing")
     add_settings_args(ap, only=["corpus_dir", "index_dir", "embedding_model", "chroma_host", "chroma_port",
                                 "chroma_timeout"])
     args = ap.parse_args(argv)
@@ -37,6 +39,8 @@ def main(argv: list[str] | None = None) -> int:
 
     from ingest.run import ingest
 
+    if args.status:
+        return _status(settings)
     corpus = settings.corpus_dir.resolve()
     if not corpus.is_dir():
         print(f"error: corpus folder {corpus} does not exist", file=sys.stderr)
@@ -85,6 +89,25 @@ def main(argv: list[str] | None = None) -> int:
     for line in summary.lines():
         print(line)
     return 0 if summary.ok else 1
+
+
+def _status(settings) -> int:
+    from store import IndexError_, read_manifest
+
+    try:
+        m = read_manifest(settings.index_dir)
+    except IndexError_ as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    if not m.get("generation"):
+        print(f"no index at {settings.index_dir}: build it with `python -m ingest`")
+        return 2
+    pending = sorted(m.get("pending", []))
+    print(f"generation {m['generation']} ({m.get('updated', '?')}): {len(m['docs'])} documents, "
+          f"{sum(e['chunks'] for e in m['docs'].values())} chunks, {len(pending)} still being embedded")
+    for p in pending:
+        print(f"  embedding: {p}")
+    return 0
 
 
 def _files_from_args(args: list[Path], corpus: Path, settings) -> tuple[list[Path], list[str]]:
