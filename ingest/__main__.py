@@ -41,6 +41,9 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.status:
         return _status(settings)
+    if args.rebuild and args.paths:
+        print("error: --rebuild rebuilds the whole corpus; give it no PATHs", file=sys.stderr)
+        return 2
     corpus = settings.corpus_dir.resolve()
     if not corpus.is_dir():
         print(f"error: corpus folder {corpus} does not exist", file=sys.stderr)

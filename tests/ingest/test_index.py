@@ -227,6 +227,8 @@ def test_cli_refuses_empty_folders_and_bad_files_without_touching_corpus_or_inde
     assert "Traceback" not in out.stdout + out.stderr
     assert sorted(p.name for p in s.corpus_dir.iterdir()) == before
     assert read_manifest(s.index_dir)["generation"] == gen and len(read_manifest(s.index_dir)["docs"]) == 2
+    out = _cli(["-m", "ingest", "--rebuild", str(bad)], s)
+    assert out.returncode == 2 and out.stderr.strip() == "error: --rebuild rebuilds the whole corpus; give it no PATHs"
     out = _cli(["-m", "ingest", "--status"], s)
     assert out.returncode == 0 and out.stdout.startswith(f"generation {gen} (") and "0 still being embedded" in out.stdout
     out = _cli(["-m", "ingest", "--quiet", "--chroma-timeout", "-1"], s)
