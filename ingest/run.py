@@ -172,8 +172,8 @@ class _Run:
         s.chunks = sum(e["chunks"] for e in docs.values())
         s.targets = sum(e["targets"] for e in docs.values())
         same_vectors = self.collection == self.prev.get("collection")
-        pending = [r for r in docs if r in set(self.base.get("pending", [])) or r in s.added or r in s.updated
-                   or not same_vectors]
+        todo = set(self.base.get("pending", [])) | set(s.added) | set(s.updated)
+        pending = [r for r in docs if r in todo or not same_vectors]
         changed = self.rebuild or s.added or s.updated or s.removed or not same_vectors
         if not changed and not pending:
             s.generation = self.prev.get("generation")
