@@ -98,17 +98,19 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = settings_from_args(args)
     except ValidationError as e:
-        print(f"error: bad settings: {e}", file=sys.stderr)
+        why = "; ".join(f"{'.'.join(map(str, x['loc'])) or 'settings'}: {x['msg']}" for x in e.errors())
+        print(f"error: bad settings: {why}", file=sys.stderr)
         return 2
     from assistant.core import Assistant
     from base.types import QuestionError
+    from base.embeddings import EmbeddingError
     from store import IndexError_
 
     filters = {k: v for k, v in {"region": args.region, "year": args.year, "doc": args.doc}.items() if v}
     try:
         assistant = Assistant(settings)
-    except IndexError_ as e:
-        print(f"error: {e}", file=sys.stderr)
+    except (IndexError_, EmbeddingError, OSError) as e:  # one line, never a traceback
+        print(f"error: {str(e).splitlines()[0] if str(e) else type(e).__name__}", file=sys.stderr)
         return 2
     if args.cmd == "ask":
         try:

@@ -32,6 +32,8 @@ from store import MANIFEST, open_index
 
 
 log = logging.getLogger("pqa.llm")
+# [store] shown when the vector store did not answer and retrieval fell back to keyword search
+NOTICE_DEGRADED = "向量检索暂不可用，本回答仅基于关键词检索。/ Vector search is unavailable; this answer uses keyword search only."
 
 
 class Assistant:
@@ -161,6 +163,8 @@ class Assistant:
         t = time.perf_counter()
         sc = turn.scope
         turn.passages = self.search(turn.query, sc.docs.keys()) if sc.docs else []
+        # the vector store did not answer: retrieval used keyword search alone, and the answer says so
+        turn.degraded = NOTICE_DEGRADED if any(d.metadata.get("degraded") for d in turn.passages) else None
         turn.timings["retrieve_ms"] = (time.perf_counter() - t) * 1000
         return turn
 
@@ -213,6 +217,7 @@ class Assistant:
             ans = compose(ctx)
         ans = self.enforce(ans)
         ans.answerer = "extractive"
+        notice = " ".join(n for n in (turn.degraded, notice) if n) or None
         if notice:
             ans.notice = notice + (f" {ans.notice}" if ans.notice else "")
         return ans

@@ -11,6 +11,7 @@ is searched and the question is taken as Chinese.
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,15 +20,16 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from langchain_core.runnables import RunnableConfig, ensure_config
 from pydantic import ConfigDict
-from rank_bm25 import BM25Okapi
+import numpy as np
 
-from base.embeddings import get_embeddings
+from base.embeddings import collection_name, get_embeddings
 from base.settings import Settings
 from store import IndexSnapshot, StoredDoc
-from store.vectors import chroma_collection
+from store.vectors import VectorStoreUnavailable, reader_store
 from base.tokenize import tokens
 from base.types import Chunk
 
+log = logging.getLogger("pqa.retrieve")
 
 @dataclass(frozen=True)
 class RetrievalScope:
@@ -63,16 +65,20 @@ class ScopedRetriever(BaseRetriever):
 
 
 class CorpusView:
-    """In-memory view of an index snapshot: chunks by id, documents, targets, BM25."""
+    """In-memory view of an index snapshot: chunks by id, documents, targets, the lexical index."""
 
     def __init__(self, snapshot: IndexSnapshot) -> None:
         self.snapshot = snapshot
         self.docs: dict[str, StoredDoc] = snapshot.docs
         self.chunks: dict[str, tuple[Chunk, StoredDoc]] = snapshot.chunks
-        self.bm25_ids = [i for i in snapshot.bm25_ids if i in self.chunks]
-        toks = [t for i, t in zip(snapshot.bm25_ids, snapshot.bm25_tokens) if i in self.chunks]
-        self.bm25 = BM25Okapi(toks) if toks else None
+        self.lexical = snapshot.lexical
+        paths = list(self.docs)
+        self._doc_no = {p: i for i, p in enumerate(paths)}
+        # document number of every lexical row (-1: a row whose chunk is not in the snapshot)
+        self.row_doc = np.array([self._doc_no.get(self.chunks[c][1].doc.path, -1) if c in self.chunks else -1
+                                 for c in self.lexical.chunk_ids], dtype=np.int64)
         self.keys = [s.key for s in self.docs.values()]
+        self.pending = snapshot.pending  # documents without vectors yet: lexical search only
 
     def known_regions(self) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
@@ -82,6 +88,13 @@ class CorpusView:
                 out[s.meta.region] = list(dict.fromkeys(out[s.meta.region] + s.meta.aliases))
         return out
 
+    def allowed_rows(self, docs: frozenset[str] | None) -> np.ndarray:
+        """Boolean mask of lexical rows of documents `docs` (None: every document of the snapshot)."""
+        if docs is None:
+            return self.row_doc >= 0
+        nums = np.array([self._doc_no[p] for p in docs if p in self._doc_no], dtype=np.int64)
+        return np.isin(self.row_doc, nums)
+
     def to_document(self, chunk_id: str, score: float, source: str) -> Document:
         chunk, stored = self.chunks[chunk_id]
         return Document(page_content=chunk.text, id=chunk_id,
@@ -90,58 +103,53 @@ class CorpusView:
 
 
 class BM25Retriever(ScopedRetriever):
-    """Okapi BM25 over jieba search-mode tokens of the labelled chunks."""
+    """Okapi BM25 over jieba search-mode tokens of the labelled chunks (store.lexical: sparse
+    postings persisted per generation, scored only for the query's terms)."""
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
     corpus: CorpusView
     k: int = 30
 
     def search(self, query: str, scope: RetrievalScope) -> list[Document]:
-        allowed_docs = scope.docs
-        bm = self.corpus.bm25
         q = tokens(scope.lexical_query or query)
-        if bm is None or not q:
+        if not q or not self.corpus.lexical.chunk_ids:
             return []
-        scores = bm.get_scores(q)
-        ranked = sorted(range(len(scores)), key=lambda i: scores[i], reverse=True)
-        out = []
-        for i in ranked:
-            if scores[i] <= 0 or len(out) >= self.k:
-                break
-            cid = self.corpus.bm25_ids[i]
-            if allowed_docs is not None and self.corpus.chunks[cid][1].doc.path not in allowed_docs:
-                continue
-            out.append(self.corpus.to_document(cid, float(scores[i]), "bm25"))
-        return out
+        lex = self.corpus.lexical
+        hits = lex.top(q, self.k, self.corpus.allowed_rows(scope.docs))
+        return [self.corpus.to_document(lex.chunk_ids[r], s, "bm25") for r, s in hits]
 
 
 class DenseRetriever(ScopedRetriever):
-    """Nearest neighbours of the question's embedding in the Chroma collection."""
+    """Nearest neighbours of the question's embedding among the snapshot's vectors (documents still
+    being embedded are left out). Raises VectorStoreUnavailable when the store does not answer."""
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
     corpus: CorpusView
     settings: Settings
-    collection: Any = None
+    vectors: Any = None
     k: int = 30
 
     def model_post_init(self, __context: Any) -> None:
-        if self.collection is None:
-            self.collection = chroma_collection(self.settings)
+        if self.vectors is None:
+            m = self.corpus.snapshot.manifest
+            name = m.get("collection") or collection_name(self.settings.embedding_model)
+            self.vectors = reader_store(self.settings, name, self.corpus.snapshot.generation)
 
     def search(self, query: str, scope: RetrievalScope) -> list[Document]:
-        allowed_docs = scope.docs
-        keys = [s.key for s in self.corpus.docs.values()
-                if allowed_docs is None or s.doc.path in allowed_docs]
-        if not keys:
+        docs = self.corpus.docs
+        paths = [p for p in (docs if scope.docs is None else scope.docs) if p in docs and p not in self.corpus.pending]
+        if not paths:
             return []
         vec = get_embeddings(self.settings.embedding_model).embed_query(query)
-        where = {"key": keys[0]} if len(keys) == 1 else {"key": {"$in": keys}}
-        res = self.collection.query(query_embeddings=[vec], n_results=self.k, where=where, include=["distances"])
-        out = []
-        for cid, dist in zip(res["ids"][0], res["distances"][0]):
-            if cid in self.corpus.chunks:  # vectors not in the manifest are ignored
-                out.append(self.corpus.to_document(cid, 1.0 - float(dist), "dense"))
-        return out
+        hits: list[tuple[str, float]] = []
+        if len(paths) == len(docs):
+            # every document: no filter (fast), dropping vectors of other generations
+            hits = [h for h in self.vectors.query(vec, 2 * self.k, None) if h[0] in self.corpus.chunks][: self.k]
+        if len(hits) < self.k:
+            hits = self.vectors.query(vec, self.k, [docs[p].key for p in paths])
+        allowed = set(paths)
+        return [self.corpus.to_document(cid, 1.0 - float(dist), "dense") for cid, dist in hits
+                if cid in self.corpus.chunks and self.corpus.chunks[cid][1].doc.path in allowed]
 
 
 def rrf(ranked_lists: list[tuple[float, list[Document]]], k: int = 60) -> list[Document]:
@@ -180,7 +188,16 @@ class HybridRetriever(ScopedRetriever):
 
     def search(self, query: str, scope: RetrievalScope) -> list[Document]:
         wb, wd = self.weights.get(scope.lang, (1.0, 1.0))
-        lists = [(wb, self.bm25.search(query, scope))]
-        if self.dense is not None:
-            lists.append((wd, self.dense.search(query, scope)))
-        return rrf(lists, self.rrf_k)[: self.k]
+        lexical = self.bm25.search(query, scope)
+        if self.dense is None:
+            return rrf([(wb, lexical)], self.rrf_k)[: self.k]
+        try:
+            dense = self.dense.search(query, scope)
+        except Exception as e:  # noqa: BLE001 - the store is down, frozen or broken: keyword search answers
+            reason = e.reason if isinstance(e, VectorStoreUnavailable) else f"{type(e).__name__}: {e}"[:200]
+            log.warning("vector search unavailable (%s); answering from keyword search alone", reason)
+            out = rrf([(wb or 1.0, lexical)], self.rrf_k)[: self.k]
+            for d in out:
+                d.metadata["degraded"] = reason
+            return out
+        return rrf([(wb, lexical), (wd, dense)], self.rrf_k)[: self.k]

@@ -23,6 +23,7 @@ class Turn:
     passages: list[Document] = field(default_factory=list)  # retrieve, best first
     answer: Answer | None = None  # compose (+ check)
     timings: dict[str, float] = field(default_factory=dict)  # ms per stage
+    degraded: str | None = None  # why retrieval used keyword search alone (the vector store did not answer)
     # the LLM answerer's own reading of a follow-up and the passages it was shown
     llm_query: Query | None = None
     llm_passages: list[Document] = field(default_factory=list)

@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     embed_batch_size: int = Field(32, ge=1, le=1024, description="texts per embedding call")
     chroma_host: str | None = Field(None, description="Chroma server host; unset = embedded")
     chroma_port: int = Field(8000, ge=1, le=65535, description="Chroma server port")
+    chroma_timeout: float = Field(2.0, gt=0, le=600,
+                                  description="seconds one Chroma read may take before retrieval goes on "
+                                              "with keyword search alone (writes get 10x, at least 30 s)")
 
     # --- splitting
     chunk_size: int = Field(360, ge=80, le=4000, description="max characters of a chunk")

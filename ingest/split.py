@@ -2,7 +2,9 @@
 
 Headings 第X章 / 一、 / （一） / 1. 1、 / （1） / ① open sections; each numbered item (with the
 paragraphs under it) becomes a chunk carrying its section path and character span. Items longer
-than the size bound are split at sentence ends (。；！？), never inside a sentence. Header lines
+than the size bound are split at sentence ends (。；！？); a sentence still longer than the bound
+(text without sentence ends, e.g. one 2 MB line) at clause marks (，、：), then at the bound itself,
+so no chunk is ever longer than ``size`` characters. Header lines
 (索引号, 发布机构 …, before ``meta.header_end``) are metadata, not content, and are not chunked.
 
 A numbered line is one of three things:
@@ -54,6 +56,23 @@ def pack_spans(spans: list[tuple[int, int]], size: int) -> list[tuple[int, int]]
             out[-1] = (out[-1][0], b)
         else:
             out.append((a, b))
+    return out
+
+
+CLAUSE_MARKS = "，、,：:"
+
+
+def bounded_spans(text: str, a: int, b: int, size: int) -> list[tuple[int, int]]:
+    """[a, b) cut into spans of at most `size` characters: after the last clause mark (，、：) that
+    fits, or at `size` characters when none does."""
+    out = []
+    while b - a > size:
+        cut = max(text.rfind(m, a, a + size) for m in CLAUSE_MARKS)
+        cut = cut + 1 if cut > a else a + size
+        out.append((a, cut))
+        a = cut
+    if a < b:
+        out.append((a, b))
     return out
 
 
@@ -109,7 +128,8 @@ def split(doc: Doc, meta: DocMeta, size: int = 360, prefix: str | None = None) -
             continue
         spans: list[tuple[int, int]] = []
         for p in ps:
-            spans.extend(sentence_spans(text, p.start, p.end) if p.end - p.start > size else [(p.start, p.end)])
+            for a, b in (sentence_spans(text, p.start, p.end) if p.end - p.start > size else [(p.start, p.end)]):
+                spans.extend(bounded_spans(text, a, b, size))
         for a, b in pack_spans(spans, size):
             a, b = trim_span(text, a, b)
             if a >= b:

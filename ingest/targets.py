@@ -17,6 +17,7 @@ All word lists live in base/data/target_vocab.json. The indicator's wording is c
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from base.mentions import find_numbers
@@ -118,6 +119,19 @@ def _comparator(change: str, level: str, approx: str, post: str) -> str:
     return " ".join(p for p in parts if p)
 
 
+MAX_SENTENCE = 2000  # characters; longer "sentences" are text without sentence ends, read per chunk
+
+
+def _chunk_at(ordered: list[Chunk], starts: list[int], pos: int) -> Chunk | None:
+    """The first chunk (in (start, end) order) containing `pos`."""
+    i = bisect_right(starts, pos) - 1
+    if i >= 0 and ordered[i].start <= pos < ordered[i].end:
+        while i > 0 and ordered[i - 1].start <= pos < ordered[i - 1].end:
+            i -= 1
+        return ordered[i]
+    return next((c for c in ordered if c.start <= pos < c.end), None)
+
+
 def extract_targets(doc: Doc, meta: DocMeta, chunks: list[Chunk]) -> list[Target]:
     """Every quantitative target in the chunks of `doc`, in document order; one per quantity mention."""
     text = doc.text
@@ -129,15 +143,25 @@ def extract_targets(doc: Doc, meta: DocMeta, chunks: list[Chunk]) -> list[Target
     sentence_bounds = boundaries(text, SENTENCE_ENDS, masked)
     clause_bounds = boundaries(text, CLAUSE_ENDS, masked)
     ordered = sorted(chunks, key=lambda c: (c.start, c.end))
+    starts = [c.start for c in ordered]
+    # bounded work: each quantity looks only at the mentions of its own sentence (found by bisection)
+    # and a sentence longer than MAX_SENTENCE (text without sentence ends) at its chunk only
+    mentions = sorted(mentions, key=lambda x: x.start)
+    quantities = sorted(quantities, key=lambda x: x.start)
+    m_starts, q_starts = [x.start for x in mentions], [x.start for x in quantities]
     rows: list[_Row] = []
     for m in quantities:
-        chunk = next((c for c in ordered if c.start <= m.start < c.end), None)
+        chunk = _chunk_at(ordered, starts, m.start)
         if chunk is None:
             continue
         s0, s1 = around(sentence_bounds, 0, len(text), m.start, m.end)
+        if s1 - s0 > MAX_SENTENCE:
+            s0, s1 = max(s0, chunk.start), min(s1, max(chunk.end, m.end))
         c0, c1 = around(clause_bounds, s0, s1, m.start, m.end)
         prev = rows[-1] if rows and rows[-1].sentence == s0 else None
-        row = _build(text, meta, chunk, m, mentions, quantities, (s0, s1), Clause(c0, c1), prev, junk)
+        near_m = mentions[bisect_left(m_starts, s0):bisect_left(m_starts, s1)]
+        near_q = quantities[bisect_left(q_starts, s0):bisect_left(q_starts, s1)]
+        row = _build(text, meta, chunk, m, near_m, near_q, (s0, s1), Clause(c0, c1), prev, junk)
         if row is not None:
             rows.append(row)
     return [r.target for r in rows]

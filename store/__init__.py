@@ -3,7 +3,8 @@
 ``ingest`` writes the store, ``assistant`` reads it; neither imports the other.
 """
 from store.errors import IndexError_, IndexMissing
-from store.index import MANIFEST, IndexSnapshot, open_index, read_manifest
+from store.index import MANIFEST, IndexSnapshot, open_index, pending_documents, read_manifest
 from store.stored import StoredDoc
 
-__all__ = ["IndexError_", "IndexMissing", "MANIFEST", "IndexSnapshot", "open_index", "read_manifest", "StoredDoc"]
+__all__ = ["IndexError_", "IndexMissing", "MANIFEST", "IndexSnapshot", "open_index", "pending_documents",
+           "read_manifest", "StoredDoc"]

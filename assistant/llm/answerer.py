@@ -225,7 +225,8 @@ class LLMAnswerer:
             citations.append(Citation(n=n, doc=p.doc, title=stored.meta.title, region=stored.meta.region,
                                       date=stored.meta.date, section=p.section, quote=p.text, start=p.start,
                                       end=p.end, issuer=stored.meta.issuer))
-        ans = Answer(question=q.text, answer=report.text, refused=False, citations=citations, answerer="llm")
+        ans = Answer(question=q.text, answer=report.text, refused=False, citations=citations, answerer="llm",
+                     notice=turn.degraded)  # keyword-only retrieval is said with the model's answer too
         if not host.grounding(ans).ok:
             return None
         return ans

@@ -53,6 +53,9 @@ def decode_text(data: bytes, declared: str | None = None) -> tuple[str, str]:
                              f"{name} text (byte {exc.start})") from exc
         return _checked(text), name
     if b"\x00" in data:
+        utf16 = utf16_without_bom(data)
+        if utf16 is not None:
+            return _checked(utf16[0]), utf16[1]
         raise ValueError("it looks like a binary file (contains NUL bytes)")
     # strict UTF-8 first even when a charset is declared: it practically never decodes
     # non-UTF-8 multibyte text, while pages that mis-declare their charset are common
@@ -68,6 +71,23 @@ def decode_text(data: bytes, declared: str | None = None) -> tuple[str, str]:
             continue
         return _checked(text), name
     return _detect_with_charset_normalizer(data)
+
+
+def utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """(text, codec) for UTF-16 text without a byte-order mark: its ASCII characters (digits, line
+    breaks, punctuation) put NUL bytes on one side of the byte pairs only; None otherwise."""
+    if len(data) < 4 or len(data) % 2:
+        return None
+    even, odd = data[0::2].count(0), data[1::2].count(0)
+    if min(even, odd) * 4 > max(even, odd):
+        return None  # NULs on both sides alike: binary, not UTF-16 text (一 U+4E00 has one NUL byte)
+    codec = "utf-16-le" if odd > even else "utf-16-be"
+    try:
+        text = data.decode(codec, errors="strict")
+    except UnicodeDecodeError:
+        return None
+    bad = sum(1 for ch in text if (ord(ch) < 32 and ch not in "\t\n\r\f") or 0xE000 <= ord(ch) <= 0xF8FF)
+    return (text, codec) if bad == 0 else None
 
 
 def nearly_utf8(data: bytes, max_errors: int = 3) -> str | None:

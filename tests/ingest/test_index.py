@@ -24,10 +24,14 @@ def test_corpus_ingest_and_nearest_neighbour(settings, built_index):
     assert len(built_index.added) == 5 and built_index.chunks > 50 and built_index.targets > 50
     from base.embeddings import get_embeddings
 
+    from store import open_index
+
     col = chroma_collection(settings)
     vec = get_embeddings("e5-small").embed_query("咸宁2024年要认定多少家高新技术企业")
-    res = col.query(query_embeddings=[vec], n_results=5, include=["documents"])
-    assert any("通过认定高新技术企业310家" in d for d in res["documents"][0])
+    res = col.query(query_embeddings=[vec], n_results=5, include=["metadatas"])
+    chunks = open_index(settings.index_dir).chunks
+    assert any("通过认定高新技术企业310家" in chunks[i][0].text for i in res["ids"][0])
+    assert all(m["key"] == i.split(":")[0] for i, m in zip(res["ids"][0], res["metadatas"][0]))
 
 
 def test_reopened_collection_knows_its_embedding_function(settings, built_index):
@@ -182,3 +186,103 @@ def test_unusable_files_are_reported_with_their_reason_and_the_rest_is_indexed(t
     assert "FAILED script.py: Cannot load script.py: unsupported file type '.py' (supported: .docx, .htm, .html, " \
            ".md, .pdf, .txt)" in lines
     assert not any("TypeError" in ln for ln in lines)
+
+
+# ---------------------------------------------------------------- generations, CLI faults, bounds
+def _cli(args: list[str], s: Settings, user: int | None = None, timeout: int = 300,
+         tmp: Path | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PQA_CORPUS_DIR": str(s.corpus_dir), "PQA_INDEX_DIR": str(s.index_dir)}
+    if tmp is not None:
+        env["TMPDIR"] = str(tmp)  # the user's own temporary folder (jieba keeps its cache there)
+    pre = ["setpriv", f"--reuid={user}", f"--regid={user}", "--clear-groups"] if user is not None else []
+    return subprocess.run(pre + [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def test_no_change_ingest_publishes_nothing_and_an_empty_path_list_does_nothing(tmp_path):
+    s = _small_corpus(tmp_path)
+    notes: list[str] = []
+    first = ingest(s, notify=notes.append)
+    assert first.ok and notes and "computing vectors of 2 documents" in notes[0]
+    gen = read_manifest(s.index_dir)["generation"]
+    again = ingest(s)
+    assert again.generation == gen == read_manifest(s.index_dir)["generation"] and again.vectors == 0
+    nothing = ingest(s, paths=[])
+    assert not nothing.added and not nothing.removed and read_manifest(s.index_dir)["generation"] == gen
+
+
+def test_cli_refuses_empty_folders_and_bad_files_without_touching_corpus_or_index(tmp_path):
+    s = _small_corpus(tmp_path)
+    assert ingest(s).ok
+    gen = read_manifest(s.index_dir)["generation"]
+    before = sorted(p.name for p in s.corpus_dir.iterdir())
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    out = _cli(["-m", "ingest", "--quiet", str(empty)], s)
+    assert out.returncode == 2 and out.stderr.strip() == f"error: {empty} contains no files"
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\x00\x01\x02\x03" * 50)
+    out = _cli(["-m", "ingest", "--quiet", str(bad)], s)
+    assert out.returncode == 1 and "FAILED bad.txt" in out.stdout and "not copied into the corpus" in out.stdout
+    assert "Traceback" not in out.stdout + out.stderr
+    assert sorted(p.name for p in s.corpus_dir.iterdir()) == before
+    assert read_manifest(s.index_dir)["generation"] == gen and len(read_manifest(s.index_dir)["docs"]) == 2
+    out = _cli(["-m", "ingest", "--rebuild", str(bad)], s)
+    assert out.returncode == 2 and out.stderr.strip() == "error: --rebuild rebuilds the whole corpus; give it no PATHs"
+    out = _cli(["-m", "ingest", "--status"], s)
+    assert out.returncode == 0 and out.stdout.startswith(f"generation {gen} (") and "0 still being embedded" in out.stdout
+    out = _cli(["-m", "ingest", "--quiet", "--chroma-timeout", "-1"], s)
+    assert out.returncode == 2 and out.stderr.startswith("error: bad settings: chroma_timeout")
+    assert len(out.stderr.strip().splitlines()) == 1
+
+
+def test_read_only_index_gives_one_line_for_ingest_and_answers_for_ask(tmp_path):
+    import tempfile
+
+    base = Path(tempfile.mkdtemp(prefix="pqa-ro-"))
+    try:
+        base.chmod(0o755)
+        s = _small_corpus(base)
+        assert ingest(s).ok
+        for p in [base, *base.rglob("*")]:
+            p.chmod(0o755 if p.is_dir() else 0o644)
+        (s.corpus_dir / "new.txt").write_text("2025年江夏区科技创新工作要点\n1.新增高新技术企业42家。\n", encoding="utf-8")
+        (s.corpus_dir / "new.txt").chmod(0o644)
+        tmp = base / "tmp"
+        tmp.mkdir()
+        tmp.chmod(0o777)
+        out = _cli(["-m", "ingest", "--quiet"], s, user=65534, tmp=tmp)
+        assert out.returncode == 2 and "Traceback" not in out.stderr, out.stderr
+        assert len(out.stderr.strip().splitlines()) == 1 and "read-only" in out.stderr
+        out = _cli(["-m", "assistant", "ask", "How many high-tech enterprises must Xianning certify in 2024?"], s,
+                   user=65534, tmp=tmp)
+        assert out.returncode == 0 and "310" in out.stdout and "Traceback" not in out.stderr, out.stderr
+        # embedded Chroma cannot open a database it may not write: keyword search answers, with the notice
+        assert "Vector search is unavailable" in out.stdout
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def test_a_two_megabyte_single_line_document_is_bounded(tmp_path):
+    """The corpus plans as one 2 MB line without 。；！？ (they become ，): cut at clause marks or at the
+    size bound, no chunk is longer; processing time is linear (measured in the report, bound generous)."""
+    import re
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    plain = "".join(re.sub(r"[。；！？!?;\s]+", "，", p.read_text(encoding="utf-8"))
+                    for p in sorted((ROOT / "corpus").glob("*.txt")))
+    chars = 2_000_000 * len(plain) // len(plain.encode("utf-8")) + 100
+    text = (plain * (chars // len(plain) + 1))[:chars]
+    (corpus / "long.txt").write_text(text, encoding="utf-8")
+    assert len(text.encode("utf-8")) >= 2_000_000 and "\n" not in text
+    s = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", chroma_host="127.0.0.1", chroma_port=_free_port(),
+                 chroma_timeout=0.5)  # no vector store: this measures processing; the document stays pending
+    t = time.perf_counter()
+    summary = ingest(s)
+    took = time.perf_counter() - t
+    snap = open_index(s.index_dir)
+    chunks = snap.docs["long.txt"].chunks
+    assert max(c.end - c.start for c in chunks) <= s.chunk_size and len(chunks) > 1500
+    assert snap.pending == {"long.txt"} and summary.vector_error
+    assert took < 180, took  # ~20 s on a busy 2-core machine; minutes before the bounds

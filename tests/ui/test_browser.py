@@ -20,6 +20,8 @@ from types import SimpleNamespace
 
 import pytest
 
+from store import MANIFEST
+
 from tests.ui.browser import (CHROME_ARGS, CHROMIUM, INGEST_TIMEOUT, SHOTS, STEP_TIMEOUT, ask, choose, choose_file,
                                choose_containing, last_answer, login, shot, tab, upload, wait_outcome, wait_text)
 
@@ -137,7 +139,7 @@ def page(browser, app):
 # ---------------------------------------------------------------- tests (run in file order)
 def test_start_builds_index_and_is_ready(app, page):
     assert "已加载 5 份文件" in page.locator("#pqa-banner").inner_text()
-    assert (app.work / "index" / "manifest.json").exists()
+    assert (app.work / "index" / MANIFEST).exists()
 
 
 def test_chat_answer_with_cited_source_card(page):

@@ -13,6 +13,8 @@ import time
 
 import pytest
 
+from store import MANIFEST
+
 from tests.ui import webapp as W
 
 pytestmark = pytest.mark.slow
@@ -51,7 +53,7 @@ def disk_state(app) -> dict:
     meta = app.corpus / "metadata.toml"
     return {"files": sorted(p.name for p in app.corpus.iterdir()),
             "metadata": meta.read_text(encoding="utf-8") if meta.exists() else None,
-            "manifest": (app.index / "manifest.json").read_text(encoding="utf-8")}
+            "manifest": (app.index / MANIFEST).read_text(encoding="utf-8")}
 
 
 def admin_calls(app, cfg, upload_path: str | None) -> list[tuple[str, int, list]]:
