@@ -65,8 +65,13 @@ def test_gate():
 
 
 def test_shipped_thresholds_are_conservative():
+    """The default thresholds are the shipped set's, and leave room: no minimum at 1, no maximum at 0."""
+    from evals.sets import load_sets
+
     t = load_thresholds()
-    assert t == {"min_accuracy": 0.87, "min_refusal_recall": 0.78, "min_citation_accuracy": 0.92, "max_ungrounded": 0.02}
+    assert t == next(x for x in load_sets() if x.name == "shipped").thresholds
+    assert all(v < 1.0 for k, v in t.items() if k.startswith("min_"))
+    assert all(v > 0.0 for k, v in t.items() if k.startswith("max_"))
 
 
 def _opts(tmp_path: Path, qa: Path, **kw) -> RunOptions:

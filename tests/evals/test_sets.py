@@ -15,14 +15,16 @@ def test_shipped_sets_file():
     assert list(sets) == ["shipped", "dev", "test"]
     assert sets["shipped"].qa == [ROOT / "evals" / "qa.jsonl", ROOT / "evals" / "qa_open.jsonl"]
     assert sets["shipped"].corpus == ROOT / "corpus"
-    assert sets["shipped"].thresholds == {"min_accuracy": 0.87, "min_refusal_recall": 0.78,
-                                          "min_citation_accuracy": 0.92, "max_ungrounded": 0.02}
+    for s in sets.values():  # every set is gated on accuracy, refusals, citations and grounded numbers
+        assert {"min_accuracy", "max_false_refusal_rate", "min_refusal_recall", "min_citation_accuracy",
+                "max_ungrounded"} <= set(s.thresholds)
+        assert all(0.0 <= v <= 1.0 for v in s.thresholds.values())
+        assert s.thresholds["max_ungrounded"] <= 0.02  # grounded numbers are an honesty rule, not a score
     assert sets["test"].blind and not sets["dev"].blind and not sets["shipped"].blind
     for name in ("dev", "test"):
         s = sets[name]
         assert s.corpus == ROOT / "evals" / "heldout" / name / "docs"
         assert s.qa and all(p.parent == ROOT / "evals" / "heldout" / name and p.suffix == ".jsonl" for p in s.qa)
-        assert s.thresholds["min_accuracy"] == 0.0  # placeholders until the answerer improves
 
 
 def write(tmp_path: Path, text: str) -> Path:
