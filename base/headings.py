@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from base.mentions import find_numbers
 from base.regions import genre
+from base.text import SENT_END
 
 HEADING_TITLE_MAX = 40  # characters of a heading kept in a section path
 
@@ -30,7 +31,7 @@ def heading_title(line: str) -> str:
     """The title part of a heading line, for the section path: '2.强化高新技术产业发展。继续…' →
     '2.强化高新技术产业发展'."""
     s = line.strip()
-    m = re.search(r"[。；;！？!?]", s)
+    m = re.search(f"[{re.escape(SENT_END[:-1])}]", s)
     if m:
         s = s[: m.start()]
     s = s.rstrip("。；;：:，, ")
@@ -42,7 +43,7 @@ def heading_title(line: str) -> str:
 def heading_core(line: str) -> str:
     """The title of a heading line without its number: '(三)推进成果转化,加快融合。…' → '推进成果转化,加快融合'."""
     s = line.strip()
-    m = re.search(r"[。；;！？!?]", s)
+    m = re.search(f"[{re.escape(SENT_END[:-1])}]", s)
     if m:
         s = s[: m.start()]
     rank = heading_rank(s)

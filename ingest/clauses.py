@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from functools import cache
 
 from base.numbers import NumberMention
+from base.text import SENT_END
 from ingest.indicators import markup_spans, vocab_words
 
-SENTENCE_ENDS = "。；;！？!?\n"
+SENTENCE_ENDS = SENT_END
 CLAUSE_ENDS = SENTENCE_ENDS + "，,：:"
 SHORT_QUOTE = 8  # a clause shorter than this is quoted together with the clause before it
 

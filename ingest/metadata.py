@@ -13,6 +13,7 @@ from typing import Any
 
 from base.header import HEADER_SCAN_LINES, header_end, header_pairs
 from base.regions import Region, abbreviations, genre, region_pattern, regions_by_name, short_name
+from base.text import SENT_END
 from base.types import Doc, DocMeta
 
 TITLE_MAX = 60
@@ -26,7 +27,7 @@ _BOOK_RE = re.compile(r"《([^《》]{2,80})》")
 _YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 _TARGET_YEAR_RE = re.compile(r"(?:到|至|截至|截止|力争|争取)\s*((?:19|20)\d{2})\s*年")
 _RANGE_YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年?\s*[-—–~～至到]+\s*((?:19|20)\d{2})(?!\d)")
-_SENTENCE_PUNCT = re.compile(r"[。；;！？!?]|[，,].*[，,]")
+_SENTENCE_PUNCT = re.compile(f"[{re.escape(SENT_END[:-1])}]|[，,].*[，,]")
 
 
 # ---------------------------------------------------------------- header fields

@@ -13,13 +13,15 @@ import math
 import re
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
+from base.text import SENT_END
+
 ANSWERER_LABELS = {
     "extractive": "抽取式（原文摘录） / extractive",
     "llm": "大模型生成 / LLM",
 }
 
 _MARKER_RE = re.compile(r"\[(\d{1,3})\]")
-_BOUNDARY = "。；;！？!?\n"
+_BOUNDARY = SENT_END
 
 TextOf = Callable[[str], "str | None"] | Mapping[str, str] | None
 

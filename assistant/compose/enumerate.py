@@ -22,7 +22,7 @@ from assistant.evidence import term_in
 from assistant.outline import Node, outline
 from assistant.query import Query
 from base.numbers import parse_chinese_int
-from base.text import CLAUSE_END
+from base.text import CLAUSE_END, SENT_END
 from base.types import Answer
 from store import StoredDoc
 
@@ -190,7 +190,7 @@ def named_enumerations(ctx: Context, name: str) -> list[Enumeration]:
 
 
 def _sentence_end(text: str, pos: int, hi: int) -> int:
-    m = re.compile(r"[。；;！？!?\n]").search(text, pos, hi)
+    m = re.compile(f"[{re.escape(SENT_END)}]").search(text, pos, hi)
     return m.end() if m else hi
 
 

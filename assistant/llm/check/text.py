@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from base.text import SENT_END  # the one home of the sentence-end punctuation
 
 REFUSAL_PHRASES = ("资料中未找到", "资料中没有找到", "资料中未能找到", "资料未提及", "资料中没有提到",
                    "not found in the documents", "the documents do not contain", "the documents don't contain",
@@ -18,7 +19,7 @@ MARKER = re.compile(r"\[(\d{1,3})\]")
 _THINK = re.compile(r"<think>.*?(?:</think>|\Z)", re.S | re.I)
 _SPECIAL = re.compile(r"<\|?(?:end_of_turn|start_of_turn|eos|bos|im_end|im_start|endoftext|eot_id)\|?>(?:model|user|assistant)?",
                       re.I)
-SENT_END = "。！？!?；;\n"
+
 ANSWER_END = "。！？!?\n"  # an answer's sentences: ；; only separate its clauses
 _INJECTION = re.compile(
     r"忽略(?:掉)?(?:以上|上述|上面|之前|前面|先前|所有|全部|此前)?(?:的|所有|全部)?(?:指令|指示|提示|要求|规则|设定|内容)"
