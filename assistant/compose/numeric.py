@@ -164,7 +164,8 @@ def _side_by_side(ctx: Context, sides: list[Figure], head: str) -> Answer:
         body = render(ctx, [f], cb)
         lines.append(say(q, f"- {doc_name(f.stored, 'zh')}：{body}", f"- {doc_name(f.stored, 'en')}: {body}"))
         basis = basis_of(f.indicator) or basis_of(f.stored.doc.text[f.clause[0]:f.clause[1]])
-        rows.append([f.stored.meta.region or doc_name(f.stored, q.lang), f.value, basis or "—", f"[{cb.items[-1].n}]"])
+        label = vocab()["facets"]["basis_labels"].get(basis, ["—", "—"])[0 if q.lang == "zh" else 1]
+        rows.append([f.stored.meta.region or doc_name(f.stored, q.lang), f.value, label, f"[{cb.items[-1].n}]"])
     ans = answer(q, head + "\n" + "\n".join(lines) + _verdict(q, sides), cb)
     ans.parts = [{"kind": "table", "columns": say(q, "地区|数值|口径|出处", "region|figure|basis|source").split("|"),
                   "rows": rows}]
