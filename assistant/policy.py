@@ -63,10 +63,14 @@ def policy_keywords(keywords: Sequence[str]) -> list[str]:
     return out
 
 
+_MARKUP = re.compile(r"<[^<>\n]{0,300}>")
+
+
 def _states_count(clause: str) -> bool:
+    """A bare count ("培育科技型中小企业100家"); markup a page left in its text (<img …=1>) is no count."""
     from base.mentions import find_numbers
 
-    return any(m.is_quantity for m in find_numbers(clause))
+    return any(m.is_quantity for m in find_numbers(_MARKUP.sub(" ", clause)))
 
 
 def support_hits(sent: str) -> tuple[list[str], list[str], str]:
