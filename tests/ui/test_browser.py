@@ -54,6 +54,7 @@ XSS_DOC = f"""2025年余杭区科技创新测试要点
 一、主要指标
 1.建设孵化载体。新增省级孵化器7家{XSS_SCRIPT}，并建设{XSS_IMG}公共服务平台。
 2.培育创新主体。培育科技型中小企业100家。
+3.支持孵化器提质。对新认定的省级孵化器给予一次性奖励{XSS_SCRIPT}。
 
 余杭区科技局
 2025年4月1日
@@ -306,7 +307,8 @@ def test_xss_document_is_shown_as_text(app, page, tmp_path):
     page.locator("#pqa-p-kinds").get_by_label("孵化器/众创空间").check()
     page.locator("#pqa-p-run").click()
     wait_text(page, "#pqa-p-out", "余杭区")
-    assert XSS_SCRIPT in page.locator("#pqa-p-out").inner_text()
+    found = page.locator("#pqa-p-out").inner_text()
+    assert "对新认定的省级孵化器给予一次性奖励" + XSS_SCRIPT in found  # the measure itself, as text
     tab(page, "资料库")
     wait_text(page, "#pqa-l-table", "余杭区")
     page.wait_for_timeout(500)
@@ -318,7 +320,10 @@ def test_metadata_correction_and_delete(app, page):
     tab(page, "资料库")
     choose_containing(page, "pqa-l-meta-doc", "江夏区2025年科技创新工作要点.txt")
     title = page.get_by_label("标题 title")
-    page.wait_for_function("() => [...document.querySelectorAll('input,textarea')].some(e => e.value.includes('江夏区'))")
+    # the form is filled by the document's choice: wait for the title field itself (the dropdown's
+    # own input names the file too, so waiting on any input raced the form and saved nothing)
+    page.wait_for_function("() => (document.querySelector('#pqa-l-meta-title textarea, #pqa-l-meta-title input')"
+                           " || {value: ''}).value.includes('江夏区')")
     title.fill("江夏区2025年科技创新工作要点（修订）")
     page.locator("#pqa-l-meta-save").click()
     status = wait_outcome(page, "#pqa-l-status", ["已保存", "没有改动", "另一个入库任务", "失败", "无效"])

@@ -228,7 +228,7 @@ def build(engine: Engine) -> SimpleNamespace:
         gr.Markdown("#### 修改元数据 / Correct metadata\n写入 corpus/metadata.toml 后重新入库。留空的字段恢复为自动识别的值。")
         meta_doc = gr.Dropdown(docs0, value=None, label="文件", elem_id="pqa-l-meta-doc")
         with gr.Row():
-            m_title = gr.Textbox(label="标题 title")
+            m_title = gr.Textbox(label="标题 title", elem_id="pqa-l-meta-title")
             m_region = gr.Textbox(label="地区 region")
             m_issuer = gr.Textbox(label="发布机构 issuer")
         with gr.Row():
