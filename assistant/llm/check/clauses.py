@@ -8,7 +8,7 @@ import unicodedata
 from typing import Iterable
 
 from assistant.llm.check.figures import figures
-from assistant.llm.check.text import MARKER, is_cjk
+from assistant.llm.check.text import MARKER, is_cjk, markers_stay_behind
 from assistant.llm.check.vocab import claims, en_rx, free
 from assistant.llm.passage import Passage
 from base.number_words import find_english_numbers
@@ -36,15 +36,7 @@ def split_clauses(sentence: str, breaks: str | None = None) -> list[str]:
             buf = ""
     if buf:
         parts.append(buf)
-    out: list[str] = []
-    for p in parts:
-        lead = re.match(r"\s*((?:\[\d{1,3}\]\s*)+)", p)
-        if lead and out:
-            out[-1] = out[-1].rstrip() + lead.group(1).strip()
-            p = p[lead.end():]
-        if p.strip():
-            out.append(p.strip())
-    return [c for part in out for c in _split_coordination(part)]
+    return [c for part in markers_stay_behind(parts) for c in _split_coordination(part)]
 
 
 _COORD = re.compile(r"\s+(?:and|while|with|whereas|plus)\s+", re.I)

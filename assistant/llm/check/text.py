@@ -92,6 +92,11 @@ def split_sentences(text: str, ends: str = SENT_END) -> list[str]:
             buf = ""
     if buf:
         parts.append(buf)
+    return markers_stay_behind(parts)
+
+
+def markers_stay_behind(parts: list[str]) -> list[str]:
+    """Stripped, non-empty `parts`; markers opening a part ("[1]" after "…。") move to the part before."""
     out: list[str] = []
     for p in parts:
         lead = re.match(r"\s*((?:\[\d{1,3}\]\s*)+)", p)
