@@ -40,6 +40,16 @@ def bind(score: Callable[[Unit], float], units: list[Unit], holds: Callable[[Uni
     return "ok"
 
 
+def bind_or_document(score: Callable[[Unit], float], units: list[Unit], holds: Callable[[Unit], bool],
+                     competes: Callable[[Unit], bool], of_document: bool) -> str:
+    """``bind``, where a slot no sentence states may still be the cited document's own (its year or
+    region, from its metadata): then it holds unless a sentence stating a competing slot fits better."""
+    verdict = bind(score, units, holds, competes)
+    if verdict == "absent" and of_document:
+        return "ok" if bind(score, units, lambda u: not competes(u), competes) != "other" else "other"
+    return verdict
+
+
 def comparable(f: Figure, g: Figure) -> bool:
     return g.kind == f.kind and (not f.base or not g.base or unit_class(f.base) == unit_class(g.base))
 
@@ -91,9 +101,7 @@ def year_problems(body: str, ns: list[int], evs: list[Evidence], known: dict[str
     out = []
     meta_years = set().union(*(e.meta_years for e in evs))
     for y in sorted(years):
-        verdict = bind(score, units, lambda u: states(u, y), other_year)
-        if verdict == "absent" and y in meta_years:
-            verdict = "ok" if bind(score, units, lambda u: not other_year(u), other_year) != "other" else "other"
+        verdict = bind_or_document(score, units, lambda u: states(u, y), other_year, y in meta_years)
         if verdict == "absent":
             out.append(f"numbers not in cited passage(s) {ns}: {int(y)}")
         elif verdict == "other":
@@ -108,9 +116,8 @@ def region_problems(regs: set[str], units: list[Unit], evs: list[Evidence], scor
         def rival(u: Unit) -> bool:
             return bool(u.regions - regs)
 
-        verdict = bind(score, units, lambda u: r in u.regions, rival)
-        if verdict == "absent" and any(e.passage.region == r for e in evs):
-            verdict = "ok" if bind(score, units, lambda u: not rival(u), rival) != "other" else "other"
+        verdict = bind_or_document(score, units, lambda u: r in u.regions, rival,
+                                   any(e.passage.region == r for e in evs))
         if verdict == "absent":
             out.append(f"region not in cited passage(s) {ns}: {r}")
         elif verdict == "other":
