@@ -313,7 +313,7 @@ def contradicts(new: str, old: str) -> bool:
         return False
     if len(new) == len(old) <= 3 and new[-1] == old[-1] and new[-1] in "级类型":
         return True
-    return any(new in g and old in g for g in vocab().get("sibling_terms", ()))
+    return any(new in g["terms"] and old in g["terms"] for g in vocab().get("sibling_terms", ()))
 
 
 def inherit(q: Query, history: list[dict[str, str]], known: dict[str, list[str]]) -> Query:

@@ -76,11 +76,31 @@ def basis_of(text: str) -> str:
     return best
 
 
-def basis_bad(q: Query, clause: str) -> float:
-    if not q.bases:
-        return 0.0
-    got = basis_of(clause)
-    return 1.0 if got and got not in q.bases else 0.0
+def slot_conflict(asked: str, clause: str) -> bool:
+    """True when, for an exclusive group of sibling terms (question_vocab ``sibling_terms``: 国家级 /
+    省级 / 市级, 申报 / 认定 / 入库), the question names members and the member the clause names
+    last (nearest the figure: “国家级企业技术中心5家、省级20家”) is another: a 市级 laboratory
+    does not answer a question about 省级 ones."""
+    for group in vocab().get("sibling_terms", ()):
+        if not group.get("exclusive"):
+            continue
+        want = {t for t in group["terms"] if t in asked}
+        if not want:
+            continue
+        last = max(((clause.rfind(t), t) for t in group["terms"] if t in clause), default=None)
+        if last is not None and last[1] not in want:
+            return True
+    return False
+
+
+def measure_bad(q: Query, clause: str) -> float:
+    """1 when the evidence measures something else than asked: another basis (a share for "how
+    fast should it grow") or another member of an exclusive slot (市级 for 省级, 认定 for 申报)."""
+    got = basis_of(clause) if q.bases else ""
+    if got and got not in q.bases:
+        return 1.0
+    # the question's own words: a follow-up's inherited terms may be the very slot it replaces
+    return 1.0 if slot_conflict(f"{q.text} {' '.join(q.focus)}", clause) else 0.0
 
 
 def names_region(text: str, region: str) -> bool:
@@ -129,7 +149,7 @@ def evidence_features(ctx: Context, stored: StoredDoc, local: str, sentence: str
         "year_ok": year_ok,
         "year_bad": year_bad,
         "region_bad": region_bad(q, stored, f"{sentence} {section}", wanted_regions),
-        "basis_bad": basis_bad(q, local),
+        "measure_bad": measure_bad(q, local),
         "scope": ctx.weights.get(stored.doc.path, 1.0),
         "dense": dense,
     }

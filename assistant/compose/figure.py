@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.compose.context import CitationBuilder, Context, Sentence, doc_name, key_terms, retrieved_sentences, say
-from assistant.compose.features import basis_bad, evidence_features, evidence_year, plan_year
+from assistant.compose.features import evidence_features, measure_bad, evidence_year, plan_year
 from assistant.compose.params import params
 from assistant.compose.support import finish, model, score
 from assistant.evidence import term_in
@@ -117,7 +117,7 @@ def _figures_in(ctx: Context, s: Sentence, wanted_regions: list[str] | None) -> 
         want, got = asked_measure(ctx.query.text), measure_kind(m.unit)
         if want and got and want != got:
             feats["type_bad"] = 1.0  # 多少名院士 is not answered by 10家 or 10场次
-        feats["basis_bad"] = basis_bad(ctx.query, f"{indicator} {text[ca:b]}")  # what it measures: the words before it
+        feats["measure_bad"] = measure_bad(ctx.query, f"{indicator} {text[ca:b]}")  # what it measures: the words before it
         out.append(Figure(s.stored, m, (ca, cb), (s.start, s.end), indicator, year, s.rank, s.section, t,
                           finish(feats, ctx.query.lang)))
     return out
@@ -139,10 +139,10 @@ def figure_candidates(ctx: Context, docs: set[str] | None = None,
             continue
         for f in _figures_in(ctx, s, wanted_regions):
             if f.feats["year_bad"] >= 1.0 or f.feats["type_bad"] >= 1.0 or f.feats["region_bad"] >= 1.0 \
-                    or f.feats["basis_bad"] >= 1.0 or (ctx.query.lang == "zh" and f.feats["thing_sent"] == 0.0):
+                    or f.feats["measure_bad"] >= 1.0 or (ctx.query.lang == "zh" and f.feats["thing_sent"] == 0.0):
                 # a figure of another year, of another kind (an amount for "how many"), of a region the
                 # text does not name (a city's total for its district), or measuring something else
-                # (a share for "how fast should it grow"), or in a sentence naming none of the things a
+                # (a share for "how fast should it grow", 市级 for 省级), or in a sentence naming none of the things a
                 # Chinese question asks about (院士 when the sentence counts 人才), answers nothing asked
                 continue
             a, b = quote_span(f)
