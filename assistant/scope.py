@@ -88,17 +88,22 @@ def doc_references(q: Query, docs: dict[str, StoredDoc]) -> set[str]:
     for r in q.regions:  # regions are scoped separately; their names are no document reference
         for w in filter(None, (r, short_name(r))):
             text = text.replace(w, " ")
+    kinds = {s.meta.kind for s in docs.values() if s.meta.kind}
+    names = {p: f"{s.meta.title or ''} {s.meta.issuer or ''}" for p, s in docs.items()}
+    every_name = "\n".join(names.values())  # one search rules out a piece no document's name has
     best: tuple[int, set[str]] = (0, set())
     for n in range(8, 2, -1):
         for i in range(len(text) - n + 1):
             piece = text[i:i + n]
+            if piece not in every_name:
+                continue
             if any(ch.isdigit() or ch in "，。？?！!、 ,.()（）“”\"" for ch in piece):  # years are scoped apart
                 continue
-            if any(s.meta.kind and piece in s.meta.kind for s in docs.values()):
+            if any(piece in k for k in kinds):
                 continue  # a genre word (行动方案, 工作要点) names a kind of plan, not one document
             if _generic(piece):
                 continue
-            hits = {p for p, s in docs.items() if piece in f"{s.meta.title or ''} {s.meta.issuer or ''}"}
+            hits = {p for p, name in names.items() if piece in name}
             if _distinct(hits, docs, piece) and n > best[0]:
                 best = (n, hits)
         if best[1]:

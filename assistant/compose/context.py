@@ -16,6 +16,8 @@ from base.tokenize import is_nominal, is_word
 from base.types import Answer, Citation
 from store import StoredDoc
 
+LOWERED_CACHE = 8192  # document texts kept in matching form (≈ 2 bytes a character: ~30 MB at 1,000 plans)
+
 
 @dataclass
 class Context:
@@ -103,9 +105,11 @@ def term_weights(q: Query) -> dict[str, float]:
     return q.weights
 
 
-@lru_cache(maxsize=512)
+@lru_cache(maxsize=LOWERED_CACHE)
 def lowered(text: str) -> str:
-    """A document's text in the form terms are matched in (``match_text``), once per text."""
+    """A document's text in the form terms are matched in (``match_text``), once per text. Every
+    question weighs its terms against every document in scope, so the cache holds more texts than
+    an index has documents: a smaller one is emptied by each pass over a large index."""
     return match_text(text)
 
 
