@@ -46,10 +46,10 @@ SOFT_SHARE = 0.85  # share of a long term's characters that makes a reordered va
 SOFT_MIN_LEN = 4
 
 
-def soft_in(term: str, low_text: str) -> bool:
-    """A long term whose characters nearly all occur in the text: a reordered or interleaved
-    variant (技术合同成交额 ~ 技术市场成交合同额)."""
-    chars = set(low_text)
+def soft_in(term: str, low_text: str, chars: set[str] | None = None) -> bool:
+    """A long term whose characters nearly all occur in the text (``chars``: the text's characters,
+    when the caller has them): a reordered or interleaved variant (技术合同成交额 ~ 技术市场成交合同额)."""
+    chars = set(low_text) if chars is None else chars
     for a in alternatives(term):
         a = a.lower()
         if len(a) >= SOFT_MIN_LEN and sum(ch in chars for ch in set(a)) >= SOFT_SHARE * len(set(a)):
@@ -77,14 +77,17 @@ def coverage(terms: list[str], text: str, weights: dict[str, float] | None = Non
     if not terms:
         return 0.0
     low = match_text(text)
+    chars: set[str] | None = None
     total = got = 0.0
     for t in terms:
         w = len(alternatives(t)[0]) * (weights or {}).get(t, 1.0)  # the canonical form's length
         total += w
         if term_in(t, low):
             got += w
-        elif soft_in(t, low):
-            got += w / 2
+        else:
+            chars = set(low) if chars is None else chars
+            if soft_in(t, low, chars):
+                got += w / 2
     return got / total if total else 0.0
 
 

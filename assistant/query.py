@@ -123,15 +123,16 @@ def asks_past(text: str, lang: str) -> bool:
     return any(re.search(p, low) for p in pats)
 
 
-def _known_name_map(known: dict[str, list[str]]) -> dict[str, str]:
-    """Names a covered region goes by → its full name: the name, the aliases its documents use and
-    the usual abbreviations (昆都仑区 → 昆都仑, 昆区)."""
+@lru_cache(maxsize=8)
+def _known_names(known: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[tuple[str, str], ...]:
+    """(name, full name) pairs of the covered regions, longest name first; computed once per set of
+    covered regions (every question of an index asks with the same one)."""
     out: dict[str, str] = {}
-    for full, aliases in known.items():
+    for full, aliases in known:
         for a in [full, *aliases, *abbreviations(full)]:
             if len(a) >= 2:
                 out.setdefault(a, full)
-    return out
+    return tuple(sorted(out.items(), key=lambda kv: len(kv[0]), reverse=True))
 
 
 def find_regions_zh(text: str, known: dict[str, list[str]]) -> list[str]:
@@ -151,9 +152,8 @@ def find_regions_zh(text: str, known: dict[str, list[str]]) -> list[str]:
                     taken[k] = True
             i = text.find(name, j)
 
-    names = _known_name_map(known)
-    for name in sorted(names, key=len, reverse=True):
-        take(name, names[name])
+    for name, full in _known_names(tuple((f, tuple(a)) for f, a in known.items())):
+        take(name, full)
     for name in _full_names():
         if name in text:
             take(name, name)

@@ -77,8 +77,10 @@ def level(name: str) -> int | None:
     return min(levels) if levels else None
 
 
+@lru_cache(maxsize=65536)
 def contains(parent: str, child: str) -> bool:
-    """Whether region `child` lies inside region `parent` by their adcodes (湖北省 ⊃ 黄石市 ⊃ 下陆区)."""
+    """Whether region `child` lies inside region `parent` by their adcodes (湖北省 ⊃ 黄石市 ⊃ 下陆区).
+    Cached: scoping asks it for every document of the index and every region a question names."""
     for pc in codes(parent):
         for cc in codes(child):
             if cc == pc:
