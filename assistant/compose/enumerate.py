@@ -11,14 +11,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.compose.context import (CitationBuilder, Context, answer, doc_name, key_terms,
+from assistant.compose.context import (CitationBuilder, Context, Sentence, answer, doc_name, key_terms,
                                        retrieved_sentences, say)
 from assistant.compose.features import evidence_features
 from assistant.compose.params import params
 from assistant.compose.refusal import refuse
 from assistant.compose.support import finish, model, score
 from assistant.compose.text import column_answer, compose_sentence, scored_sentences
-from assistant.evidence import term_in
+from assistant.evidence import coverage, term_in
 from assistant.outline import Node, outline
 from assistant.query import Query
 from base.numbers import parse_chinese_int
@@ -261,8 +261,10 @@ def compose_list(ctx: Context) -> Answer:
     if want is not None and any(len(e.members) == want for e in cands):
         cands = [e for e in cands if len(e.members) == want]  # "the six X" has six members
     cands.sort(key=lambda e: -e.r)
+    if cands:
+        cands.insert(0, descend(ctx, cands[0], cands))
     th = model().threshold
-    best_sentence = next(iter(scored_sentences(ctx)), None)
+    best_sentence = next((s for s in scored_sentences(ctx) if not is_heading(s.sentence)), None)
     counted = want is not None and cands and len(cands[0].members) == want
     prose = not counted and best_sentence is not None and best_sentence.p >= th and (
         not cands or best_sentence.p - cands[0].p > params()["enumerate"]["prose_margin"])
@@ -271,6 +273,36 @@ def compose_list(ctx: Context) -> Answer:
             return refuse(ctx)
         return compose_sentence(ctx, limit=params()["enumerate"]["fallback_sentences"])
     return render(ctx, cands[0])
+
+
+def is_heading(s: Sentence) -> bool:
+    """A sentence that is a heading line of its document's outline or table of contents (“四、保障措施
+    32”): it names a part, it does not list what the part holds."""
+    o = outline(s.stored)
+    return any(n.titled and n.start <= s.start < n.line_end and s.end <= n.line_end + 1
+               for n in (*o.nodes, *o.toc_nodes))
+
+
+def descend(ctx: Context, best: Enumeration, cands: list[Enumeration]) -> Enumeration:
+    """When the question's words are in one member only of the best outline enumeration (“保障措施包括
+    哪些方面” against 一、… 四、保障措施), it asks for that member's parts: the enumeration of its
+    children, when there is one; else `best` (words every member carries, “哪几大攻坚行动”, ask for
+    the members themselves)."""
+    if best.kind != "outline":
+        return best
+    keys = key_terms(ctx.query)
+    whole = coverage(keys, " ".join(m[0] for m in best.members))
+    if not keys or whole == 0:
+        return best
+    carrying = [m for m in best.members if coverage(keys, m[0]) > 0]
+    if len(carrying) != 1 or coverage(keys, carrying[0][0]) < whole:
+        return best
+    for _, start, _ in carrying:
+        for c in cands:
+            if c.kind == "outline" and c.stored is best.stored and c.span[0] == start and c is not best \
+                    and c.p >= model().threshold:
+                return c
+    return best
 
 
 def render(ctx: Context, e: Enumeration) -> Answer:

@@ -1,0 +1,55 @@
+"""Tests for assistant.compose.enumerate: which outline level answers a list question."""
+from __future__ import annotations
+
+from assistant.core import Assistant
+from base.settings import Settings
+from ingest.run import ingest
+
+# an excerpt of a plan the way a government site publishes it: the table of contents, then only
+# the first section of the body
+EXCERPT = """滨江市“十四五”科技创新发展规划
+滨江市科学技术局
+2021年11月22日
+目 录
+一、发展基础 1
+(一)主要成就 1
+(二)面临形势 4
+二、重点任务 8
+(一)企业创新能力提升 8
+(二)创新平台建设 12
+(三)成果转化体系建设 15
+三、保障措施 20
+(一)加强组织领导 20
+(二)加大科技投入 21
+(三)优化创新环境 22
+一、发展基础
+(一)主要成就
+“十三五”期间,全市高新技术企业总数达150家,较“十二五”末增加了80家。
+"""
+
+
+def test_parts_of_a_part_named_by_the_question(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "binjiang.txt").write_text(EXCERPT, encoding="utf-8")
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
+    assert ingest(settings).ok
+    a = Assistant(settings)
+    # the asked words are in one member of the top level: its children are the answer, and a
+    # heading line alone (“三、保障措施 20”) is no answer
+    ans = a.ask("滨江市规划的保障措施包括哪些方面?")
+    assert not ans.refused
+    for part in ("加强组织领导", "加大科技投入", "优化创新环境"):
+        assert part in ans.answer
+    assert "重点任务" not in ans.answer
+    tasks = a.ask("What key tasks does the Binjiang plan list?")
+    for part in ("企业创新能力提升", "创新平台建设", "成果转化体系建设"):
+        assert part in tasks.answer
+
+
+def test_words_every_member_carries_ask_for_the_members(assistant):
+    # 哪几大攻坚行动: every sibling heading says 攻坚行动, so the siblings are the answer, not the
+    # items under the first of them
+    ans = assistant.ask("岳阳楼区的方案部署了哪几大攻坚行动?")
+    for part in ("关键核心技术攻关行动", "创新成果转化攻坚行动", "创新平台建设攻坚行动", "创新人才强基攻坚行动"):
+        assert part in ans.answer
