@@ -89,8 +89,22 @@ def language(text: str) -> str:
     return "zh" if cjk and cjk * 3 >= latin * 0.5 else ("en" if latin else "zh")
 
 
+@lru_cache(maxsize=1)
+def _baselines() -> tuple[re.Pattern[str], ...]:
+    pats = vocab()["baseline_patterns"]
+    return tuple([re.compile(p) for p in pats["zh"]] + [re.compile(p, re.I) for p in pats["en"]])
+
+
+def mask_baselines(text: str) -> str:
+    """`text` with the years and plan periods it names as a comparison's base (比2015年增长, 较“十二五”末,
+    compared with the 12th Five-Year Plan) blanked out, same length: what remains dates the figures."""
+    for p in _baselines():
+        text = p.sub(lambda m: " " * len(m.group(0)), text)
+    return text
+
+
 def find_years(text: str) -> list[int]:
-    ys = [int(y) for y in _YEAR.findall(text)]
+    ys = [int(y) for y in _YEAR.findall(mask_baselines(text))]
     return sorted(set(y for y in ys if 1990 <= y <= 2100))
 
 
@@ -101,6 +115,7 @@ _EN_PERIOD_NAMES = {"11": "十一五", "12": "十二五", "13": "十三五", "14
 def find_period(text: str) -> list[int]:
     """Years of the plan periods a question names: 十四五 / the 14th Five-Year Plan → 2021–2025."""
     periods = genre().get("plan_periods", {})
+    text = mask_baselines(text)
     names = [p for p in periods if p in text] + [_EN_PERIOD_NAMES[m.group(1)] for m in _EN_PERIOD.finditer(text)]
     return sorted({y for p in names if p in periods for y in range(periods[p][0], periods[p][1] + 1)})
 

@@ -5,7 +5,7 @@ import re
 
 from assistant.compose.context import Context, absent_share, doc_words, key_terms, lowered, nominal_keys
 from assistant.evidence import coverage
-from assistant.query import Query, vocab
+from assistant.query import Query, mask_baselines, vocab
 from base.regions import genre
 from base.regions import abbreviations, contains
 from store import StoredDoc
@@ -23,7 +23,9 @@ def evidence_year(text: str, pos: int, doc_years: list[int], section: str = "") 
     """The year(s) a figure at `pos` of `text` (one sentence) is about: the nearest year named before
     it in the sentence (到2025年…, 2020年底已…), else a plan period named there or in its section
     title (“十二五”期间 → its years), else a year its section title names; None when
-    unknown (the caller may infer the plan's own year: ``plan_year``)."""
+    unknown (the caller may infer the plan's own year: ``plan_year``). The base of a comparison
+    (比2015年增长30倍, 较“十二五”末增加) dates nothing."""
+    text = mask_baselines(text)
     before = [int(m.group(1)) for m in YEAR_MENTION.finditer(text[:pos])]
     if before:
         return before[-1]
@@ -64,9 +66,15 @@ def year_features(q: Query, year: int | list[int] | None, doc_years: list[int],
     return 0.5, 0.0
 
 
+_SHARE_OF = re.compile(r"占(?!领)[^，,；;。、]*$")  # 占全市获奖总数的49.4%: a share, whatever the whole is
+
+
 def basis_of(text: str) -> str:
     """What a figure measures (question_vocab facets.basis, Chinese patterns): growth, share, new or
-    total, by the basis word nearest the end of `text` (the clause up to the figure); "" when none."""
+    total, by the basis word nearest the end of `text` (the clause up to the figure); "" when none.
+    A figure that ends a 占… phrase is a share: the words inside it (总数) describe the whole."""
+    if _SHARE_OF.search(text):
+        return "share"
     best, end = "", -1
     for name, pats in vocab()["facets"]["basis"].items():
         for p in pats["zh"]:

@@ -155,10 +155,13 @@ def figure_candidates(ctx: Context, docs: set[str] | None = None,
 def further_figures(ctx: Context, first: Figure, cands: list[Figure], limit: int = 2) -> list[Figure]:
     """Further figures the question asks for in the same document (申报 … 和认定 …; 数量和占比):
     well supported candidates whose clause carries a specific word of the question that the first
-    one's lacks."""
-    keys = key_terms(ctx.query)
+    one's lacks, or that have a kind of figure the question asks and none given so far has (多少项 …
+    占多大比例: a count, then a share of the same sentence)."""
+    q = ctx.query
+    keys = key_terms(q)
     text = first.stored.doc.text
     covered = [k for k in keys if term_in(k, text[first.clause[0]:first.clause[1]].lower())]
+    kinds = {unit_category(first.mention.unit)}
     floor = max(model().threshold, first.p - params()["figure"]["further_margin"])
     out: list[Figure] = []
     for f in cands:
@@ -168,9 +171,12 @@ def further_figures(ctx: Context, first: Figure, cands: list[Figure], limit: int
             continue
         low = text[f.clause[0]:f.clause[1]].lower()
         new = [k for k in keys if k not in covered and term_in(k, low)]
-        if new:
+        kind = unit_category(f.mention.unit)
+        asked_kind = len(q.units) >= 2 and kind in q.units and kind not in kinds and f.sentence == first.sentence
+        if new or asked_kind:
             out.append(f)
             covered.extend(new)
+            kinds.add(kind)
     return sorted(out, key=lambda f: f.mention.start)
 
 
@@ -193,14 +199,17 @@ def render(ctx: Context, figs: list[Figure], cb: CitationBuilder) -> str:
     """One document's figures, each cited: the clause in Chinese; in English the figure first."""
     text = figs[0].stored.doc.text
     parts: list[str] = []
+    quoted = [quote_span(f) for f in figs]
     spans: list[tuple[int, int]] = []
-    for f in figs:
-        a, b = quote_span(f)
-        if any(x <= a and b <= y for x, y in spans):
-            continue  # a second figure of a clause already quoted
+    for i, (f, (a, b)) in enumerate(zip(figs, quoted)):
+        if any(x <= a and b <= y for x, y in spans) or any(
+                j != i and x <= a and b <= y and (x, y) != (a, b) for j, (x, y) in enumerate(quoted)):
+            continue  # a figure of a clause quoted already, or quoted whole with another figure
         spans.append((a, b))
         n = cb.cite(f.stored, a, b)
-        parts.append(f"{f.value} — “{text[a:b]}” [{n}]" if ctx.query.lang == "en" else f"{text[a:b]}[{n}]")
+        values = [g.value for g, (x, y) in zip(figs, quoted) if a <= x and y <= b]  # every figure it quotes
+        values = sorted(dict.fromkeys(values), key=lambda v: text.find(v, a))
+        parts.append(f"{', '.join(values)} — “{text[a:b]}” [{n}]" if ctx.query.lang == "en" else f"{text[a:b]}[{n}]")
     return "；".join(parts) if ctx.query.lang == "zh" else "; ".join(parts)
 
 

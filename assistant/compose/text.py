@@ -15,7 +15,7 @@ from assistant.compose.support import finish, model, score
 from assistant.compose.tables import cell
 from assistant.evidence import alternatives, maximal_terms
 from assistant.policy import measures
-from assistant.query import vocab
+from assistant.query import mask_baselines, vocab
 from base.text import clip_around
 from base.types import Answer
 
@@ -47,7 +47,7 @@ def scored_sentences(ctx: Context, type_of=None) -> list[Scored]:
     out = []
     for s in retrieved_sentences(ctx):
         text = s.text
-        named = [int(m.group(1)) for m in YEAR_MENTION.finditer(text)]
+        named = [int(m.group(1)) for m in YEAR_MENTION.finditer(mask_baselines(text))]
         year = named or evidence_year(text, len(text), s.stored.meta.years, s.section)
         explicit = year is not None
         if year is None:

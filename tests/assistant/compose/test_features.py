@@ -37,3 +37,24 @@ def test_measure_bad_covers_basis_and_slots() -> None:
     assert measure_bad(growth, "研发经费年均增长15%") == 0.0
     english = analyse("How many provincial-level key laboratories will be built?")
     assert measure_bad(english, "市级重点实验室1家") == 1.0
+
+
+def test_the_base_of_a_comparison_dates_nothing() -> None:
+    from assistant.compose.features import evidence_year
+
+    text = "2019年技术合同交易额19.42亿元,比2015年增长了30倍"
+    assert evidence_year(text, text.index("30倍"), [2021, 2025]) == 2019  # not 2015
+    grew = "2019年全市高新技术企业总数达120家,较“十二五”末增加了90家"
+    assert evidence_year(grew, grew.index("90家"), [2021, 2025]) == 2019
+    q = analyse("By how many did Bozhou's high-tech enterprises grow compared with the end of the 12th Five-Year Plan?")
+    assert q.years == [] and q.period == []  # the period is the comparison's base, not the time asked
+    assert analyse("亳州2019年比2015年增长多少?").years == [2019]
+    assert analyse("与2015年相比,2019年增长多少?").years == [2019]
+
+
+def test_a_figure_ending_a_share_phrase_is_a_share() -> None:
+    from assistant.compose.features import basis_of
+
+    assert basis_of("获得自治区科技进步奖42项,占全市获奖总数的49.4%") == "share"
+    assert basis_of("高新技术企业总数达到120") == "total"
+    assert basis_of("占领市场,新增高新技术企业30") == "new"  # 占领 is no share
