@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from assistant.compose.context import CitationBuilder, Context, Sentence, doc_name, key_terms, retrieved_sentences, say
 from assistant.compose.features import evidence_features, measure_bad, evidence_year, plan_year
@@ -75,13 +76,25 @@ def measure_kind(word: str) -> str:
     return ""
 
 
-_ASKED_MEASURE = re.compile(r"(?:多少|几)(名|人次|人|位|家|所|户|场次|场|期|次|轮|届|项|件|条|篇|部|款|套|台|支|批)")
+@lru_cache(maxsize=1)
+def _asked_measure() -> re.Pattern[str]:
+    words = [w for kind, ws in vocab()["measure_kinds"].items() if not kind.startswith("_") for w in ws]
+    return re.compile(r"(?:多少|几)(" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + ")")
 
 
 def asked_measure(text: str) -> str:
-    """The kind of thing a Chinese question counts (多少名院士 → person); "" when it does not say."""
-    m = _ASKED_MEASURE.search(text)
-    return measure_kind(m.group(1)) if m else ""
+    """The measure word a Chinese question counts or measures with (多少名院士 → 名, 多少倍 → 倍); ""
+    when it does not say."""
+    m = _asked_measure().search(text)
+    return m.group(1) if m else ""
+
+
+def measure_conflict(asked: str, unit: str) -> bool:
+    """A figure of another kind than the question's measure word, within the same category: 多少名院士
+    is not answered by 10家 or 10场次, 多少倍 not by 12.7%. Another category (the share a question
+    also asks for: 多少项…占多大比例) is the unit categories' business (``type_features``)."""
+    want, got = measure_kind(asked) if asked else "", measure_kind(unit)
+    return bool(want and got and want != got and unit_category(asked) == unit_category(unit))
 
 
 def type_features(asked: list[str], unit: str) -> tuple[float, float]:
@@ -114,8 +127,7 @@ def _figures_in(ctx: Context, s: Sentence, wanted_regions: list[str] | None) -> 
         feats = evidence_features(ctx, s.stored, local, s.text, s.section, s.rank, year, wanted_regions, s.dense,
                                   explicit)
         feats["type_ok"], feats["type_bad"] = type_features(ctx.query.units, m.unit)
-        want, got = asked_measure(ctx.query.text), measure_kind(m.unit)
-        if want and got and want != got:
+        if measure_conflict(asked_measure(ctx.query.text), m.unit):
             feats["type_bad"] = 1.0  # 多少名院士 is not answered by 10家 or 10场次
         feats["measure_bad"] = measure_bad(ctx.query, f"{indicator} {text[ca:b]}")  # what it measures: the words before it
         out.append(Figure(s.stored, m, (ca, cb), (s.start, s.end), indicator, year, s.rank, s.section, t,

@@ -23,3 +23,13 @@ def test_a_count_and_its_share_are_both_answered(tmp_path):
     assert "12项" in ans.answer and "18.5%" in ans.answer  # 占全市获奖总数的: a share, not a total
     assert "11.2%" not in ans.answer
     assert ans.answer.count("获得自治区科技进步奖12项") == 1  # quoted once, with both figures
+
+
+def test_measure_words_conflict_within_their_category() -> None:
+    from assistant.compose.figure import asked_measure, measure_conflict
+
+    assert asked_measure("黄石高新技术产业增加值是“十一五”末的多少倍?") == "倍"
+    assert measure_conflict("倍", "%")  # a multiple asked, a percentage given
+    assert measure_conflict("名", "家")  # people asked, organisations counted
+    assert not measure_conflict("项", "%")  # 多少项…占多大比例: the share is asked too
+    assert not measure_conflict("倍", "倍") and not measure_conflict("", "家")
