@@ -1,10 +1,6 @@
 """Tests for assistant.compose.enumerate: which outline level answers a list question."""
 from __future__ import annotations
 
-from assistant.core import Assistant
-from base.settings import Settings
-from ingest.run import ingest
-
 # an excerpt of a plan the way a government site publishes it: the table of contents, then only
 # the first section of the body
 EXCERPT = """滨江市“十四五”科技创新发展规划
@@ -28,13 +24,8 @@ EXCERPT = """滨江市“十四五”科技创新发展规划
 """
 
 
-def test_parts_of_a_part_named_by_the_question(tmp_path):
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "binjiang.txt").write_text(EXCERPT, encoding="utf-8")
-    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
-    assert ingest(settings).ok
-    a = Assistant(settings)
+def test_parts_of_a_part_named_by_the_question(assistant_over):
+    a = assistant_over(binjiang=EXCERPT)
     # the asked words are in one member of the top level: its children are the answer, and a
     # heading line alone (“三、保障措施 20”) is no answer
     ans = a.ask("滨江市规划的保障措施包括哪些方面?")

@@ -1,10 +1,6 @@
 """Tests for assistant.compose.figure: several figures asked in one question."""
 from __future__ import annotations
 
-from assistant.core import Assistant
-from base.settings import Settings
-from ingest.run import ingest
-
 PLAN = """包头市石拐区“十三五”科学技术发展规划
 石拐区科学技术局
 2016年6月1日
@@ -13,13 +9,8 @@ PLAN = """包头市石拐区“十三五”科学技术发展规划
 """
 
 
-def test_a_count_and_its_share_are_both_answered(tmp_path):
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "shiguai.txt").write_text(PLAN, encoding="utf-8")
-    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
-    assert ingest(settings).ok
-    ans = Assistant(settings).ask("石拐区拿了多少项自治区科技进步奖?占全市多大比例?")
+def test_a_count_and_its_share_are_both_answered(assistant_over):
+    ans = assistant_over(shiguai=PLAN).ask("石拐区拿了多少项自治区科技进步奖?占全市多大比例?")
     assert "12项" in ans.answer and "18.5%" in ans.answer  # 占全市获奖总数的: a share, not a total
     assert "11.2%" not in ans.answer
     assert ans.answer.count("获得自治区科技进步奖12项") == 1  # quoted once, with both figures
