@@ -95,6 +95,7 @@ def _baselines() -> tuple[re.Pattern[str], ...]:
     return tuple([re.compile(p) for p in pats["zh"]] + [re.compile(p, re.I) for p in pats["en"]])
 
 
+@lru_cache(maxsize=4096)
 def mask_baselines(text: str) -> str:
     """`text` with the years and plan periods it names as a comparison's base (比2015年增长, 较“十二五”末,
     compared with the 12th Five-Year Plan) blanked out, same length: what remains dates the figures."""

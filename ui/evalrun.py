@@ -12,8 +12,9 @@ import logging
 import threading
 import time
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any, Iterator
 
+from evals.matching import answer_text, expected_text  # one wording for the report and this tab
 from ui import render as R
 from ui.engine import Engine, public_text
 
@@ -65,38 +66,6 @@ def thresholds_for(qa: Path) -> tuple[dict[str, Any] | None, str]:
 def default_qa() -> str | None:
     files = qa_files()
     return "evals/qa.jsonl" if "evals/qa.jsonl" in files else (files[0] if files else None)
-
-
-# ---------------------------------------------------------------- adapter (until evals.metrics lands)
-def expected_text(item: Mapping[str, Any]) -> str:
-    """What the item expects, as one line. Uses ``evals.metrics.expected_text`` when evals has it."""
-    try:
-        from evals.metrics import expected_text as public
-    except ImportError:
-        public = None
-    if public is not None:
-        return public(item)
-    if item.get("unanswerable"):
-        return "refusal (not in the documents) — " + str(item.get("answer", ""))
-    parts = [str(item.get("answer", ""))]
-    if item.get("must_include"):
-        parts.append("must include: " + ", ".join(item["must_include"]))
-    if item.get("any_of"):
-        parts.append("any of: " + str(item["any_of"]))
-    return " | ".join(parts)
-
-
-def answer_text(result: Mapping[str, Any]) -> str:
-    """The assistant's answer of a result, as one line (``evals.metrics.answer_text`` when there)."""
-    try:
-        from evals.metrics import answer_text as public
-    except ImportError:
-        public = None
-    if public is not None:
-        return public(result)
-    if result.get("error"):
-        return f"ERROR {result['error']}"
-    return ("[refused] " if result.get("refused") else "") + str(result.get("answer", ""))
 
 
 # ---------------------------------------------------------------- the run

@@ -250,7 +250,7 @@ def policy_html(groups: Sequence[Mapping[str, Any]], text_of: TextOf = None, hea
         for it in g["items"]:
             tags = "".join(f'<span class="pqa-tag">{esc(t)}</span>' for t in it.get("matched", []))
             parts.append(
-                f'<div class="pqa-card pqa-source">'
+                '<div class="pqa-card pqa-source">'
                 + (f'<div class="pqa-card-sec">章节：{esc(it.get("section"))}</div>' if it.get("section") else "")
                 + f'<blockquote class="pqa-quote">{highlight(_text_of(text_of, g["doc"]), it["quote"], it.get("start"), it.get("end"), 40)}</blockquote>'
                 f'<div class="pqa-tags">{tags}</div></div>')

@@ -110,6 +110,7 @@ def type_features(asked: list[str], unit: str) -> tuple[float, float]:
 
 def _figures_in(ctx: Context, s: Sentence, wanted_regions: list[str] | None) -> list[Figure]:
     text = s.stored.doc.text
+    asked = asked_measure(ctx.query.text)
     out = []
     for m0 in find_numbers(s.text):
         if _is_code(s.text, m0):
@@ -127,7 +128,7 @@ def _figures_in(ctx: Context, s: Sentence, wanted_regions: list[str] | None) -> 
         feats = evidence_features(ctx, s.stored, local, s.text, s.section, s.rank, year, wanted_regions, s.dense,
                                   explicit)
         feats["type_ok"], feats["type_bad"] = type_features(ctx.query.units, m.unit)
-        if measure_conflict(asked_measure(ctx.query.text), m.unit):
+        if measure_conflict(asked, m.unit):
             feats["type_bad"] = 1.0  # 多少名院士 is not answered by 10家 or 10场次
         feats["measure_bad"] = measure_bad(ctx.query, f"{indicator} {text[ca:b]}")  # what it measures: the words before it
         out.append(Figure(s.stored, m, (ca, cb), (s.start, s.end), indicator, year, s.rank, s.section, t,

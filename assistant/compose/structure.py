@@ -113,11 +113,11 @@ def asked_section(q, stored: StoredDoc) -> Node | None:
     return best if best_len >= 2.5 else None
 
 
-def approach_span(stored: StoredDoc) -> tuple[int, int] | None:
-    """Where the plan states its overall approach: a 指导思想/总体思路 section, or a paragraph that
-    opens with such a label."""
-    node = role_node(stored, "approach")
-    return node.body(stored.doc.text) if node else inline_role(stored, "approach")
+def role_span(stored: StoredDoc, role: str) -> tuple[int, int] | None:
+    """Where the plan states a role (its overall approach: a 指导思想/总体思路 section; its goals: a
+    工作目标 section), or else a paragraph that opens with such a label."""
+    node = role_node(stored, role)
+    return node.body(stored.doc.text) if node else inline_role(stored, role)
 
 
 def heading_span(text: str, node: Node, limit: int) -> tuple[int, int]:
@@ -146,12 +146,11 @@ def compose_overview(ctx: Context) -> Answer:
     lines, items = [], []
     section = asked_section(q, stored)
     if section is None:
-        span = approach_span(stored)
+        span = role_span(stored, "approach")
         lead = _cite_sentences(stored, *span, cb, p["approach_sentences"], q.lang) if span else []
         if lead:
             lines.append(say(q, "总体思路：", "Approach: ") + "".join(lead))
-        goals = role_node(stored, "goals")
-        span = goals.body(text) if goals else inline_role(stored, "goals")
+        span = role_span(stored, "goals")
         aims = _cite_sentences(stored, *span, cb, p["goal_lead_sentences"], q.lang) if span else []
         if aims:
             lines.append(say(q, "目标：", "Goals: ") + "".join(aims))
@@ -204,8 +203,7 @@ def compose_goals(ctx: Context) -> Answer:
     p = params()["structure"]
     text = stored.doc.text
     cb = CitationBuilder()
-    node = role_node(stored, "goals")
-    span = node.body(text) if node else inline_role(stored, "goals")
+    span = role_span(stored, "goals")
     quotes = _cite_sentences(stored, *span, cb, p["goal_sentences"], q.lang) if span else []
     if not quotes:
         # no goals section: the plan's quantitative targets, in document order
