@@ -28,8 +28,18 @@ def maximal_terms(terms: list[str]) -> list[str]:
 def _maximal(terms: tuple[str, ...]) -> tuple[str, ...]:
     uniq = list(dict.fromkeys(t for t in terms if t))
 
-    def inside(t: str, i: int, u: str, j: int) -> bool:  # t is covered by u (ties: the earlier one stays)
-        return any(a in b and (a != b or j < i) for a in alternatives(t) for b in alternatives(u))
+    def covers(t: str, u: str) -> bool:  # some wording of t lies inside some wording of u
+        return any(a in b for a in alternatives(t) for b in alternatives(u))
+
+    def size(t: str) -> int:
+        return max(len(a) for a in alternatives(t))
+
+    def inside(t: str, i: int, u: str, j: int) -> bool:
+        """t is covered by u. When each covers the other ('孵化' and '孵化器|孵化') the one with the
+        longer wording stays (ties: the earlier one): the shared short word is not all it asks."""
+        if not covers(t, u):
+            return False
+        return not covers(u, t) or size(u) > size(t) or (size(u) == size(t) and j < i)
 
     return tuple(t for i, t in enumerate(uniq) if not any(j != i and inside(t, i, u, j) for j, u in enumerate(uniq)))
 

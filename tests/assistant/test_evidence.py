@@ -23,6 +23,10 @@ def test_maximal_terms_keeps_one_of_terms_sharing_an_alternative():
     assert maximal_terms(["高新", "高新技术企业", "企业"]) == ["高新技术企业"]
     assert maximal_terms(["认定", "通过|认定|获批"]) == ["认定"]
     assert maximal_terms(["a|b", "b|c"]) == ["a|b"]
+    # each covers the other: the longer wording stays, whichever comes first
+    assert maximal_terms(["孵化", "化器", "孵化器|孵化"]) == ["孵化器|孵化"]
+    assert maximal_terms(["孵化器|孵化", "孵化"]) == ["孵化器|孵化"]
+    assert maximal_terms(["研发|R&D", "研发机构|研发中心"]) == ["研发机构|研发中心"]
 
 
 def test_variant_characters_match_the_common_form():
