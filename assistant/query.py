@@ -20,6 +20,8 @@ _LATIN = re.compile(r"[A-Za-z]")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _FIGURE = re.compile(r"\d+(?:\.\d+)?%?")  # a figure the question states is a claim, not a search term
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
+# a Latin word inside a Chinese question (R&D, GDP, 5G): one term, read through the English glossary
+_LATIN_WORD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*(?:[&+/.\-][A-Za-z0-9]+)*")
 
 
 @dataclass
@@ -282,7 +284,11 @@ def content_terms(text: str, lang: str) -> list[str]:
         for pat in vocab().get("question_patterns", ()):
             text = re.sub(pat, " ", text)
     # an English question may quote Chinese terms ("commissioners (科技特派员)"): they count as they are
-    raw = expand_english(text) + [t for seg in _CJK_RUN.findall(text) for t in tokens(seg)] if lang == "en" else tokens(text)
+    if lang == "en":
+        raw = expand_english(text) + [t for seg in _CJK_RUN.findall(text) for t in tokens(seg)]
+    else:  # the segmenter splits R&D into r, &, d
+        latin = [w for m in _LATIN_WORD.finditer(text) for w in (expand_english(m.group()) or [m.group()])]
+        raw = latin + tokens(_LATIN_WORD.sub(" ", text))
     raw = quoted(text) + raw
     syn = {k.lower(): v for k, v in vocab().get("synonyms", {}).items()}
     skip = question_words()

@@ -40,6 +40,17 @@ def test_siblings_contradict_in_a_followup():
 def test_question_patterns_are_scaffolding():
     q = analyse("东宝区想打响哪两个“之都”名片?")
     assert "两个" not in q.terms and "之都" in q.terms
+    # "every region / every plan" says where to look, not what to find
+    for text in ("各地区高新技术企业的目标分别是多少?", "各规划的孵化器建设目标分别是什么?", "哪些文件提到了科技特派员?"):
+        assert not {"地区", "规划", "文件"} & set(analyse(text).terms), text
+
+
+def test_latin_word_in_a_chinese_question_is_one_term():
+    q = analyse("各地R&D经费占GDP比重的目标分别是多少?")
+    assert not {"r", "&", "d"} & set(q.terms)  # the segmenter splits R&D
+    rd = next(t for t in q.terms if "R&D" in t)
+    assert {"研发", "研究与试验发展"} <= set(rd.split("|"))  # read through the glossary
+    assert any("地区生产总值" in t for t in q.terms)
 
 
 def test_followup_switching_region_drops_the_earlier_year():
