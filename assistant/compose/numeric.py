@@ -6,8 +6,9 @@ import re
 
 from dataclasses import replace
 
-from assistant.compose.context import CitationBuilder, Context, answer, doc_name, doc_words, say, with_weights
-from assistant.evidence import term_in
+from assistant.compose.context import (CitationBuilder, Context, answer, doc_name, doc_words, key_terms, say,
+                                       with_weights)
+from assistant.evidence import coverage, term_in
 from assistant.compose.features import basis_of
 from assistant.compose.figure import Figure, best_per_doc, figure_candidates, line, render
 from assistant.compose.params import params
@@ -135,9 +136,33 @@ def _side(ctx: Context, docs: dict, regions: list[str], strict: bool = False) ->
     th = model().threshold * params()["figure"]["side_threshold_factor"]
     cands = figure_candidates(sub, wanted_regions=regions)
     if strict:  # a row of an all-plans table must be about the asked indicator itself
-        cands = [f for f in cands if f.feats["thing_local"] >= 0.99 or f.feats["key_local"] >= 0.99]
-    best = next(iter(cands), None)
-    return best if best is not None and best.p >= th else None
+        cands = [f for f in cands if names_indicator(sub.query, f)]
+    cands = same_basis_first(q, [f for f in cands if f.p >= th])
+    return next(iter(cands), None)
+
+
+def _is_basis_word(term: str) -> bool:
+    """增长率, 比重, 总数: a word saying what a figure measures, not what it is about."""
+    pats = [p for facet in vocab()["facets"]["basis"].values() for p in facet["zh"]]
+    return all(any(re.match(p, a) for p in pats) for a in term.split("|"))
+
+
+def names_indicator(q: Query, f: Figure) -> bool:
+    """A row of an all-plans table: the words around the figure name at least part of the asked
+    indicator's specific words (the other documents' rows show which part is usual). Basis words
+    (增长率, 比重) are left to the basis check: a document states a growth rate as 增长10%."""
+    terms = [t for t in key_terms(q) if not _is_basis_word(t)]
+    local = f"{f.stored.doc.text[f.clause[0]:f.clause[1]]} {f.indicator}".lower()
+    return not terms or coverage(terms, local, q.weights) >= params()["figure"]["row_min_cover"]
+
+
+def same_basis_first(q: Query, cands: list[Figure]) -> list[Figure]:
+    """Candidates whose clause states the asked basis (总数, 增幅, 占比 …) before the others: each
+    side of a comparison is answered on the basis the question asks when its document has one."""
+    if not q.bases:
+        return cands
+    same = [f for f in cands if basis_of(f.stored.doc.text[f.clause[0]:f.mention.start]) in q.bases]
+    return same + [f for f in cands if f not in same]
 
 
 def compose_comparison(ctx: Context) -> Answer:

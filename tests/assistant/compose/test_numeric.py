@@ -1,0 +1,43 @@
+"""Tests for assistant.compose.numeric: the same indicator across every plan."""
+from __future__ import annotations
+
+PLANS = {
+    "shiguai": """石拐区2024年科技创新工作要点
+石拐区科学技术局
+2024年3月1日
+一、主要目标
+全社会研发经费投入增长10%以上,新培育高新技术企业5家。
+""",
+    "dongtou": """洞头区2024年科技创新工作要点
+洞头区科学技术局
+2024年2月20日
+一、主要目标
+确保规上企业研发投入增长率达到12%左右,技术合同成交额达到3亿元。
+""",
+    "dadukou": """大渡口区2024年科技创新工作要点
+大渡口区科学技术局
+2024年2月26日
+一、主要目标
+技术合同成交额达到15亿元,新增科技型企业100家。
+""",
+}
+
+
+def test_every_plan_with_the_indicator_gets_a_row_and_no_other_plan_does(assistant_over):
+    ans = assistant_over(**PLANS).ask("各地对研发投入增长率定了什么目标?")
+    assert not ans.refused
+    table = next(p for p in ans.parts if p["kind"] == "table")
+    rows = {r[0]: r[1] for r in table["rows"]}
+    # 增长10%以上 answers a question about 增长率: the basis word is checked as a basis
+    assert rows == {"石拐区": "10%", "洞头区": "12%"}, rows
+    assert "15亿元" not in ans.answer  # 大渡口区 sets no R&D growth target
+
+
+def test_a_row_prefers_the_basis_asked(assistant_over):
+    plans = dict(PLANS, dongtou=PLANS["dongtou"].replace(
+        "确保规上企业研发投入增长率达到12%左右", "新增高新技术企业8家,高新技术企业总数达到60家"))
+    ans = assistant_over(**plans).ask("各地区高新技术企业总数的目标分别是多少?")
+    table = next(p for p in ans.parts if p["kind"] == "table")
+    rows = {r[0]: r for r in table["rows"]}
+    assert rows["洞头区"][1] == "60家"  # the total, not the new ones named first
+    assert "石拐区" not in rows  # it sets new ones only (新培育5家): another basis, not a total
