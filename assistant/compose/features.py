@@ -19,12 +19,25 @@ def _period_years(text: str) -> list[int]:
     return [y for name, (a, b) in periods.items() if name in text for y in range(a, b + 1)]
 
 
-def evidence_year(text: str, pos: int, doc_years: list[int], section: str = "") -> int | list[int] | None:
+def _first_period_years(text: str) -> list[int]:
+    """Years of the plan period a text names first: a paragraph's opening says what it reports
+    (“十三五”期间,…奠定了“十四五”…的基础 reports the 十三五)."""
+    periods = genre().get("plan_periods", {})
+    named = [(text.find(name), a, b) for name, (a, b) in periods.items() if name in text]
+    if not named:
+        return []
+    _, a, b = min(named)
+    return list(range(a, b + 1))
+
+
+def evidence_year(text: str, pos: int, doc_years: list[int], section: str = "",
+                  lead: str = "") -> int | list[int] | None:
     """The year(s) a figure at `pos` of `text` (one sentence) is about: the nearest year named before
-    it in the sentence (到2025年…, 2020年底已…), else a plan period named there or in its section
-    title (“十二五”期间 → its years), else a year its section title names; None when
-    unknown (the caller may infer the plan's own year: ``plan_year``). The base of a comparison
-    (比2015年增长30倍, 较“十二五”末增加) dates nothing."""
+    it in the sentence (到2025年…, 2020年底已…), else a plan period named there, in the sentences of
+    its paragraph before it (`lead`: “十三五”期间,… . 全社会…提高至3.98%) or in its section title
+    (“十二五”期间 → its years), else a year its section title names; None when unknown (the
+    caller may infer the plan's own year: ``plan_year``). The base of a comparison (比2015年增长30倍,
+    较“十二五”末增加) dates nothing."""
     text = mask_baselines(text)
     before = [int(m.group(1)) for m in YEAR_MENTION.finditer(text[:pos])]
     if before:
@@ -32,7 +45,7 @@ def evidence_year(text: str, pos: int, doc_years: list[int], section: str = "") 
     after = [int(m.group(1)) for m in YEAR_MENTION.finditer(text[pos:])]
     if after and len(after) == 1 and "到" not in text[pos:]:
         return after[0]
-    period = _period_years(text[:pos]) or _period_years(section)
+    period = _period_years(text[:pos]) or _first_period_years(mask_baselines(lead)) or _period_years(section)
     if period:
         return period
     in_section = [int(m.group(1)) for m in YEAR_MENTION.finditer(section)]

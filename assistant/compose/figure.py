@@ -121,7 +121,7 @@ def _figures_in(ctx: Context, s: Sentence, wanted_regions: list[str] | None) -> 
         t = _target_at(s.stored, a, b)
         indicator = t.indicator if t else text[ca:a]
         local = f"{text[ca:cb]} {indicator}"
-        year = evidence_year(s.text, m0.start, s.stored.meta.years, s.section)
+        year = evidence_year(s.text, m0.start, s.stored.meta.years, s.section, paragraph_lead(text, s.start))
         explicit = year is not None
         if year is None:
             year = plan_year(s.stored.meta.years) or (t.year if t is not None else None)
@@ -134,6 +134,11 @@ def _figures_in(ctx: Context, s: Sentence, wanted_regions: list[str] | None) -> 
         out.append(Figure(s.stored, m, (ca, cb), (s.start, s.end), indicator, year, s.rank, s.section, t,
                           finish(feats, ctx.query.lang)))
     return out
+
+
+def paragraph_lead(text: str, start: int) -> str:
+    """The sentences of the paragraph before `start` (they may name the period it reports)."""
+    return text[text.rfind("\n", 0, start) + 1:start]
 
 
 def _is_code(text: str, m: NumberMention) -> bool:

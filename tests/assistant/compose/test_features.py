@@ -52,6 +52,17 @@ def test_the_base_of_a_comparison_dates_nothing() -> None:
     assert analyse("与2015年相比,2019年增长多少?").years == [2019]
 
 
+def test_a_paragraph_opening_dates_its_later_sentences() -> None:
+    from assistant.compose.features import evidence_year
+
+    lead = "“十三五”期间,全区科技创新能力持续提升,奠定了“十四五”科技创新的坚实基础。"
+    text = "全社会研发经费支出占地区生产总值比重提高至3.98%。"
+    assert evidence_year(text, text.index("3.98"), [2021, 2025], lead=lead) == list(range(2016, 2021))
+    assert evidence_year(text, text.index("3.98"), [2021, 2025]) is None  # alone it names no time
+    dated = "到2025年,研发经费支出占比达到4.5%。"
+    assert evidence_year(dated, dated.index("4.5"), [2021, 2025], lead=lead) == 2025  # its own year first
+
+
 def test_a_figure_ending_a_share_phrase_is_a_share() -> None:
     from assistant.compose.features import basis_of
 
