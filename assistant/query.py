@@ -346,6 +346,8 @@ def inherit(q: Query, history: list[dict[str, str]], known: dict[str, list[str]]
     last = prev[-1]
     # a short question with no region or subject of its own leans on the previous turn too
     elliptical = is_elliptical(q.text, q.lang) or (not q.regions and len(maximal_terms(q.content_terms)) <= 2)
+    if q.qtype in ("compare_all", "mentions"):
+        return q  # 各地… / which plans mention …: every document, whatever the chat was about before
     regions_ = q.regions or next((p.regions for p in reversed(prev) if p.regions), [])
     # a follow-up that switches region ("那东宝区呢?") asks the same of that region's plan, whatever
     # years it covers: the earlier year belonged to the earlier region's plan

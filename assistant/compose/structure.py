@@ -60,11 +60,12 @@ def _cite_sentences(stored: StoredDoc, lo: int, hi: int, cb: CitationBuilder, li
     return out
 
 
-def _key_figures(stored: StoredDoc, node: Node, limit: int) -> list[tuple[int, int]]:
-    """Spans of the first target clauses inside a section."""
+def _key_figures(stored: StoredDoc, node: Node, limit: int, shown: tuple[int, int] = (0, 0)) -> list[tuple[int, int]]:
+    """Spans of the first target clauses inside a section, past the text already `shown` (its
+    heading: 举办两场创新活动 is no key figure of its own section)."""
     out = []
     for t in stored.targets:
-        if node.start <= t.start < node.end and t.quote:
+        if node.start <= t.start < node.end and t.quote and not shown[0] <= t.start < shown[1]:
             out.append((t.start, t.end))
         if len(out) >= limit:
             break
@@ -172,7 +173,7 @@ def compose_overview(ctx: Context) -> Answer:
         ha, hb = heading_span(text, node, p["heading_chars"])
         n = cb.cite(stored, ha, hb)
         figs = []
-        for a, b in _key_figures(stored, node, p["figures_per_section"]):
+        for a, b in _key_figures(stored, node, p["figures_per_section"], (ha, hb)):
             sa, sb = clip_around(text, a, b, a, b, limit=60)
             figs.append(f"{text[sa:sb]}{cb.mark(cb.cite(stored, sa, sb), q.lang)}")
         body = f"{text[ha:hb]}{cb.mark(n, q.lang)}"
@@ -183,7 +184,7 @@ def compose_overview(ctx: Context) -> Answer:
         detail = figs + kids
         lines.append("- " + body + (("：" if q.lang == "zh" else ": ") + "；".join(detail) if detail else ""))
         items.append({"title": node.title, "text": body, "citations": [n],
-                      "more": "；".join(c.core or c.title for c in node.children[:12])})
+                      "more": [c.core or c.title for c in node.children[:p["more_per_section"]]]})
     if len(lines) < 2:
         lines += [f"- {x}" for x in _cite_sentences(stored, lo, len(text), cb, p["fallback_sentences"], q.lang)]
     if not lines:

@@ -53,6 +53,13 @@ def test_latin_word_in_a_chinese_question_is_one_term():
     assert any("地区生产总值" in t for t in q.terms)
 
 
+def test_a_question_about_every_plan_inherits_no_region():
+    history = [{"q": "总结一下咸宁2024年科技创新工作的主要内容", "a": ""}]
+    for text in ("各地区高新技术企业的目标分别是多少?", "哪些地区提到了科技特派员?"):
+        q = analyse(text, {"咸宁市": ["咸宁"]}, history)
+        assert q.regions == [] and q.years == [] and not q.followup, text
+
+
 def test_followup_switching_region_drops_the_earlier_year():
     q = analyse("那东宝区呢?", {"东宝区": [], "下陆区": []}, [{"q": "下陆区2023年新增高新技术企业的目标是多少?", "a": ""}])
     assert q.regions == ["东宝区"] and q.years == []

@@ -2,9 +2,8 @@
 an expandable "more", an all-region comparison as a table, both with citation markers) and the
 library as a read-only page for anyone but the admin (issue 14).
 
-The app runs as ``tests/ui/fixture_app.py``: the real app whose answers to two questions carry
-``parts`` built from the index's own documents. Screenshots go to /tmp/ui-shots/ and
-tests/ui/screenshots/.
+The app is the real one (app.py) over the corpus: the overview and the table are what the answer
+step composes. Screenshots go to /tmp/ui-shots/ and tests/ui/screenshots/.
 """
 from __future__ import annotations
 
@@ -15,10 +14,11 @@ import pytest
 
 from tests.ui import webapp as W
 from tests.ui.browser import CHROME_ARGS, CHROMIUM, SHOTS, STEP_TIMEOUT, ask, last_answer, tab
-from tests.ui.fixture_app import COMPARE_Q, OVERVIEW_Q
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 OUT = Path("/tmp/ui-shots")
+OVERVIEW_Q = "总结一下咸宁2024年科技创新工作的主要内容"
+COMPARE_Q = "各地区高新技术企业的目标分别是多少？"
 
 
 @pytest.fixture(scope="module")
@@ -27,8 +27,7 @@ def app(tmp_path_factory, settings, built_index):
         pytest.skip(f"{CHROMIUM} is missing: run `bash scripts/browser.sh` (Debian chromium + CJK font)")
     pytest.importorskip("playwright.sync_api", reason="playwright is not installed (requirements-test.txt)")
     env = {"PQA_ADMIN_USER": "admin", "PQA_ADMIN_PASSWORD": "parts-admin-pw"}
-    a = W.start_app(tmp_path_factory.mktemp("parts"), settings.corpus_dir, settings.index_dir, env,
-                    script="tests/ui/fixture_app.py")
+    a = W.start_app(tmp_path_factory.mktemp("parts"), settings.corpus_dir, settings.index_dir, env)
     try:
         yield a
     finally:
@@ -56,11 +55,30 @@ def page(app):
 
 
 def save(pg, name: str, answer=None) -> None:
-    """Screenshot of the chat with ``answer`` scrolled to its top (or of the page)."""
-    if answer is not None:  # the question above the answer at the top of the chat
-        pg.locator("#pqa-chat .pqa-q").last.evaluate("e => e.scrollIntoView({block: 'start'})")
+    """Screenshot of the page, or of an answer's structured part (with the question above it)."""
     pg.wait_for_timeout(300)
-    (pg.locator("#pqa-chat") if answer is not None else pg).screenshot(path=str(OUT / name))
+    if answer is not None:  # the chat scrolls inside a box: let it grow for the picture, then restore it
+        target = answer.locator(".pqa-parts").first
+        undo = target.evaluate("""e => {
+            const saved = [];
+            for (let n = e.parentElement; n && n !== document.body; n = n.parentElement) {
+                saved.push([n, n.getAttribute('style')]);
+                n.style.setProperty('height', 'auto', 'important');
+                n.style.setProperty('max-height', 'none', 'important');
+                n.style.setProperty('overflow', 'visible', 'important');
+            }
+            window.__pqaSaved = saved;
+            return saved.length;
+        }""")
+        assert undo > 0
+        size = pg.viewport_size
+        pg.set_viewport_size({"width": size["width"], "height": 3000})
+        target.screenshot(path=str(OUT / name))
+        pg.set_viewport_size(size)
+        target.evaluate("""() => { for (const [n, s] of window.__pqaSaved) {
+            if (s === null) n.removeAttribute('style'); else n.setAttribute('style', s); } }""")
+    else:
+        pg.screenshot(path=str(OUT / name))
     shutil.copy(OUT / name, SHOTS / name)
 
 
@@ -86,12 +104,14 @@ def test_comparison_renders_as_a_table_with_one_row_per_document(page):
     ask(page, COMPARE_Q)
     answer = last_answer(page)
     table = answer.locator("table.pqa-compare")
-    assert table.locator("thead th").all_inner_texts() == ["地区", "年份", "指标", "目标"]
+    assert table.locator("thead th").all_inner_texts() == ["地区", "数值", "口径", "出处"]
     rows = table.locator("tbody tr")
-    assert rows.count() == 5
-    assert "310" in table.inner_text() or "咸宁" in table.inner_text()
-    assert table.locator("a.pqa-cite").count() >= 3
-    assert answer.locator(".pqa-card.pqa-source").count() == table.locator("a.pqa-cite").count()
+    assert rows.count() >= 4  # the five plans that set a high-tech enterprise target, one row each
+    regions = [r.locator("td").first.inner_text() for r in rows.all()]
+    assert len(set(regions)) == len(regions) and {"咸宁市", "东宝区", "下陆区", "岳阳楼区"} <= set(regions)
+    assert table.locator("a.pqa-cite").count() == rows.count()  # every row cites its quote
+    assert answer.locator(".pqa-card.pqa-source").count() == rows.count()
+    assert "口径不同" in answer.locator(".pqa-tail").inner_text()  # 申报 / 新增 / 总量 side by side
     save(page, "chat_comparison.png", answer)
 
 
