@@ -18,7 +18,7 @@ from assistant.compose.params import params
 from assistant.compose.refusal import refuse
 from assistant.compose.support import finish, model, score
 from assistant.compose.text import column_answer, compose_sentence, scored_sentences
-from assistant.evidence import coverage, term_in
+from assistant.evidence import coverage, term_in, term_len
 from assistant.outline import Node, outline
 from assistant.query import Query
 from base.numbers import parse_chinese_int
@@ -118,6 +118,11 @@ def series_members(text: str, lo: int, hi: int) -> list[tuple[str, int, int]]:
             tail = _LIST_TAIL.search(text, a1, b1)
             if tail:
                 parts[-1] = (a1, tail.start())
+            a1, b1 = parts[-1]
+            last_and = list(re.finditer(r"[和及与]", text[a1:b1]))
+            if last_and and 0 < last_and[-1].start() < b1 - a1 - 1:  # A、B和C: C is a member too
+                cut = a1 + last_and[-1].start()
+                parts[-1:] = [(a1, cut), (cut + 1, b1)]
             members = [(text[a:b], a, b) for a, b in (_trim(text, a, b) for a, b in parts) if b > a]
             if len(members) > len(best):
                 best = members
@@ -181,12 +186,21 @@ def named_enumerations(ctx: Context, name: str) -> list[Enumeration]:
                 members = ordinal_members(text, lo, hi) or series_members(text, lo, hi)
             else:
                 lo, hi = m.end(), para_end
-                members = (ordinal_members(text, lo, hi) or segment_members(text, lo, hi)
+                members = (_series_naming(text, m.start()) or ordinal_members(text, lo, hi)
+                           or segment_members(text, lo, hi)
                            or series_members(text, _line_start(text, m.start()), _sentence_end(text, m.end(), hi)))
             if members:
                 out.append(Enumeration(stored, (_line_start(text, m.start()), max(hi, m.end())), members,
                                        0, "", "named"))
     return out
+
+
+def _series_naming(text: str, pos: int) -> list[tuple[str, int, int]]:
+    """The series a group's name at `pos` closes: 围绕电磁装备、其它专用机械和通用机械三大传统优势产业."""
+    if not pos or text[pos - 1] in CLAUSE_END or text[pos - 1] in "：:“\"":
+        return []
+    start = max(text.rfind(ch, 0, pos) for ch in f"{CLAUSE_END}：:\n") + 1
+    return series_members(text, start, pos)
 
 
 def _sentence_end(text: str, pos: int, hi: int) -> int:
@@ -242,8 +256,21 @@ def _score(ctx: Context, e: Enumeration, want: int | None, name: str | None) -> 
         offset += p["name_match"]
     if e.kind == "outline" and name and want == len(e.members):
         offset += p["outline_count_name"]
+    offset += p["member_words"] * members_named(ctx.query, e)
     e.feats = finish(feats, ctx.query.lang)
     e.r, e.p = score(e.feats, context, "enumeration", offset=offset)
+
+
+def members_named(q: Query, e: Enumeration) -> float:
+    """The largest share of members that carry one same specific word of the question (哪几项攻坚行动:
+    关键核心技术攻关行动, 创新成果转化攻坚行动 … are each a 行动), when most do: the members are
+    instances of what is asked, not any list in a sentence that mentions it. A word in one member
+    only says which member is meant, not what the members are."""
+    keys = [k for k in key_terms(q) if term_len(k) >= 2]
+    if not keys or not e.members:
+        return 0.0
+    share = max(sum(term_in(k, m[0].lower()) for m in e.members) for k in keys) / len(e.members)
+    return share if share >= params()["enumerate"]["member_words_share"] else 0.0  # one member: it is no kind
 
 
 def compose_list(ctx: Context) -> Answer:

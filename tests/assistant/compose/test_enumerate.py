@@ -44,3 +44,38 @@ def test_words_every_member_carries_ask_for_the_members(assistant):
     ans = assistant.ask("岳阳楼区的方案部署了哪几大攻坚行动?")
     for part in ("关键核心技术攻关行动", "创新成果转化攻坚行动", "创新平台建设攻坚行动", "创新人才强基攻坚行动"):
         assert part in ans.answer
+
+
+def test_a_series_with_a_final_and_has_its_last_member() -> None:
+    from assistant.compose.enumerate import series_members
+
+    text = "围绕电磁装备、其它专用机械和通用机械三大传统优势产业,重点开展技术研发。"
+    members = [m for m, _, _ in series_members(text, 0, text.index(","))]
+    assert members == ["电磁装备", "其它专用机械", "通用机械"]
+
+
+PLAN = """石拐区2024年科技创新工作方案
+石拐区科学技术局
+2024年3月1日
+一、工作任务
+围绕电磁装备、专用机械和通用机械三大传统优势产业,重点开展电磁搅拌、高压变频、高档轧钢、高压阀门、燃烧器关键技术研发。
+(一)关键核心技术攻坚行动
+以科技创新攻坚行动打造科技要素汇集地、科研攻关主阵地、原始创新策源地。
+(二)创新成果转化攻坚行动
+推动科技成果在本地转化。
+(三)创新人才强基攻坚行动
+引进高层次人才。
+"""
+
+
+def test_a_group_name_closes_the_series_it_names(assistant_over):
+    ans = assistant_over(shiguai=PLAN).ask("石拐区的三大传统优势产业是哪三个?")
+    assert not ans.refused
+    assert "所列各项：电磁装备；专用机械；通用机械" in ans.answer  # not the six techniques after it
+
+
+def test_members_that_are_each_the_asked_kind_win(assistant_over):
+    ans = assistant_over(shiguai=PLAN).ask("石拐区部署了哪几项科技创新攻坚行动?")
+    for action in ("关键核心技术攻坚行动", "创新成果转化攻坚行动", "创新人才强基攻坚行动"):
+        assert action in ans.answer, ans.answer
+    assert "所列各项：科技要素汇集地" not in ans.answer  # a list in a sentence under one of them
