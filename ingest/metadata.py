@@ -22,7 +22,8 @@ OVERRIDE_FILE = "metadata.toml"
 _DATE_RE = re.compile(
     r"(?P<y>(?:19|20)\d{2})\s*(?:[-/.年])\s*(?P<m>\d{1,2})\s*(?:[-/.月])\s*(?P<d>\d{1,2})\s*日?")
 _DATE_ONLY_LINE = re.compile(r"^\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$")
-_DOC_NO_RE = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[［(（]\s*(?:19|20)\d{2}\s*[〕\]］)）]\s*\d{1,4}\s*号")
+# the closing bracket is sometimes lost in a page's conversion (明府办〔2016118号): the year is still 4 digits
+_DOC_NO_RE = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[［(（]\s*(?:19|20)\d{2}\s*[〕\]］)）]?\s*\d{1,4}\s*号")
 _BOOK_RE = re.compile(r"《([^《》]{2,80})》")
 _YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 _TARGET_YEAR_RE = re.compile(r"(?:到|至|截至|截止|力争|争取)\s*((?:19|20)\d{2})\s*年")
@@ -119,9 +120,9 @@ def find_doc_no(fields: dict[str, str], text: str, header_end: int) -> str | Non
     if fields.get("doc_no"):
         m = _DOC_NO_RE.search(fields["doc_no"])
         return m.group(0) if m else fields["doc_no"]
-    # a 文号 standing alone on a line in the header area (not one cited in the body)
+    # a 文号 standing alone on a line in the header area, perhaps in brackets (not one cited in the body)
     for line in text[: max(header_end, 400)].split("\n"):
-        m = _DOC_NO_RE.fullmatch(line.strip())
+        m = _DOC_NO_RE.fullmatch(line.strip().strip("()（）").strip())
         if m:
             return m.group(0)
     return None

@@ -68,3 +68,13 @@ def test_overrides_add_aliases_and_validate(tmp_path):
     (tmp_path / "metadata.toml").write_text('["a.txt"\n', encoding="utf-8")
     with pytest.raises(ValueError, match="not valid TOML"):
         load_overrides(tmp_path)
+
+
+def test_doc_no_on_its_own_line_in_brackets_even_with_a_lost_bracket():
+    from ingest.metadata import find_doc_no
+
+    notice = "佛山市高明区人民政府办公室关于印发规划的通知\n\n(明府办〔2016118号)\n\n各镇政府:\n"
+    assert find_doc_no({}, notice, 0) == "明府办〔2016118号"  # the page lost its 〕
+    assert find_doc_no({}, "关于印发的通知\n（东政发〔2021〕6号）\n", 0) == "东政发〔2021〕6号"
+    body = "根据《决定》(佛发〔2013〕4号)等精神,制定本规划。\n"
+    assert find_doc_no({}, body, 0) is None  # one cited in a sentence is another document's
