@@ -33,13 +33,18 @@ def _first_period_years(text: str) -> list[int]:
 def evidence_year(text: str, pos: int, doc_years: list[int], section: str = "",
                   lead: str = "") -> int | list[int] | None:
     """The year(s) a figure at `pos` of `text` (one sentence) is about: the nearest year named before
-    it in the sentence (到2025年…, 2020年底已…), else a plan period named there, in the sentences of
-    its paragraph before it (`lead`: “十三五”期间,… . 全社会…提高至3.98%) or in its section title
-    (“十二五”期间 → its years), else a year its section title names; None when unknown (the
-    caller may infer the plan's own year: ``plan_year``). The base of a comparison (比2015年增长30倍,
-    较“十二五”末增加) dates nothing."""
+    it in the sentence (到2025年…, 2020年底已…) or in the clauses of its full sentence before it (a
+    part after ；: “2019年技术合同交易额19.42亿元；发明专利申请量…1779件”), else a plan period
+    named there, in the sentences of its paragraph before it (`lead`: “十三五”期间,… . 全社会…提高至
+    3.98%) or in its section title (“十二五”期间 → its years), else a year its section title names;
+    None when unknown (the caller may infer the plan's own year: ``plan_year``). The base of a
+    comparison (比2015年增长30倍, 较“十二五”末增加) dates nothing."""
     text = mask_baselines(text)
     before = [int(m.group(1)) for m in YEAR_MENTION.finditer(text[:pos])]
+    if before:
+        return before[-1]
+    same_sentence = mask_baselines(re.split(r"[。！？!?]", lead)[-1])
+    before = [int(m.group(1)) for m in YEAR_MENTION.finditer(same_sentence)]
     if before:
         return before[-1]
     after = [int(m.group(1)) for m in YEAR_MENTION.finditer(text[pos:])]
