@@ -14,7 +14,7 @@ from assistant.compose.figure import Figure, best_per_doc, figure_candidates, li
 from assistant.compose.params import params
 from assistant.compose.refusal import refuse
 from assistant.compose.support import model
-from assistant.query import Query, vocab
+from assistant.query import Query, is_basis_word, vocab
 from base.mentions import find_numbers
 from base.numbers import NumberMention, parse_number, unit_category
 from base.types import Answer
@@ -141,17 +141,11 @@ def _side(ctx: Context, docs: dict, regions: list[str], strict: bool = False) ->
     return next(iter(cands), None)
 
 
-def _is_basis_word(term: str) -> bool:
-    """增长率, 比重, 总数: a word saying what a figure measures, not what it is about."""
-    pats = [p for facet in vocab()["facets"]["basis"].values() for p in facet["zh"]]
-    return all(any(re.match(p, a) for p in pats) for a in term.split("|"))
-
-
 def names_indicator(q: Query, f: Figure) -> bool:
     """A row of an all-plans table: the words around the figure name at least part of the asked
     indicator's specific words (the other documents' rows show which part is usual). Basis words
     (增长率, 比重) are left to the basis check: a document states a growth rate as 增长10%."""
-    terms = [t for t in key_terms(q) if not _is_basis_word(t)]
+    terms = [t for t in key_terms(q) if not is_basis_word(t)]
     local = f"{f.stored.doc.text[f.clause[0]:f.clause[1]]} {f.indicator}".lower()
     return not terms or coverage(terms, local, q.weights) >= params()["figure"]["row_min_cover"]
 
