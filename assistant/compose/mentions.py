@@ -26,10 +26,23 @@ def object_phrase(q) -> str | None:
     phrase = re.sub(r"[“”\"'‘’（）()]", " ", m.group(1)).strip()
     if q.lang == "zh":
         phrase = re.sub(r"的?(?:内容|文件|规划|地区|吗|呢)+$", "", phrase).strip()
-        return phrase if len(phrase) >= 2 else None
+        return drop_leading_actions(phrase) if len(phrase) >= 2 else None
     zh = [t for t in expand_english(phrase) if re.search(r"[\u4e00-\u9fff]", t)]
     cjk = re.findall(r"[\u4e00-\u9fff]{2,}", m.group(1))
     return (cjk[0] if cjk else max(zh, key=len)) if (cjk or zh) else None
+
+
+def drop_leading_actions(phrase: str) -> str:
+    """建设创新型城市 → 创新型城市: a plan says 建成国家创新型城市 or 落实…建设国家创新型城市的部署; what
+    it mentions is the object, however it words the action (question_vocab mention_object)."""
+    actions = vocab()["mention_object"].get("leading_actions", [])
+    changed = True
+    while changed:
+        changed = False
+        for a in actions:
+            if phrase.startswith(a) and len(phrase) - len(a) >= 2:
+                phrase, changed = phrase[len(a):], True
+    return phrase
 
 
 def subject_term(ctx: Context) -> str | None:
