@@ -79,3 +79,17 @@ def test_members_that_are_each_the_asked_kind_win(assistant_over):
     for action in ("关键核心技术攻坚行动", "创新成果转化攻坚行动", "创新人才强基攻坚行动"):
         assert action in ans.answer, ans.answer
     assert "所列各项：科技要素汇集地" not in ans.answer  # a list in a sentence under one of them
+
+
+def test_a_slogan_is_resolved_by_the_headings_its_digits_count(assistant):
+    ans = assistant.ask("咸宁的“123456”工作思路具体指什么?")
+    assert not ans.refused
+    for head in ("力争全省考评保位", "举办两场创新活动", "强化六项重点任务"):
+        assert head in ans.answer, head
+
+
+def test_a_named_group_of_a_heldout_plan(heldout):
+    ans = heldout.ask("海南提出的“六个倍增”具体是哪六项?")
+    assert not ans.refused
+    for member in ("高新技术企业数量", "营业收入", "国家级科技创新平台"):
+        assert member in ans.answer, member

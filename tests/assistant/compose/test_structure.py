@@ -1,0 +1,40 @@
+"""Tests for assistant.compose.structure: overviews and goals read from the plan's own outline, on
+the corpus and on held-out plans of other regions."""
+from __future__ import annotations
+
+
+def sections(ans) -> list[dict]:
+    part = next(p for p in ans.parts if p["kind"] == "sections")
+    return part["items"]
+
+
+def test_overview_is_the_plans_own_skeleton_in_order(assistant):
+    ans = assistant.ask("总结一下咸宁2024年科技创新工作的主要内容")
+    assert not ans.refused
+    titles = [it["title"] for it in sections(ans)]
+    assert [t[:2] for t in titles] == ["一、", "二、", "三、", "四、", "五、", "六、"]  # “123456”: six parts
+    assert all(it["citations"] for it in sections(ans))  # every line is cited
+    assert any(isinstance(it["more"], list) and it["more"] for it in sections(ans))  # the parts' parts, behind "more"
+    assert "310家" not in titles[0]
+
+
+def test_goals_are_the_section_the_plan_calls_its_goals(assistant):
+    ans = assistant.ask("下陆区2023年科技创新的主要目标有哪些?")
+    assert not ans.refused
+    for figure in ("118亿元", "16家", "8.47亿元"):  # its (二)工作目标 paragraph, not the preamble
+        assert figure in ans.answer, figure
+    assert "15、加强保障措施" not in ans.answer
+
+
+def test_overview_of_a_heldout_plan(heldout):
+    ans = heldout.ask("概括一下洞头区这个科技创新实施方案的主要内容。")
+    assert not ans.refused and {c.region for c in ans.citations} == {"洞头区"}
+    assert len(ans.answer.splitlines()) >= 3
+    english = heldout.ask("Give me a quick summary of Hainan's action plan.")
+    assert not english.refused and {c.region for c in english.citations} == {"海南省"}
+
+
+def test_goals_of_a_heldout_plan(heldout):
+    ans = heldout.ask("宣州区2023年科技创新工作的目标任务有哪些?")
+    assert not ans.refused
+    assert sum(x in ans.answer for x in ("50", "100", "70", "2.3", "25")) >= 4  # its quantified targets
