@@ -53,17 +53,22 @@ def term_in(term: str, low_text: str) -> bool:
 
 
 SOFT_SHARE = 0.85  # share of a long term's characters that makes a reordered variant count half
+SOFT_PAIRS = 0.5  # … and share of its adjacent character pairs (its pieces stay whole)
 SOFT_MIN_LEN = 4
 
 
 def soft_in(term: str, low_text: str, chars: set[str] | None = None) -> bool:
     """A long term whose characters nearly all occur in the text (``chars``: the text's characters,
-    when the caller has them): a reordered or interleaved variant (技术合同成交额 ~ 技术市场成交合同额)."""
+    when the caller has them), half of them still in adjacent pairs: a reordered or interleaved
+    variant (技术合同成交额 ~ 技术市场成交合同额, 研发投入 ~ 研发经费投入), not characters scattered
+    over other words (研发投入 in 投入应用技术研究与开发资金)."""
     chars = set(low_text) if chars is None else chars
     for a in alternatives(term):
         a = a.lower()
         if len(a) >= SOFT_MIN_LEN and sum(ch in chars for ch in set(a)) >= SOFT_SHARE * len(set(a)):
-            return True
+            pairs = [a[i:i + 2] for i in range(len(a) - 1)]
+            if sum(p in low_text for p in pairs) >= SOFT_PAIRS * len(pairs):
+                return True
     return False
 
 

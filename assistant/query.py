@@ -274,9 +274,17 @@ def is_elliptical(text: str, lang: str) -> bool:
 _QUOTED = re.compile(r"[“「『\"‘]([^”」』\"’]{1,20})[”」』\"’]")
 
 
+_ELLIPSIS = re.compile(r"(?:\.{2,}|…+|⋯+|。{2,})")
+
+
 def quoted(text: str) -> list[str]:
-    """Phrases the user put in quotes (“之都”): they are meant literally and always count."""
-    return [m.group(1).strip() for m in _QUOTED.finditer(text) if _CJK.search(m.group(1))]
+    """Phrases the user put in quotes (“之都”): they are meant literally and always count. An
+    ellipsis marks what the user leaves out (“以学......”): the words around it are the phrase."""
+    out = []
+    for m in _QUOTED.finditer(text):
+        if _CJK.search(m.group(1)):
+            out += [p.strip() for p in _ELLIPSIS.split(m.group(1)) if _CJK.search(p)]
+    return out
 
 
 @lru_cache(maxsize=1)

@@ -15,6 +15,8 @@ def test_quoted_phrase_is_kept_whole():
     assert quoted("想打响哪两个“之都”名片?") == ["之都"]
     assert "之都" in analyse("想打响哪两个“之都”名片?").terms
     assert quoted("no quotes here") == []
+    assert quoted("建立健全“以学......”的长效机制") == ["以学"]  # the ellipsis is what the user leaves out
+    assert quoted("“科技……之城”") == ["科技", "之城"]
 
 
 def test_abbreviation_matches_itself_and_the_full_form():

@@ -41,3 +41,12 @@ def test_a_row_prefers_the_basis_asked(assistant_over):
     rows = {r[0]: r for r in table["rows"]}
     assert rows["洞头区"][1] == "60家"  # the total, not the new ones named first
     assert "石拐区" not in rows  # it sets new ones only (新培育5家): another basis, not a total
+
+
+def test_an_all_plans_table_over_heldout_plans(heldout):
+    ans = heldout.ask("各地的研发投入强度目标分别是多少?")
+    assert not ans.refused
+    table = next(p for p in ans.parts if p["kind"] == "table")
+    regions = [r[0] for r in table["rows"]]
+    assert {"宣州区", "海南省", "西安市"} <= set(regions)
+    assert all(any(w in c.quote for w in ("研发", "R&D", "研究与试验发展")) for c in ans.citations)  # each row is the indicator
