@@ -77,29 +77,45 @@ def issuer_in_title(title: str | None) -> str | None:
     return m.group(1) if m and find_region(None, m.group(1), "") else None
 
 
+_TRAILING_YEARS = re.compile(r"\s*[(（]\s*(?:19|20)\d{2}\s*[-—–~～至到]+\s*(?:19|20)\d{2}\s*年?\s*[)）]\s*$")
+_NOTICE_NAME = re.compile(r"(?:现将|将)?《([^《》]{4,80})》[^。]{0,40}印发给")
+
+
 def _is_title_line(line: str) -> bool:
     line = line.strip()
     if not (4 <= len(line) <= TITLE_MAX) or _SENTENCE_PUNCT.search(line):
         return False
-    if header_pairs(line, 1) or line.endswith(("：", ":")):
-        return False
-    return line.endswith(tuple(genre()["plan_kinds"])) or bool(_BOOK_RE.search(line) and line.endswith("通知"))
+    if header_pairs(line, 1) or line.endswith(("：", ":")) or line.count("《") != line.count("》"):
+        return False  # a label, or half of a title wrapped over two lines (关于印发《…规划 / (2021—2025年)》的通知)
+    core = _TRAILING_YEARS.sub("", line)  # …实施方案(2023-2027年)
+    return core.endswith(tuple(genre()["plan_kinds"])) or bool(_BOOK_RE.search(line) and line.endswith("通知"))
+
+
+def notice_names(text: str, max_chars: int = 3000) -> list[str]:
+    """Names a covering notice gives the plan it issues: 现将《X》印发给你们, 《X》已经…通过,现印发给你们."""
+    return [m.group(1).strip() for m in _NOTICE_NAME.finditer(text[:max_chars])]
 
 
 def find_title(text: str, fields: dict[str, str], max_lines: int = HEADER_SCAN_LINES) -> str | None:
     """The plan's title: a short standalone line near the top ending with a plan kind.
 
     A standalone plan title beats a 关于印发《…》的通知 line; from the latter the 《…》 name is taken.
+    When the title is wrapped over two lines, the covering notice's name of the plan (现将《…》印发)
+    holding the standalone line is the whole title.
     """
     candidates = [ln.strip() for ln in text.split("\n")[:max_lines] if _is_title_line(ln)]
     plain = [c for c in candidates if not c.endswith("通知")]
+    named = notice_names(text)
     if plain:
-        return plain[0]
+        whole = [n for n in named if len(n) > len(plain[0]) and plain[0].replace(" ", "") in n.replace(" ", "")]
+        return whole[0] if whole and len(whole[0]) <= TITLE_MAX else plain[0]
     if candidates:
         m = _BOOK_RE.search(candidates[0])
         return m.group(1) if m else candidates[0]
     if fields.get("title") and len(fields["title"]) <= TITLE_MAX:
         return fields["title"]
+    if named and len(named[0]) <= TITLE_MAX:
+        return named[0]
     return None
 
 

@@ -78,3 +78,16 @@ def test_doc_no_on_its_own_line_in_brackets_even_with_a_lost_bracket():
     assert find_doc_no({}, "关于印发的通知\n（东政发〔2021〕6号）\n", 0) == "东政发〔2021〕6号"
     body = "根据《决定》(佛发〔2013〕4号)等精神,制定本规划。\n"
     assert find_doc_no({}, body, 0) is None  # one cited in a sentence is another document's
+
+
+def test_a_title_wrapped_over_two_lines():
+    from ingest.metadata import find_title
+
+    notice = ("关于印发《亳州市“十四五”科技创新规划\n\n(2021—2025年)》的通知\n\n各县区科技局:\n\n"
+              "现将《亳州市“十四五”科技创新规划(2021—2025年)》印发给你们,请认真贯彻执行。\n\n"
+              "亳州市科学技术局\n\n2021年11月22日\n\n亳州市“十四五”科技创新发展规划\n\n(2021—2025年)\n")
+    assert find_title(notice, {}) == "亳州市“十四五”科技创新发展规划"  # not the half line 关于印发《…规划
+    wrapped = ("各街道办事处:\n《洞头区大力提升科技创新能力 全面落实融入省“315”科技创新体系建设工程实施方案"
+               "(2023-2027年)》已经区政府第23次常务会议审议通过,现印发给你们,请认真贯彻落实。\n温州市洞头区人民政府\n"
+               "洞头区大力提升科技创新能力\n全面落实融入省“315”科技创新体系建设工程实施方案(2023-2027年)\n")
+    assert find_title(wrapped, {}).startswith("洞头区大力提升科技创新能力")  # the notice names it whole
