@@ -228,10 +228,18 @@ def find_regions_en(text: str, known: dict[str, list[str]]) -> list[str]:
 _CODE = re.compile(r"(?<![A-Za-z0-9])(?:[A-Za-z]*\d+[A-Za-z]+|[A-Za-z]+\d+|[A-Z]{2,}(?:&[A-Z])?)(?![A-Za-z0-9])")
 
 
+@lru_cache(maxsize=1)
+def english_variants() -> tuple[tuple[re.Pattern[str], str], ...]:
+    return tuple((re.compile(v), w) for v, w in load_tsv(DATA / "english_variants.tsv"))
+
+
 def expand_english(text: str) -> list[str]:
-    """Chinese terms for an English question (glossary), plus codes and acronyms the Chinese
-    documents write in Latin letters too (5G, GDP, AI)."""
+    """Chinese terms for an English question (glossary, after its words are brought to the
+    glossary's wording: firms → enterprises), plus codes and acronyms the Chinese documents write in
+    Latin letters too (5G, GDP, AI)."""
     low = text.lower()
+    for rx, word in english_variants():
+        low = rx.sub(word, low)
     out = [m.group(0) for m in _CODE.finditer(text)]
     for rx, zh in glossary():
         if rx.search(low):

@@ -31,6 +31,14 @@ def test_english_keeps_codes_and_acronyms():
     assert any("GDP" in t for t in q.terms)
 
 
+def test_english_wordings_meet_the_glossary():
+    from assistant.query import expand_english
+
+    for wording in ("high-tech firms", "high-tech companies", "high-tech businesses"):
+        assert "高新技术企业" in expand_english(wording), wording
+    assert "营商环境" in expand_english("the business environment")[0]
+
+
 def test_siblings_contradict_in_a_followup():
     assert contradicts("认定", "申报") and contradicts("县级", "市级")
     assert not contradicts("认定", "高新技术企业") and not contradicts("申报", "申报")
