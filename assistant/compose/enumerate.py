@@ -186,13 +186,35 @@ def named_enumerations(ctx: Context, name: str) -> list[Enumeration]:
                 members = ordinal_members(text, lo, hi) or series_members(text, lo, hi)
             else:
                 lo, hi = m.end(), para_end
-                members = (_series_naming(text, m.start()) or ordinal_members(text, lo, hi)
+                members = (_abbreviated(text, m.start()) or _series_naming(text, m.start()) or ordinal_members(text, lo, hi)
                            or segment_members(text, lo, hi)
                            or series_members(text, _line_start(text, m.start()), _sentence_end(text, m.end(), hi)))
             if members:
                 out.append(Enumeration(stored, (_line_start(text, m.start()), max(hi, m.end())), members,
                                        0, "", "named"))
     return out
+
+
+_ABBREVIATION = re.compile(r"[（(]\s*(?:以下)?(?:简称|统称|合称)\s*[“\"「]?$")
+_LEAD_VERBS = re.compile(r"(?:以|在|把|将|对|围绕|聚焦|加快|推进|推动|全力|着力|大力)*(?:建设|打造|建成|创建|实施|推进|发展|培育)?")
+
+
+def _abbreviated(text: str, pos: int) -> list[tuple[str, int, int]]:
+    """The parts of what a name abbreviates where the text defines it: 以建设综合性国家科学中心和具有
+    全国影响力的科技创新中心(以下简称“双中心”) — the phrase before the bracket, split at 、/和/与/及."""
+    lead = _ABBREVIATION.search(text, max(0, pos - 12), pos)
+    if not lead:
+        return []
+    end = lead.start()
+    start = max(text.rfind(ch, 0, end) for ch in f"{CLAUSE_END}：:\n") + 1
+    start += _LEAD_VERBS.match(text, start, end).end() - start
+    out, a = [], start
+    for sep in [*re.finditer(r"[、和与及]", text[start:end]), None]:
+        b = start + sep.start() if sep else end
+        if b - a >= 2:
+            out.append((text[a:b], a, b))
+        a = start + sep.end() if sep else end
+    return out if len(out) >= 2 else []
 
 
 def _series_naming(text: str, pos: int) -> list[tuple[str, int, int]]:

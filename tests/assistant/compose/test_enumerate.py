@@ -93,3 +93,11 @@ def test_a_named_group_of_a_heldout_plan(heldout):
     assert not ans.refused
     for member in ("高新技术企业数量", "营业收入", "国家级科技创新平台"):
         assert member in ans.answer, member
+
+
+def test_an_abbreviation_is_read_where_the_text_defines_it() -> None:
+    from assistant.compose.enumerate import _abbreviated
+
+    text = "坚持创新引领,以建设综合性国家科学中心和具有全国影响力的科技创新中心(以下简称“双中心”)为牵引"
+    assert [m for m, _, _ in _abbreviated(text, text.index("双中心"))] == ["综合性国家科学中心", "具有全国影响力的科技创新中心"]
+    assert _abbreviated("推进“双中心”建设", 3) == []  # a use, not a definition
