@@ -63,6 +63,26 @@ def asked_count(q: Query) -> int | None:
     return int(g) if g.isdigit() else parse_chinese_int(g)
 
 
+_CN_DIGITS = "零一二三四五六七八九十"
+
+
+def counted_name(ctx: Context, want: int | None) -> str | None:
+    """For an English question counting its group ("which three … 'highlands'"), the Chinese name a
+    document gives it: the count and a glossary term of the question together (三大科技创新高地)."""
+    if not want or not 2 <= want <= 10:
+        return None
+    digits = [_CN_DIGITS[want]] + (["两"] if want == 2 else [])
+    texts = [s.doc.text for s in ctx.docs.values()]
+    for term in sorted(key_terms(ctx.query), key=term_len, reverse=True):
+        for alt in term.split("|"):
+            for d in digits:
+                for measure in ("大", "个", "项", "类", ""):
+                    name = f"{d}{measure}{alt}"
+                    if any(name in t for t in texts):
+                        return name
+    return None
+
+
 def group_name(q: Query) -> str | None:
     """The name of the group the question asks about: a quoted name or a counted one (六强, 六项行动),
     or the Chinese an English question gives for it ("the 'trinity' (三位一体)")."""
@@ -303,7 +323,7 @@ def compose_list(ctx: Context) -> Answer:
     if by_column is not None:
         return by_column
     want = asked_count(q)
-    name = group_name(q)
+    name = group_name(q) or (counted_name(ctx, want) if q.lang == "en" else None)
     cands = sentence_enumerations(ctx) + outline_enumerations(ctx) + (named_enumerations(ctx, name) if name else [])
     for e in cands:
         _score(ctx, e, want, name)

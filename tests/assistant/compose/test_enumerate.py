@@ -101,3 +101,9 @@ def test_an_abbreviation_is_read_where_the_text_defines_it() -> None:
     text = "坚持创新引领,以建设综合性国家科学中心和具有全国影响力的科技创新中心(以下简称“双中心”)为牵引"
     assert [m for m, _, _ in _abbreviated(text, text.index("双中心"))] == ["综合性国家科学中心", "具有全国影响力的科技创新中心"]
     assert _abbreviated("推进“双中心”建设", 3) == []  # a use, not a definition
+
+
+def test_an_english_counted_group_finds_its_chinese_name(heldout):
+    ans = heldout.ask("Which three innovation highlands does Hainan want results in?")
+    assert not ans.refused
+    assert "Items: 南繁；深海；航天" in ans.answer  # 在南繁、深海、航天三大科技创新高地
