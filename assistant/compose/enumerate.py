@@ -175,6 +175,13 @@ def quoted_members(text: str, lo: int, hi: int) -> list[tuple[str, int, int]]:
     return []
 
 
+def book_members(text: str, lo: int, hi: int) -> list[tuple[str, int, int]]:
+    """Documents a sentence cites by name: 根据《A》和《B》《C》等文件 (two or more)."""
+    out = [(m.group(1), m.start(1), m.end(1)) for m in re.finditer(r"《([^《》]{2,80})》", text[lo:hi])]
+    out = [(name, lo + a, lo + b) for name, a, b in out]
+    return out if len(out) >= 2 else []
+
+
 def sentence_enumerations(ctx: Context) -> list[Enumeration]:
     out = []
     for s in retrieved_sentences(ctx):
@@ -185,6 +192,8 @@ def sentence_enumerations(ctx: Context) -> list[Enumeration]:
             members, kind = series_members(text, s.start, s.end), "series"
         if not members:
             members, kind = quoted_members(text, s.start, s.end), "quoted"
+        if not members:
+            members, kind = book_members(text, s.start, s.end), "books"
         if members:
             out.append(Enumeration(s.stored, (s.start, s.end), members, s.rank, s.section, kind))
     return out

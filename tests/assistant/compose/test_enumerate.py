@@ -107,3 +107,12 @@ def test_an_english_counted_group_finds_its_chinese_name(heldout):
     ans = heldout.ask("Which three innovation highlands does Hainan want results in?")
     assert not ans.refused
     assert "Items: 南繁；深海；航天" in ans.answer  # 在南繁、深海、航天三大科技创新高地
+
+
+def test_documents_a_plan_is_based_on(heldout):
+    from assistant.compose.enumerate import book_members
+
+    text = "根据《重庆市“十四五”科技创新发展规划》和《大渡口区国民经济和社会发展第十四个五年规划纲要》等文件,特制定本规划。"
+    assert [m for m, _, _ in book_members(text, 0, len(text))][1].endswith("规划纲要")
+    ans = heldout.ask("Which documents is the Dadukou plan based on?")  # not "which documents mention …"
+    assert not ans.refused and "《重庆市“十四五”科技创新发展规划》" in ans.answer
