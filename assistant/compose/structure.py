@@ -60,6 +60,26 @@ def _cite_sentences(stored: StoredDoc, lo: int, hi: int, cb: CitationBuilder, li
     return out
 
 
+def _cite_paragraph_leads(stored: StoredDoc, lo: int, hi: int, cb: CitationBuilder, limit: int,
+                          lang: str) -> list[str]:
+    """A section without sub-headings, told by its paragraphs: each paragraph's first sentence (a
+    plan opens a paragraph with what it is about: 科技创新综合实力稳步提升。…), or its first
+    sentences when it is one paragraph."""
+    text = stored.doc.text
+    paras, a = [], lo
+    for line in text[lo:hi].split("\n"):
+        b = a + len(line)
+        if line.strip():
+            paras.append((a, b))
+        a = b + 1
+    if len(paras) < 2:
+        return _cite_sentences(stored, lo, hi, cb, limit, lang)
+    out = []
+    for a, b in paras[:limit]:
+        out += _cite_sentences(stored, a, b, cb, 1, lang)
+    return out
+
+
 def _key_figures(stored: StoredDoc, node: Node, limit: int, shown: tuple[int, int] = (0, 0)) -> list[tuple[int, int]]:
     """Spans of the first target clauses inside a section, past the text already `shown` (its
     heading: 举办两场创新活动 is no key figure of its own section)."""
@@ -162,8 +182,8 @@ def compose_overview(ctx: Context) -> Answer:
         lines.append(say(q, f"（{section.title}）{cb.mark(n, q.lang)}", f"({section.title}){cb.mark(n, q.lang)}"))
         lo = section.line_end
         if not top:
-            lines += [f"- {x}" for x in _cite_sentences(stored, section.line_end, section.end, cb,
-                                                       p["section_sentences"], q.lang)]
+            lines += [f"- {x}" for x in _cite_paragraph_leads(stored, section.line_end, section.end, cb,
+                                                             p["section_sentences"], q.lang)]
     else:
         top = outline(stored).top()
     if len(top) < 3 and section is None:

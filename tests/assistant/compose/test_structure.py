@@ -38,3 +38,9 @@ def test_goals_of_a_heldout_plan(heldout):
     ans = heldout.ask("宣州区2023年科技创新工作的目标任务有哪些?")
     assert not ans.refused
     assert sum(x in ans.answer for x in ("50", "100", "70", "2.3", "25")) >= 4  # its quantified targets
+
+
+def test_a_section_without_subheadings_is_told_by_its_paragraphs_leads(heldout):
+    ans = heldout.ask("黄石市科技创新“十三五”规划的发展基础部分讲了哪几个方面?")
+    for lead in ("科技创新综合实力稳步提升", "企业创新主体培育成效显著", "高新技术产业加速发展"):
+        assert lead in ans.answer, lead
