@@ -321,9 +321,18 @@ def content_terms(text: str, lang: str) -> list[str]:
         if t in STOP or t in skip or _YEAR.fullmatch(t) or _FIGURE.fullmatch(t) or (len(t) == 1 and _CJK.match(t)):
             continue
         # alternatives of one term travel together as "a|b": any of them counts as a match
-        alts = [a for part in t.split("|") for a in syn.get(part.lower(), [part])]
+        alts = [a for part in t.split("|") for a in syn.get(part.lower()) or compound_synonyms(part, syn)]
         out.append("|".join(dict.fromkeys(alts)))
     return list(dict.fromkeys(out))
+
+
+def compound_synonyms(word: str, syn: dict[str, list[str]]) -> list[str]:
+    """A compound whose first part has synonyms takes them too: 研发经费 → R&D经费, 研究与试验发展经费."""
+    for k in sorted(syn, key=len, reverse=True):
+        if len(k) >= 2 and word.lower().startswith(k) and len(word) > len(k) and _CJK.match(word[len(k)]):
+            rest = word[len(k):]
+            return [word] + [f"{a}{rest}" for a in syn[k] if a.lower() != k]
+    return [word]
 
 
 # ---------------------------------------------------------------- analysis

@@ -31,6 +31,11 @@ def test_english_keeps_codes_and_acronyms():
     assert any("GDP" in t for t in q.terms)
 
 
+def test_a_compound_takes_the_synonyms_of_its_first_part():
+    rd = next(t for t in analyse("研发经费占GDP比重是多少?").terms if t.startswith("研发经费"))
+    assert {"R&D经费", "研究与试验发展经费", "研究与试验发展(R&D)经费"} <= set(rd.split("|"))
+
+
 def test_english_wordings_meet_the_glossary():
     from assistant.query import expand_english
 
