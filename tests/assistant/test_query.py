@@ -68,6 +68,12 @@ def test_latin_word_in_a_chinese_question_is_one_term():
     assert any("地区生产总值" in t for t in q.terms)
 
 
+def test_the_plans_as_subject_ask_every_plan():
+    assert analyse("How many provincial awards do the plans report?").qtype == "compare_all"
+    assert analyse("What R&D intensity do the plans target?").qtype == "compare_all"
+    assert analyse("What does the plan target for R&D intensity?").qtype != "compare_all"
+
+
 def test_a_question_about_every_plan_inherits_no_region():
     history = [{"q": "总结一下咸宁2024年科技创新工作的主要内容", "a": ""}]
     for text in ("各地区高新技术企业的目标分别是多少?", "哪些地区提到了科技特派员?"):
