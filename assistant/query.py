@@ -225,6 +225,7 @@ def find_regions_en(text: str, known: dict[str, list[str]]) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+_ORDINAL_EN = re.compile(r"\d+(?:st|nd|rd|th)", re.I)
 _CODE = re.compile(r"(?<![A-Za-z0-9])(?:[A-Za-z]*\d+[A-Za-z]+|[A-Za-z]+\d+|[A-Z]{2,}(?:&[A-Z])?)(?![A-Za-z0-9])")
 
 
@@ -240,7 +241,7 @@ def expand_english(text: str) -> list[str]:
     low = text.lower()
     for rx, word in english_variants():
         low = rx.sub(word, low)
-    out = [m.group(0) for m in _CODE.finditer(text)]
+    out = [m.group(0) for m in _CODE.finditer(text) if not _ORDINAL_EN.fullmatch(m.group(0))]  # 11th: no code
     for rx, zh in glossary():
         if rx.search(low):
             out.append("|".join(zh))

@@ -30,6 +30,11 @@ def _first_period_years(text: str) -> list[int]:
     return list(range(a, b + 1))
 
 
+# the value of a comparison's base, in brackets after it: 比2010年(2440万元), 比“十一五”时期(2300万元)
+_BASE_VALUE = re.compile(r"(?:比|较)\s*[“\"]?(?:(?P<y>(?:19|20)\d{2})\s*年?|(?P<p>十[一二三四五]五))[”\"]?"
+                         r"(?:年末|年底|末|底|时期|期间)?\s*[（(][^（()）]{0,12}$")
+
+
 def evidence_year(text: str, pos: int, doc_years: list[int], section: str = "",
                   lead: str = "") -> int | list[int] | None:
     """The year(s) a figure at `pos` of `text` (one sentence) is about: the nearest year named before
@@ -39,6 +44,9 @@ def evidence_year(text: str, pos: int, doc_years: list[int], section: str = "",
     3.98%) or in its section title (“十二五”期间 → its years), else a year its section title names;
     None when unknown (the caller may infer the plan's own year: ``plan_year``). The base of a
     comparison (比2015年增长30倍, 较“十二五”末增加) dates nothing."""
+    base = _BASE_VALUE.search(text[:pos])
+    if base:  # 比“十一五”时期(2300万元): the base's own value is about the base's time
+        return int(base.group("y")) if base.group("y") else _period_years(base.group("p"))
     text = mask_baselines(text)
     before = [int(m.group(1)) for m in YEAR_MENTION.finditer(text[:pos])]
     if before:

@@ -44,6 +44,11 @@ def test_english_wordings_meet_the_glossary():
     assert "营商环境" in expand_english("the business environment")[0]
 
 
+def test_an_english_ordinal_is_no_code():
+    q = analyse("How much funding did it get in the 11th Five-Year period?")
+    assert "11th" not in q.terms and q.period[0] == 2006  # the period is read, not searched as a word
+
+
 def test_siblings_contradict_in_a_followup():
     assert contradicts("认定", "申报") and contradicts("县级", "市级")
     assert not contradicts("认定", "高新技术企业") and not contradicts("申报", "申报")

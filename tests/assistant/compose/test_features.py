@@ -52,6 +52,15 @@ def test_the_base_of_a_comparison_dates_nothing() -> None:
     assert analyse("与2015年相比,2019年增长多少?").years == [2019]
 
 
+def test_the_value_of_a_comparisons_base_is_about_the_base() -> None:
+    from assistant.compose.features import evidence_year
+
+    text = "“十二五”期间获得上级科技资金8839.13万元,比“十一五”时期(2300万元)增长了2.8倍;2015年投入15712万元,比2010年(2440万元)增长543.9%"
+    assert evidence_year(text, text.index("2300"), [2016, 2020]) == list(range(2006, 2011))
+    assert evidence_year(text, text.index("2440"), [2016, 2020]) == 2010
+    assert evidence_year(text, text.index("543.9"), [2016, 2020]) == 2015  # the change itself is not the base's
+
+
 def test_a_paragraph_opening_dates_its_later_sentences() -> None:
     from assistant.compose.features import evidence_year
 
