@@ -41,6 +41,7 @@ class Query:
     units: list[str] = field(default_factory=list)  # unit categories of the figures asked: count, money, ratio
     bases: list[str] = field(default_factory=list)  # what the figures asked measure: growth, share, new, total
     past: bool = False  # asks what was achieved (截至2020年底已…), not a target
+    others: bool = False  # the region or document named is a reference, not the scope (还有哪些文件也提到…)
 
     @property
     def content_terms(self) -> list[str]:
@@ -354,6 +355,8 @@ def analyse(question: str, known_regions: dict[str, list[str]] | None = None,
               terms=terms, focus=list(terms), enterprise_kinds=enterprise_kinds(text, lang),
               period=find_period(text), units=facets(text, lang, "units"), bases=facets(text, lang, "basis"),
               past=asks_past(text, lang))
+    if q.qtype == "mentions" and _names_others(text, lang):
+        q.regions, q.years, q.period, q.others = [], [], [], True  # 除了下陆区2023年的要点…: a reference
     if q.qtype == "general" and q.units:
         q.qtype = "numeric"  # "What was X's turnover in 2019?": it asks for a figure
     if history:
@@ -361,6 +364,11 @@ def analyse(question: str, known_regions: dict[str, list[str]] | None = None,
     extra = " ".join(q.terms) if lang == "en" or q.followup else ""
     q.search_text = f"{q.text} {extra}".strip()
     return q
+
+
+def _names_others(text: str, lang: str) -> bool:
+    pats = vocab()["mention_object"].get("others", [])
+    return any(re.search(p, text.lower() if lang == "en" else text) for p in pats)
 
 
 def contradicts(new: str, old: str) -> bool:

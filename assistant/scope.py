@@ -184,7 +184,7 @@ def _scope(q: Query, docs: dict[str, StoredDoc], filters: dict) -> Scope:
     pool = apply_filters(docs, filters)
     if not pool:
         return Scope({}, refusal="no_docs_for_filters")
-    refs = doc_references(q, pool)
+    refs = set() if q.others else doc_references(q, pool)  # "besides X's plan, which others …": all of them
     weights = {p: 1.0 for p in pool}
     if q.regions:
         groups, rw = _region_groups(q, pool)

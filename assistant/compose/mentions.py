@@ -24,11 +24,15 @@ def object_phrase(q) -> str | None:
     if not m:
         return None
     phrase = re.sub(r"[“”\"'‘’（）()]", " ", m.group(1)).strip()
+    if q.lang == "zh" and "/" in phrase:  # 创新型县/创新型区: either wording
+        return "|".join(drop_leading_actions(p.strip()) for p in phrase.split("/") if len(p.strip()) >= 2) or None
     if q.lang == "zh":
         phrase = re.sub(r"的?(?:内容|文件|规划|地区|吗|呢)+$", "", phrase).strip()
         return drop_leading_actions(phrase) if len(phrase) >= 2 else None
     zh = [t for t in expand_english(phrase) if re.search(r"[\u4e00-\u9fff]", t)]
     cjk = re.findall(r"[\u4e00-\u9fff]{2,}", m.group(1))
+    if len(cjk) > 1 and "/" in m.group(1):  # (创新型县/创新型区): either wording
+        return "|".join(cjk)
     return (cjk[0] if cjk else max(zh, key=len)) if (cjk or zh) else None
 
 
