@@ -80,7 +80,7 @@ def region_forms(region: str, known: dict[str, list[str]]) -> set[str]:
 
 def regions_in(text: str, known: dict[str, list[str]]) -> set[str]:
     """Regions a text names (full names): Chinese names and aliases, English pinyin (Xianning)."""
-    from assistant.query import find_regions_en, find_regions_zh
+    from assistant.named_regions import find_regions_en, find_regions_zh
 
     t = unicodedata.normalize("NFKC", text)
     found = set(find_regions_zh(t, known))
@@ -119,7 +119,8 @@ def english_terms(text: str) -> list[tuple[str, ...]]:
     (``assistant/data/glossary.tsv``, as for retrieval) and the check's basic words (claims.json
     ``en_terms``), longest match first and without overlap ("high-tech" is 高新技术, not also 技术);
     Latin codes the documents write too (GDP, 5G) stand for themselves."""
-    from assistant.query import _CODE, glossary
+    from assistant.lexicon import glossary
+    from assistant.query import _CODE
 
     low = unicodedata.normalize("NFKC", text).lower()
     cands = [(m.start(), m.end(), zh) for rx, zh in glossary() for m in rx.finditer(low)]

@@ -46,13 +46,6 @@ def test_words_every_member_carries_ask_for_the_members(assistant):
         assert part in ans.answer
 
 
-def test_a_series_with_a_final_and_has_its_last_member() -> None:
-    from assistant.compose.enumerate import series_members
-
-    text = "围绕电磁装备、其它专用机械和通用机械三大传统优势产业,重点开展技术研发。"
-    members = [m for m, _, _ in series_members(text, 0, text.index(","))]
-    assert members == ["电磁装备", "其它专用机械", "通用机械"]
-
 
 PLAN = """石拐区2024年科技创新工作方案
 石拐区科学技术局
@@ -95,13 +88,6 @@ def test_a_named_group_of_a_heldout_plan(heldout):
         assert member in ans.answer, member
 
 
-def test_an_abbreviation_is_read_where_the_text_defines_it() -> None:
-    from assistant.compose.enumerate import _abbreviated
-
-    text = "坚持创新引领,以建设综合性国家科学中心和具有全国影响力的科技创新中心(以下简称“双中心”)为牵引"
-    assert [m for m, _, _ in _abbreviated(text, text.index("双中心"))] == ["综合性国家科学中心", "具有全国影响力的科技创新中心"]
-    assert _abbreviated("推进“双中心”建设", 3) == []  # a use, not a definition
-
 
 def test_an_english_counted_group_finds_its_chinese_name(heldout):
     ans = heldout.ask("Which three innovation highlands does Hainan want results in?")
@@ -110,7 +96,7 @@ def test_an_english_counted_group_finds_its_chinese_name(heldout):
 
 
 def test_documents_a_plan_is_based_on(heldout):
-    from assistant.compose.enumerate import book_members
+    from assistant.compose.members import book_members
 
     text = "根据《重庆市“十四五”科技创新发展规划》和《大渡口区国民经济和社会发展第十四个五年规划纲要》等文件,特制定本规划。"
     assert [m for m, _, _ in book_members(text, 0, len(text))][1].endswith("规划纲要")

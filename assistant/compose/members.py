@@ -1,0 +1,143 @@
+"""Members of an enumeration as a document writes them, found in a span of its text (pure functions):
+一是…二是…, （1）…（2）…; A、B和C (a series, perhaps closed by its group's name: …三大传统优势产业);
+items split by ；; the parts of a quoted slogan; documents cited by name (《A》和《B》); the parts of an
+abbreviation where the text defines it (…和…(以下简称“双中心”)). A member is (text, start, end)."""
+from __future__ import annotations
+
+import re
+
+from base.text import CLAUSE_END, SENT_END
+
+
+_ORDINAL = re.compile(r"(?:(?<=^)|(?<=[；;。，,：:\s]))(?:[一二三四五六七八九十]是|其[一二三四五六七八九十]|"
+                      r"[（(][一二三四五六七八九十\d]{1,2}[）)]|[①②③④⑤⑥⑦⑧⑨⑩⑪⑫])")
+
+
+_LIST_TAIL = re.compile(r"(?:等|三大|四大|五大|六大|七大|八大|[两二三四五六七八九十]{1,2}(?:大|个|项|类|种))")
+
+
+def _trim(text: str, a: int, b: int) -> tuple[int, int]:
+    while a < b and (text[a].isspace() or text[a] in "，,、；;：:"):
+        a += 1
+    while b > a and (text[b - 1].isspace() or text[b - 1] in "，,、；;。：:"):
+        b -= 1
+    return a, b
+
+
+def ordinal_members(text: str, lo: int, hi: int) -> list[tuple[str, int, int]]:
+    """一是…二是…, （1）…（2）…, ①…②… inside text[lo:hi]."""
+    ms = list(_ORDINAL.finditer(text, lo, hi))
+    if len(ms) < 2:
+        return []
+    out = []
+    for i, m in enumerate(ms):
+        end = ms[i + 1].start() if i + 1 < len(ms) else hi
+        a, b = _trim(text, m.end(), end)
+        if b > a:
+            out.append((text[a:b], a, b))
+    return out
+
+
+def series_members(text: str, lo: int, hi: int) -> list[tuple[str, int, int]]:
+    """A、B、C（和D）（等…）: the longest run of 、-separated items in one clause of text[lo:hi]."""
+    best: list[tuple[str, int, int]] = []
+    c0 = lo
+    for c1 in [i for i in range(lo, hi) if text[i] in CLAUSE_END or text[i] in "：:"] + [hi]:
+        clause = text[c0:c1]
+        if clause.count("、") >= 2 or (clause.count("、") >= 1 and re.search(r"[和及与]", clause)):
+            parts, pos = [], c0
+            for seg in clause.split("、"):
+                parts.append((pos, pos + len(seg)))
+                pos += len(seg) + 1
+            a0, b0 = parts[0]
+            seps = [m.end() for m in re.finditer(r"[，,：:是为在对把将以和与及了]|加强|推进|推动|实施|发展|围绕|聚焦|打造|建设|培育|包括|涵盖|重点", text[a0:b0])]
+            if seps:
+                parts[0] = (a0 + seps[-1], b0)
+            a1, b1 = parts[-1]
+            tail = _LIST_TAIL.search(text, a1, b1)
+            if tail:
+                parts[-1] = (a1, tail.start())
+            a1, b1 = parts[-1]
+            last_and = list(re.finditer(r"[和及与]", text[a1:b1]))
+            if last_and and 0 < last_and[-1].start() < b1 - a1 - 1:  # A、B和C: C is a member too
+                cut = a1 + last_and[-1].start()
+                parts[-1:] = [(a1, cut), (cut + 1, b1)]
+            members = [(text[a:b], a, b) for a, b in (_trim(text, a, b) for a, b in parts) if b > a]
+            if len(members) > len(best):
+                best = members
+        c0 = c1 + 1
+    return best if len(best) >= 2 else []
+
+
+def segment_members(text: str, lo: int, hi: int) -> list[tuple[str, int, int]]:
+    """Items separated by ；/; within one paragraph ("“六个倍增”——A;B;C")."""
+    out, pos = [], lo
+    for m in list(re.finditer(r"[；;]", text[lo:hi])) + [None]:
+        end = lo + m.start() if m else hi
+        a, b = _trim(text, pos, end)
+        if b > a:
+            out.append((text[a:b], a, b))
+        pos = lo + m.end() if m else hi
+    return out if len(out) >= 2 else []
+
+
+def quoted_members(text: str, lo: int, hi: int) -> list[tuple[str, int, int]]:
+    """A slogan of parts inside quotation marks: “高质量产业之区、高品质宜居之城”."""
+    for m in re.finditer(r"“([^”]{4,60})”", text[lo:hi]):
+        inner = m.group(1)
+        if "、" in inner and not re.search(r"[，。；]", inner):
+            out, pos = [], lo + m.start(1)
+            for part in inner.split("、"):
+                out.append((part, pos, pos + len(part)))
+                pos += len(part) + 1
+            return out
+    return []
+
+
+def book_members(text: str, lo: int, hi: int) -> list[tuple[str, int, int]]:
+    """Documents a sentence cites by name: 根据《A》和《B》《C》等文件 (two or more)."""
+    out = [(m.group(1), m.start(1), m.end(1)) for m in re.finditer(r"《([^《》]{2,80})》", text[lo:hi])]
+    out = [(name, lo + a, lo + b) for name, a, b in out]
+    return out if len(out) >= 2 else []
+
+
+_ABBREVIATION = re.compile(r"[（(]\s*(?:以下)?(?:简称|统称|合称)\s*[“\"「]?$")
+
+
+_LEAD_VERBS = re.compile(r"(?:以|在|把|将|对|围绕|聚焦|加快|推进|推动|全力|着力|大力)*(?:建设|打造|建成|创建|实施|推进|发展|培育)?")
+
+
+def abbreviated_members(text: str, pos: int) -> list[tuple[str, int, int]]:
+    """The parts of what a name abbreviates where the text defines it: 以建设综合性国家科学中心和具有
+    全国影响力的科技创新中心(以下简称“双中心”) — the phrase before the bracket, split at 、/和/与/及."""
+    lead = _ABBREVIATION.search(text, max(0, pos - 12), pos)
+    if not lead:
+        return []
+    end = lead.start()
+    start = max(text.rfind(ch, 0, end) for ch in f"{CLAUSE_END}：:\n") + 1
+    start += _LEAD_VERBS.match(text, start, end).end() - start
+    out, a = [], start
+    for sep in [*re.finditer(r"[、和与及]", text[start:end]), None]:
+        b = start + sep.start() if sep else end
+        if b - a >= 2:
+            out.append((text[a:b], a, b))
+        a = start + sep.end() if sep else end
+    return out if len(out) >= 2 else []
+
+
+def series_named_by(text: str, pos: int) -> list[tuple[str, int, int]]:
+    """The series a group's name at `pos` closes: 围绕电磁装备、其它专用机械和通用机械三大传统优势产业."""
+    if not pos or text[pos - 1] in CLAUSE_END or text[pos - 1] in "：:“\"":
+        return []
+    start = max(text.rfind(ch, 0, pos) for ch in f"{CLAUSE_END}：:\n") + 1
+    return series_members(text, start, pos)
+
+
+def sentence_end(text: str, pos: int, hi: int) -> int:
+    m = re.compile(f"[{re.escape(SENT_END)}]").search(text, pos, hi)
+    return m.end() if m else hi
+
+
+def line_start(text: str, pos: int) -> int:
+    m = max(text.rfind(ch, 0, pos) for ch in "。；;\n")
+    return m + 1

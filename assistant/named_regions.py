@@ -1,0 +1,105 @@
+"""Regions a question names: covered regions by any of their names, other gazetteer regions by
+full name or (provinces and prefectures) short name, and English names by their pinyin."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from assistant.lexicon import vocab
+from base.regions import abbreviations, level, regions, regions_by_name, short_name
+
+
+@lru_cache(maxsize=1)
+def pinyin_regions() -> dict[str, tuple[str, ...]]:
+    """'xianning' → ('咸宁市',), 'huancounty' → ('环县',): pinyin of every gazetteer short name, and of
+    every name's core followed by the English word for its level (words are joined when matched)."""
+    from pypinyin import lazy_pinyin
+
+    suffixes = vocab()["region_suffixes_en"]
+    out: dict[str, list[str]] = {}
+    for r in regions():
+        if r.short:
+            out.setdefault("".join(lazy_pinyin(r.short)).lower(), []).append(r.name)
+        for suf, words in suffixes.items():
+            core = r.name[: -len(suf)]
+            if r.name.endswith(suf) and core:
+                for w in words:
+                    out.setdefault("".join(lazy_pinyin(core)).lower() + w, []).append(r.name)
+                break
+    return {k: tuple(dict.fromkeys(v)) for k, v in out.items()}
+
+
+@lru_cache(maxsize=8)
+def _known_names(known: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[tuple[str, str], ...]:
+    """(name, full name) pairs of the covered regions, longest name first; computed once per set of
+    covered regions (every question of an index asks with the same one)."""
+    out: dict[str, str] = {}
+    for full, aliases in known:
+        for a in [full, *aliases, *abbreviations(full)]:
+            if len(a) >= 2:
+                out.setdefault(a, full)
+    return tuple(sorted(out.items(), key=lambda kv: len(kv[0]), reverse=True))
+
+
+def find_regions_zh(text: str, known: dict[str, list[str]]) -> list[str]:
+    """Regions named in Chinese: covered regions by any of their names; others by full name, or by
+    a short name when it is a province or prefecture (深圳, 海南 → 海南省, not a district of that
+    name) — county short names alone are too ambiguous."""
+    found: list[tuple[int, str]] = []
+    taken = [False] * len(text)
+
+    def take(name: str, full: str) -> None:
+        i = text.find(name)  # plain substring search: thousands of names, no regex per name
+        while i >= 0:
+            j = i + len(name)
+            if not any(taken[i:j]):
+                found.append((i, full))
+                for k in range(i, j):
+                    taken[k] = True
+            i = text.find(name, j)
+
+    for name, full in _known_names(tuple((f, tuple(a)) for f, a in known.items())):
+        take(name, full)
+    for name in _full_names():
+        if name in text:
+            take(name, name)
+    for short, name in _upper_shorts():
+        if short in text:
+            take(short, name)
+    return list(dict.fromkeys(full for _, full in sorted(found)))
+
+
+@lru_cache(maxsize=1)
+def _full_names() -> tuple[str, ...]:
+    """Gazetteer names safe to find in running text (a core of two characters or more), longest first."""
+    return tuple(sorted((n for n in regions_by_name() if short_name(n)), key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _upper_shorts() -> tuple[tuple[str, str], ...]:
+    """(short name, full name) of provinces and prefectures (海南 → 海南省, the highest level of a
+    short name shared by several), longest first."""
+    shorts: dict[str, str] = {}
+    for name, regs in regions_by_name().items():
+        r = regs[0]
+        if r.level <= 2 and r.short and len(r.short) >= 2:
+            if r.short not in shorts or (level(shorts[r.short]) or 9) > r.level:
+                shorts[r.short] = name
+    return tuple(sorted(shorts.items(), key=lambda kv: len(kv[0]), reverse=True))
+
+
+def find_regions_en(text: str, known: dict[str, list[str]]) -> list[str]:
+    """Regions named in English (pinyin): 'Xianning' → 咸宁市; covered regions preferred."""
+    words = re.findall(r"[a-z]+", text.lower())
+    pmap = pinyin_regions()
+    out = []
+    for n in (3, 2, 1):
+        for i in range(len(words) - n + 1):
+            key = "".join(words[i:i + n])
+            if len(key) < 4 or key not in pmap:
+                continue
+            cands = pmap[key]
+            covered = [c for c in cands if c in known or any(a in c for a in known)]
+            # an uncovered name: the highest level of that name (Hainan → 海南省, not 海南区)
+            out.append((covered or sorted(cands, key=lambda c: level(c) or 9))[0])
+    return list(dict.fromkeys(out))

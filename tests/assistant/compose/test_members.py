@@ -1,0 +1,18 @@
+"""Tests for assistant.compose.members: members of an enumeration as a document writes them."""
+from __future__ import annotations
+
+
+def test_a_series_with_a_final_and_has_its_last_member() -> None:
+    from assistant.compose.members import series_members
+
+    text = "围绕电磁装备、其它专用机械和通用机械三大传统优势产业,重点开展技术研发。"
+    members = [m for m, _, _ in series_members(text, 0, text.index(","))]
+    assert members == ["电磁装备", "其它专用机械", "通用机械"]
+
+
+def test_an_abbreviation_is_read_where_the_text_defines_it() -> None:
+    from assistant.compose.members import abbreviated_members
+
+    text = "坚持创新引领,以建设综合性国家科学中心和具有全国影响力的科技创新中心(以下简称“双中心”)为牵引"
+    assert [m for m, _, _ in abbreviated_members(text, text.index("双中心"))] == ["综合性国家科学中心", "具有全国影响力的科技创新中心"]
+    assert abbreviated_members("推进“双中心”建设", 3) == []  # a use, not a definition
