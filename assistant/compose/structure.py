@@ -189,7 +189,10 @@ def compose_overview(ctx: Context) -> Answer:
     if len(top) < 3 and section is None:
         wide = max(top, key=lambda n: len(n.children), default=None)
         top = [n for t in top for n in ([t] + (t.children if t is wide else []))]
-    for node in top[: p["max_sections"]]:
+    top = top[: p["max_sections"]]
+    # a bounded number of sub-headings, shared out: a plan of three parts shows more of each part
+    per_section = max(p["children_per_section"], p["children_budget"] // max(1, len(top)))
+    for node in top:
         ha, hb = heading_span(text, node, p["heading_chars"])
         n = cb.cite(stored, ha, hb)
         figs = []
@@ -198,7 +201,7 @@ def compose_overview(ctx: Context) -> Answer:
             figs.append(f"{text[sa:sb]}{cb.mark(cb.cite(stored, sa, sb), q.lang)}")
         body = f"{text[ha:hb]}{cb.mark(n, q.lang)}"
         kids = []
-        for c in node.children[: p["children_per_section"]]:
+        for c in node.children[:per_section]:
             ca, cb_end = heading_span(text, c, p["heading_chars"])
             kids.append(f"{text[ca:cb_end]}{cb.mark(cb.cite(stored, ca, cb_end), q.lang)}")
         detail = figs + kids

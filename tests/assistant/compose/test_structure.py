@@ -44,3 +44,9 @@ def test_a_section_without_subheadings_is_told_by_its_paragraphs_leads(heldout):
     ans = heldout.ask("黄石市科技创新“十三五”规划的发展基础部分讲了哪几个方面?")
     for lead in ("科技创新综合实力稳步提升", "企业创新主体培育成效显著", "高新技术产业加速发展"):
         assert lead in ans.answer, lead
+
+
+def test_a_plan_of_few_parts_shows_more_of_each(assistant):
+    ans = assistant.ask("岳阳楼区打好科技创新攻坚仗的方案主要包括哪些内容?")
+    for action in ("关键核心技术攻关行动", "创新成果转化攻坚行动", "创新平台建设攻坚行动", "创新人才强基攻坚行动"):
+        assert action in ans.answer, action  # three parts: the sub-heading budget goes further
