@@ -195,8 +195,11 @@ class Assistant:
             allowed = docs if docs is not None else frozenset(sc.docs)
             found = self.retriever.invoke(q.search_text, config=scoped(RetrievalScope(docs=allowed, lang=q.lang)))
             if k is not None and k > len(found):
-                found = self._wide_search(q, allowed, k)
-            return found
+                # more than the fused top-k: the lexical ranking's further passages after those found
+                # (a word in every document of a small library scores nothing lexically)
+                seen = {d.metadata["id"] for d in found}
+                found = found + [d for d in self._wide_search(q, allowed, k) if d.metadata["id"] not in seen]
+            return found[:k] if k is not None else found
 
         return Context(query=q, docs=sc.docs, passages=turn.passages, all_docs=self.corpus.docs, weights=sc.weights,
                        note=sc.note, groups=sc.groups, search=search)
