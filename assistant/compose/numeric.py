@@ -3,7 +3,7 @@ same indicator across every plan."""
 from __future__ import annotations
 
 import re
-
+from collections import Counter
 from dataclasses import replace
 
 from assistant.compose.context import (CitationBuilder, Context, answer, doc_name, doc_words, key_terms, say,
@@ -122,8 +122,12 @@ def compose_yes_no_figure(ctx: Context) -> Answer | None:
 
 # ---------------------------------------------------------------- side by side
 def _side(ctx: Context, docs: dict, regions: list[str], strict: bool = False) -> Figure | None:
-    """One side of a comparison: the question asked of `docs` alone, without the words that name
-    the other sides' documents (科创局 means nothing in 东宝区's plan)."""
+    return next(iter(_side_candidates(ctx, docs, regions, strict)), None)
+
+
+def _side_candidates(ctx: Context, docs: dict, regions: list[str], strict: bool = False) -> list[Figure]:
+    """One side of a comparison, its candidates best first: the question asked of `docs` alone,
+    without the words that name the other sides' documents (科创局 means nothing in 东宝区's plan)."""
     others = " ".join(doc_words(s) for p, s in ctx.docs.items() if p not in docs).lower()
     own = " ".join(doc_words(s) for s in docs.values()).lower()
     q = ctx.query
@@ -137,8 +141,7 @@ def _side(ctx: Context, docs: dict, regions: list[str], strict: bool = False) ->
     cands = figure_candidates(sub, wanted_regions=regions)
     if strict:  # a row of an all-plans table must be about the asked indicator itself
         cands = [f for f in cands if names_indicator(sub.query, f)]
-    cands = same_basis_first(q, [f for f in cands if f.p >= th])
-    return next(iter(cands), None)
+    return same_basis_first(q, [f for f in cands if f.p >= th])
 
 
 def names_indicator(q: Query, f: Figure) -> bool:
@@ -212,15 +215,19 @@ def compose_compare_all(ctx: Context) -> Answer:
     q = ctx.query
     passages = ctx.wide(params()["figure"]["compare_all_passages"])
     docs = list(dict.fromkeys(d.metadata["doc"] for d in passages))[: params()["figure"]["max_compare_docs"]]
-    sides = []
-    for path in docs:
-        stored = ctx.docs.get(path)
-        if stored is None:
-            continue
-        f = _side(ctx, {path: stored}, [], strict=True)
-        if f is not None:
-            sides.append(f)
-    if not sides:
+    per_doc = [c for c in (_side_candidates(ctx, {p: ctx.docs[p]}, [], strict=True) for p in docs if p in ctx.docs) if c]
+    if not per_doc:
         return refuse(ctx)
     head = say(q, "各文件提到该指标的情况：", "The documents that state this figure:")
-    return _side_by_side(ctx, sides, head)
+    return _side_by_side(ctx, comparable_rows(per_doc), head)
+
+
+def comparable_rows(per_doc: list[list[Figure]]) -> list[Figure]:
+    """Each document's best figure, except that a row in another kind of unit than most rows (an
+    area beside counts of incubators) takes its document's best figure of that kind, when it has one."""
+    firsts = [c[0] for c in per_doc]
+    kinds = Counter(unit_category(f.mention.unit) for f in firsts)
+    usual, n = kinds.most_common(1)[0]
+    if n * 2 <= len(firsts):
+        return firsts  # no kind of unit most rows share
+    return [next((f for f in c if unit_category(f.mention.unit) == usual), c[0]) for c in per_doc]

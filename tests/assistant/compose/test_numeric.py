@@ -50,3 +50,15 @@ def test_an_all_plans_table_over_heldout_plans(heldout):
     regions = [r[0] for r in table["rows"]]
     assert {"宣州区", "海南省", "西安市"} <= set(regions)
     assert all(any(w in c.quote for w in ("研发", "R&D", "研究与试验发展")) for c in ans.citations)  # each row is the indicator
+
+
+def test_a_row_in_another_kind_of_unit_takes_its_documents_figure_of_the_usual_kind(assistant_over):
+    plans = {
+        "shiguai": PLANS["shiguai"].replace("新培育高新技术企业5家", "新建科技企业孵化器2家"),
+        "dongtou": PLANS["dongtou"].replace("技术合同成交额达到3亿元", "新增省级孵化器3家"),
+        "dadukou": PLANS["dadukou"].replace(
+            "技术合同成交额达到15亿元", "新增孵化器面积不少于20万平方米,孵化器累计达到12家"),
+    }
+    ans = assistant_over(**plans).ask("各地的孵化器建设目标分别是多少?")
+    rows = {r[0]: r[1] for r in next(p for p in ans.parts if p["kind"] == "table")["rows"]}
+    assert rows == {"石拐区": "2家", "洞头区": "3家", "大渡口区": "12家"}, rows  # not 20万平方米 beside counts
