@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from typing import NamedTuple
 
 from assistant.compose.context import Context, absent_share, doc_words, key_terms, lowered, nominal_keys
 from assistant.evidence import coverage
@@ -19,15 +21,44 @@ def _period_years(text: str) -> list[int]:
     return [y for name, (a, b) in periods.items() if name in text for y in range(a, b + 1)]
 
 
-def _first_period_years(text: str) -> list[int]:
-    """Years of the plan period a text names first: a paragraph's opening says what it reports
-    (“十三五”期间,…奠定了“十四五”…的基础 reports the 十三五)."""
-    periods = genre().get("plan_periods", {})
-    named = [(text.find(name), a, b) for name, (a, b) in periods.items() if name in text]
-    if not named:
-        return []
-    _, a, b = min(named)
-    return list(range(a, b + 1))
+_SENTENCE_END = re.compile(r"[。！？!?]")
+
+
+class LeadDates(NamedTuple):
+    """What the text of a figure's paragraph before its sentence dates it by: the last year named in
+    the clauses of its full sentence (a part after ；), and the plan period the paragraph names first."""
+    year: int | None = None
+    period: list[int] = []
+
+
+@lru_cache(maxsize=1024)
+def _paragraph_dates(text: str, a: int, b: int) -> tuple[tuple[int, ...], tuple[tuple[int, int, int], ...],
+                                                         tuple[tuple[int, int, int, int], ...]]:
+    """The paragraph text[a:b], its comparison bases masked, digested once: where its sentences end,
+    the years it names (start, end, year) and the first mention of each plan period it names
+    (start, end, first year, last year), offsets from `a`. Small enough to keep for many paragraphs,
+    however long they are."""
+    masked = mask_baselines.__wrapped__(text[a:b])  # the digest is what is kept, not the masked paragraph
+    ends = tuple(m.end() for m in _SENTENCE_END.finditer(masked))
+    years = tuple((m.start(), m.end(), int(m.group(1))) for m in YEAR_MENTION.finditer(masked))
+    periods = tuple(sorted((masked.find(name), masked.find(name) + len(name), lo, hi)
+                           for name, (lo, hi) in genre().get("plan_periods", {}).items() if name in masked))
+    return ends, years, periods
+
+
+def lead_dates(text: str, start: int) -> LeadDates:
+    """The dates the paragraph before `start` (a sentence's start in `text`) lends a figure of that
+    sentence: “2019年技术合同交易额19.42亿元；发明专利申请量…1779件” (the sentence's earlier
+    clauses), “十三五”期间,… . 全社会…提高至3.98% (the period its opening names; the first one named:
+    “十三五”期间,…奠定了“十四五”…的基础 reports the 十三五)."""
+    a = text.rfind("\n", 0, start) + 1
+    b = text.find("\n", start)
+    ends, years, periods = _paragraph_dates(text, a, len(text) if b < 0 else b)
+    rel = start - a
+    sentence_from = max((e for e in ends if e <= rel), default=0)
+    year = next((y for s, e, y in reversed(years) if sentence_from <= s and e <= rel), None)
+    period = next((list(range(lo, hi + 1)) for s, e, lo, hi in periods if e <= rel), [])
+    return LeadDates(year, period)
 
 
 # the value of a comparison's base, in brackets after it: 比2010年(2440万元), 比“十一五”时期(2300万元)
@@ -36,12 +67,12 @@ _BASE_VALUE = re.compile(r"(?:比|较)\s*[“\"]?(?:(?P<y>(?:19|20)\d{2})\s*年?
 
 
 def evidence_year(text: str, pos: int, doc_years: list[int], section: str = "",
-                  lead: str = "") -> int | list[int] | None:
+                  lead: LeadDates = LeadDates()) -> int | list[int] | None:
     """The year(s) a figure at `pos` of `text` (one sentence) is about: the nearest year named before
     it in the sentence (到2025年…, 2020年底已…) or in the clauses of its full sentence before it (a
     part after ；: “2019年技术合同交易额19.42亿元；发明专利申请量…1779件”), else a plan period
-    named there, in the sentences of its paragraph before it (`lead`: “十三五”期间,… . 全社会…提高至
-    3.98%) or in its section title (“十二五”期间 → its years), else a year its section title names;
+    named there, in the sentences of its paragraph before it (`lead`, from ``lead_dates``: “十三五”
+    期间,… . 全社会…提高至3.98%) or in its section title (“十二五”期间 → its years), else a year its section title names;
     None when unknown (the caller may infer the plan's own year: ``plan_year``). The base of a
     comparison (比2015年增长30倍, 较“十二五”末增加) dates nothing."""
     base = _BASE_VALUE.search(text[:pos])
@@ -51,14 +82,12 @@ def evidence_year(text: str, pos: int, doc_years: list[int], section: str = "",
     before = [int(m.group(1)) for m in YEAR_MENTION.finditer(text[:pos])]
     if before:
         return before[-1]
-    same_sentence = mask_baselines(re.split(r"[。！？!?]", lead)[-1])
-    before = [int(m.group(1)) for m in YEAR_MENTION.finditer(same_sentence)]
-    if before:
-        return before[-1]
+    if lead.year is not None:
+        return lead.year
     after = [int(m.group(1)) for m in YEAR_MENTION.finditer(text[pos:])]
     if after and len(after) == 1 and "到" not in text[pos:]:
         return after[0]
-    period = _period_years(text[:pos]) or _first_period_years(mask_baselines(lead)) or _period_years(section)
+    period = _period_years(text[:pos]) or lead.period or _period_years(section)
     if period:
         return period
     in_section = [int(m.group(1)) for m in YEAR_MENTION.finditer(section)]

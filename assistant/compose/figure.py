@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from assistant.compose.context import CitationBuilder, Context, Sentence, doc_name, key_terms, retrieved_sentences, say
-from assistant.compose.features import evidence_features, measure_bad, evidence_year, plan_year
+from assistant.compose.features import evidence_features, evidence_year, lead_dates, measure_bad, plan_year
 from assistant.compose.params import params
 from assistant.compose.support import finish, model, score
 from assistant.evidence import term_in
@@ -112,6 +112,7 @@ def _figures_in(ctx: Context, s: Sentence, wanted_regions: list[str] | None) -> 
     text = s.stored.doc.text
     asked = asked_measure(ctx.query.text)
     out = []
+    lead = lead_dates(text, s.start)  # once per sentence: its paragraph may be a whole page
     for m0 in find_numbers(s.text):
         if _is_code(s.text, m0):
             continue
@@ -121,7 +122,7 @@ def _figures_in(ctx: Context, s: Sentence, wanted_regions: list[str] | None) -> 
         t = _target_at(s.stored, a, b)
         indicator = t.indicator if t else text[ca:a]
         local = f"{text[ca:cb]} {indicator}"
-        year = evidence_year(s.text, m0.start, s.stored.meta.years, s.section, paragraph_lead(text, s.start))
+        year = evidence_year(s.text, m0.start, s.stored.meta.years, s.section, lead)
         explicit = year is not None
         if year is None:
             year = plan_year(s.stored.meta.years) or (t.year if t is not None else None)
@@ -134,11 +135,6 @@ def _figures_in(ctx: Context, s: Sentence, wanted_regions: list[str] | None) -> 
         out.append(Figure(s.stored, m, (ca, cb), (s.start, s.end), indicator, year, s.rank, s.section, t,
                           finish(feats, ctx.query.lang)))
     return out
-
-
-def paragraph_lead(text: str, start: int) -> str:
-    """The sentences of the paragraph before `start` (they may name the period it reports)."""
-    return text[text.rfind("\n", 0, start) + 1:start]
 
 
 def _is_code(text: str, m: NumberMention) -> bool:

@@ -62,18 +62,19 @@ def test_the_value_of_a_comparisons_base_is_about_the_base() -> None:
 
 
 def test_a_paragraph_opening_dates_its_later_sentences() -> None:
-    from assistant.compose.features import evidence_year
+    from assistant.compose.features import evidence_year, lead_dates
 
     lead = "“十三五”期间,全区科技创新能力持续提升,奠定了“十四五”科技创新的坚实基础。"
     text = "全社会研发经费支出占地区生产总值比重提高至3.98%。"
-    assert evidence_year(text, text.index("3.98"), [2021, 2025], lead=lead) == list(range(2016, 2021))
+    assert evidence_year(text, text.index("3.98"), [2021, 2025], lead=lead_dates(lead + text, len(lead))) == list(range(2016, 2021))
     assert evidence_year(text, text.index("3.98"), [2021, 2025]) is None  # alone it names no time
     part = "发明专利申请量和授权量分别达到1779件、501件"  # after a ； of a dated sentence
     dated_lead = "科技综合实力明显提升。2019年技术合同交易额19.42亿元,比2015年增长了30倍;"
-    assert evidence_year(part, part.index("1779"), [2021, 2025], lead=dated_lead) == 2019
-    assert evidence_year(part, part.index("1779"), [2021, 2025], lead="2019年已完成。") is None  # another sentence
+    assert evidence_year(part, part.index("1779"), [2021, 2025], lead=lead_dates(dated_lead + part, len(dated_lead))) == 2019
+    other = "2019年已完成。"
+    assert evidence_year(part, part.index("1779"), [2021, 2025], lead=lead_dates(other + part, len(other))) is None  # another sentence
     dated = "到2025年,研发经费支出占比达到4.5%。"
-    assert evidence_year(dated, dated.index("4.5"), [2021, 2025], lead=lead) == 2025  # its own year first
+    assert evidence_year(dated, dated.index("4.5"), [2021, 2025], lead=lead_dates(lead + dated, len(lead))) == 2025  # its own year first
 
 
 def test_a_figure_ending_a_share_phrase_is_a_share() -> None:
