@@ -65,20 +65,27 @@ def asked_count(q: Query) -> int | None:
 _CN_DIGITS = "零一二三四五六七八九十"
 
 
+_COUNT_MEASURES = ("大", "个", "项", "类", "")
+
+
 def counted_name(ctx: Context, want: int | None) -> str | None:
     """For an English question counting its group ("which three … 'highlands'"), the Chinese name a
     document gives it: the count and a glossary term of the question together (三大科技创新高地)."""
     if not want or not 2 <= want <= 10:
         return None
-    digits = [_CN_DIGITS[want]] + (["两"] if want == 2 else [])
+    names = [f"{d}{measure}" for d in [_CN_DIGITS[want]] + (["两"] if want == 2 else [])
+             for measure in _COUNT_MEASURES]  # in order of preference
     texts = [s.doc.text for s in ctx.docs.values()]
     for term in sorted(key_terms(ctx.query), key=term_len, reverse=True):
         for alt in term.split("|"):
-            for d in digits:
-                for measure in ("大", "个", "项", "类", ""):
-                    name = f"{d}{measure}{alt}"
-                    if any(name in t for t in texts):
-                        return name
+            if not alt:
+                continue
+            # one pass over the library per wording: what counts each occurrence (三大, 三项, 三)
+            found = {t[max(0, m.start() - 2):m.start()] for t in texts for m in re.finditer(re.escape(alt), t)}
+            found |= {f[-1:] for f in found}
+            for prefix in names:
+                if prefix in found:
+                    return f"{prefix}{alt}"
     return None
 
 
