@@ -7,14 +7,15 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from assistant.compose.context import CitationBuilder, Context, Sentence, doc_name, key_terms, retrieved_sentences, say
+from assistant.compose.context import (CitationBuilder, Context, Sentence, doc_name, key_terms, lowered, nominal_keys,
+                                      retrieved_sentences, say)
 from assistant.compose.features import evidence_features, evidence_year, lead_dates, measure_bad, plan_year
 from assistant.compose.params import params
 from assistant.compose.support import finish, model, score
 from assistant.evidence import term_in
 from assistant.query import vocab
 from base.mentions import find_numbers
-from base.numbers import NumberMention, unit_category
+from base.numbers import NumberMention, unit_category, vocab as target_vocab
 from base.text import CLAUSE_END, clip_around, sentence_bounds
 from base.types import Target
 from store import StoredDoc
@@ -108,17 +109,54 @@ def type_features(asked: list[str], unit: str) -> tuple[float, float]:
     return (1.0, 0.0) if got in asked else (0.0, 1.0)
 
 
+def sibling_owned(things: list[str], own: str, before: str, siblings: list[str]) -> float:
+    """1 when the figure's own clause (`own`: 争取建成省级重点企业研究院1家) counts a thing of its own,
+    none of those the question asks about (重点实验室), while another figure's clause of the same
+    sentence names one (市级重点实验室1家): the sentence counts the asked thing elsewhere, so this
+    figure counts another. A clause whose figure follows a verb or comparator (高新技术产业增加值…，
+    是“十一五”末的1.57倍; 新增16家) or a bare level (“国家级企业技术中心5家、省级20家”) may speak
+    of its neighbour's thing and is never flagged."""
+    low = lowered(own)
+    if not things or any(term_in(t, low) for t in things) or not names_own_thing(before):
+        return 0.0
+    return 1.0 if any(term_in(t, lowered(c)) for t in things for c in siblings) else 0.0
+
+
+def names_own_thing(before: str) -> bool:
+    """The words before a figure in its clause end in a noun phrase of their own (…企业研究院1家), not
+    in a verb, comparator or particle (…达到, …新增, …的) and not in a level alone (省级)."""
+    before = before.rstrip(" \t　了")  # 增加了90家
+    if len(_CJK.findall(before)) <= _ELIDED_CHARS or not _CJK.match(before[-1:]):
+        return False
+    return not before.endswith(_predicate_endings())
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_ELIDED_CHARS = 3  # 省级, 国家级: a level or kind alone, the counted thing left to the clause before
+
+
+@lru_cache(maxsize=1)
+def _predicate_endings() -> tuple[str, ...]:
+    """Verbs, comparators, qualifiers and connectors of the target vocabulary (达到, 新增, 的)."""
+    keys = ("comparators_level", "comparators_change", "verbs", "strip_trailing", "qualifiers")
+    return tuple(w for k in keys for w in target_vocab()[k])
+
+
 def _figures_in(ctx: Context, s: Sentence, wanted_regions: list[str] | None) -> list[Figure]:
     text = s.stored.doc.text
     asked = asked_measure(ctx.query.text)
+    things = nominal_keys(ctx.query)
     out = []
     lead = lead_dates(text, s.start)  # once per sentence: its paragraph may be a whole page
+    found = []
     for m0 in find_numbers(s.text):
         if _is_code(s.text, m0):
             continue
         a, b = s.start + m0.start, s.start + m0.end
+        found.append((m0, a, b, clause_span(text, a, b, s.start, s.end)))
+    clauses = {c for *_, c in found}
+    for m0, a, b, (ca, cb) in found:
         m = NumberMention(**{**m0.__dict__, "start": a, "end": b})
-        ca, cb = clause_span(text, a, b, s.start, s.end)
         t = _target_at(s.stored, a, b)
         indicator = t.indicator if t else text[ca:a]
         local = f"{text[ca:cb]} {indicator}"
@@ -132,6 +170,8 @@ def _figures_in(ctx: Context, s: Sentence, wanted_regions: list[str] | None) -> 
         if measure_conflict(asked, m.unit):
             feats["type_bad"] = 1.0  # 多少名院士 is not answered by 10家 or 10场次
         feats["measure_bad"] = measure_bad(ctx.query, f"{indicator} {text[ca:b]}")  # what it measures: the words before it
+        if sibling_owned(things, local, text[ca:a], [text[x:y] for x, y in clauses if (x, y) != (ca, cb)]):
+            feats["measure_bad"] = 1.0  # 省级重点企业研究院1家 where the sentence counts 重点实验室 elsewhere
         out.append(Figure(s.stored, m, (ca, cb), (s.start, s.end), indicator, year, s.rank, s.section, t,
                           finish(feats, ctx.query.lang)))
     return out

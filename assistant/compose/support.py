@@ -34,7 +34,7 @@ FEATURES = (
     "year_ok",  # the evidence is about a year (or period) the question names
     "year_bad",  # … about another year than the one named
     "region_bad",  # the question names a region the evidence neither is nor names (a city total for a district)
-    "measure_bad",  # the evidence measures something else: another basis (share for growth) or slot (市级 for 省级)
+    "measure_bad",  # the evidence measures something else: another basis (share for growth), slot (市级 for 省级) or thing
     "scope",  # the document's scope weight (how directly it is about the region named)
     "dense",  # the dense retriever's similarity of the passage to the question (language-independent)
     "en",  # an English question (terms come through the glossary, so coverage is noisier)

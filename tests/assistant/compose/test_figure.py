@@ -24,3 +24,30 @@ def test_measure_words_conflict_within_their_category() -> None:
     assert measure_conflict("名", "家")  # people asked, organisations counted
     assert not measure_conflict("项", "%")  # 多少项…占多大比例: the share is asked too
     assert not measure_conflict("倍", "倍") and not measure_conflict("", "家")
+
+
+LABS = """南漳县2024年科技创新工作要点
+南漳县科学技术局
+一、主要目标
+到2024年底,争取建成省级重点企业研究院2家,市级重点实验室3家,新型研发机构1家;国家级企业技术中心4家、省级11家。
+"""
+
+
+def test_a_figure_counting_another_thing_than_the_sentence_counts_elsewhere_answers_nothing(assistant_over):
+    a = assistant_over(nanzhang=LABS)
+    ans = a.ask("南漳县2024年要建成几家省级重点实验室?")
+    assert ans.refused  # the sentence counts 重点实验室 (市级: 3家), not 省级 ones; 2家 are 企业研究院
+    ans = a.ask("南漳县要建成几家市级重点实验室?")
+    assert not ans.refused and "3家" in ans.answer
+    assert "11家" in a.ask("南漳县的省级企业技术中心有多少家?").answer  # “省级11家” borrows its neighbour's thing
+
+
+def test_sibling_owned_reads_the_figures_own_clause() -> None:
+    from assistant.compose.figure import names_own_thing, sibling_owned
+
+    siblings = ["市级重点实验室1家", "新型研发机构1家"]
+    assert sibling_owned(["重点实验室"], "争取建成省级重点企业研究院1家", "争取建成省级重点企业研究院", siblings)
+    assert not sibling_owned(["重点实验室"], "市级重点实验室1家", "市级重点实验室", ["新型研发机构1家"])
+    assert not sibling_owned(["企业技术中心"], "省级20家", "省级", ["国家级企业技术中心5家"])  # elided thing
+    assert not names_own_thing("是“十一五”末的") and not names_own_thing("较“十二五”末增加了")  # a predicate
+    assert names_own_thing("国家级企业技术中心")
