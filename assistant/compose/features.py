@@ -96,6 +96,26 @@ def evidence_year(text: str, pos: int, doc_years: list[int], section: str = "",
     return None
 
 
+def review_year(section: str, doc_years: list[int]) -> int | None:
+    """The year an undated figure of a section reviewing the years before the plan (一、发展基础与面临
+    形势 > (一)发展基础: 高新技术企业总量104家) is about: the last one before the plan's first year
+    (an inference, not a statement). None outside such sections."""
+    if not doc_years or not any(w in part for part in section.split(" > ") for w in _review_words()):
+        return None
+    return min(doc_years) - 1
+
+
+def asks_plan_target(q: Query, doc_years: list[int]) -> bool:
+    """The question asks what a plan sets for one of its own years (到2020年…要达到), not what was
+    achieved: no figure of a review of the years before the plan answers it."""
+    return bool(q.years) and not q.past and bool(doc_years) and max(q.years) >= min(doc_years)
+
+
+@lru_cache(maxsize=1)
+def _review_words() -> tuple[str, ...]:
+    return tuple(genre()["section_roles"].get("review", ()))
+
+
 def plan_year(doc_years: list[int]) -> int | None:
     """The year a single-year plan's undated figures are about (an inference, not a statement)."""
     return doc_years[0] if len(doc_years) == 1 else None

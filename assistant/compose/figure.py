@@ -9,7 +9,8 @@ from functools import lru_cache
 
 from assistant.compose.context import (CitationBuilder, Context, Sentence, doc_name, key_terms, lowered, nominal_keys,
                                       retrieved_sentences, say)
-from assistant.compose.features import evidence_features, evidence_year, lead_dates, measure_bad, plan_year
+from assistant.compose.features import (evidence_features, evidence_year, lead_dates, measure_bad, plan_year,
+                                       review_year, asks_plan_target)
 from assistant.compose.params import params
 from assistant.compose.support import finish, model, score
 from assistant.evidence import term_in
@@ -163,7 +164,10 @@ def _figures_in(ctx: Context, s: Sentence, wanted_regions: list[str] | None) -> 
         year = evidence_year(s.text, m0.start, s.stored.meta.years, s.section, lead)
         explicit = year is not None
         if year is None:
-            year = plan_year(s.stored.meta.years) or (t.year if t is not None else None)
+            year = review_year(s.section, s.stored.meta.years)
+            # a review of the years before the plan states no target: it conflicts with a target year asked
+            explicit = year is not None and asks_plan_target(ctx.query, s.stored.meta.years)
+            year = year or plan_year(s.stored.meta.years) or (t.year if t is not None else None)
         feats = evidence_features(ctx, s.stored, local, s.text, s.section, s.rank, year, wanted_regions, s.dense,
                                   explicit)
         feats["type_ok"], feats["type_bad"] = type_features(ctx.query.units, m.unit)

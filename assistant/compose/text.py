@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from assistant.compose.context import (CitationBuilder, Context, Sentence, answer, doc_name, retrieved_sentences,
                                        say)
-from assistant.compose.features import YEAR_MENTION, evidence_features, evidence_year, plan_year
+from assistant.compose.features import YEAR_MENTION, evidence_features, evidence_year, plan_year, review_year
 from assistant.compose.params import params
 from assistant.compose.refusal import refuse
 from assistant.compose.support import finish, model, score
@@ -51,7 +51,7 @@ def scored_sentences(ctx: Context, type_of=None) -> list[Scored]:
         year = named or evidence_year(text, len(text), s.stored.meta.years, s.section)
         explicit = year is not None
         if year is None:
-            year = plan_year(s.stored.meta.years)
+            year = review_year(s.section, s.stored.meta.years) or plan_year(s.stored.meta.years)
         feats = evidence_features(ctx, s.stored, text, text, s.section, s.rank, year, dense=s.dense,
                                   explicit_year=explicit)
         feats["type_ok"], feats["type_bad"] = type_of(s) if type_of else (0.5, 0.0)

@@ -51,3 +51,19 @@ def test_sibling_owned_reads_the_figures_own_clause() -> None:
     assert not sibling_owned(["企业技术中心"], "省级20家", "省级", ["国家级企业技术中心5家"])  # elided thing
     assert not names_own_thing("是“十一五”末的") and not names_own_thing("较“十二五”末增加了")  # a predicate
     assert names_own_thing("国家级企业技术中心")
+
+
+REVIEW = """十堰市科技创新“十三五”规划
+一、发展基础
+(一)主要成效
+高新技术企业总量达到86家,省级重点实验室6家。
+二、发展目标
+到2020年,省级重点实验室达到10家。
+"""
+
+
+def test_a_review_of_the_years_before_the_plan_sets_no_target(assistant_over):
+    a = assistant_over(shiyan=REVIEW)
+    assert a.ask("十堰市到2020年高新技术企业要达到多少家?").refused  # 86家 is what the 十二五 left
+    assert "86家" in a.ask("十堰市2015年高新技术企业总量有多少家?").answer
+    assert "10家" in a.ask("十堰市到2020年省级重点实验室要达到多少家?").answer
