@@ -43,6 +43,7 @@ TRAIN_SETS = {
     "shipped": (["evals/qa.jsonl"], "corpus"),
     "open": (["evals/qa_open.jsonl"], "corpus"),
     "dev": (["evals/heldout/dev/*.jsonl"], "evals/heldout/dev/docs"),
+    "dev2": (["evals/heldout/dev2/*.jsonl"], "evals/heldout/dev2/docs"),
 }
 STRUCTURAL = {"overview", "goals", "mentions", "compare_all", "date"}  # decided by structure or metadata, not by the model
 L2 = 1.0
