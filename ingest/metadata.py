@@ -224,8 +224,24 @@ def find_region(issuer: str | None, title: str | None, body: str) -> str | None:
         books = " ".join(m.group(1) for m in _BOOK_RE.finditer(body))
         cited = [r for r in [*_regions_in(books), *_provinces_by_short(books)] if r.name.endswith(own)]
         counts.update(r.name for r in cited)
+    if own and not any(name.endswith(own) for name in counts):
+        # "市科技局…我市…南阳中试基地": a city that calls itself 我市 but never by its full name
+        counts.update(r.name for r in _regions_by_short_of_level(_strip_books(body), own))
     ranked = sorted(counts.items(), key=lambda kv: (bool(own and kv[0].endswith(own)), kv[1]), reverse=True)
     return ranked[0][0]
+
+
+def _regions_by_short_of_level(s: str, suffix: str) -> list[Region]:
+    """Regions of one level (市) named in running text by their short name (南阳), once per mention:
+    only for the levels whose short names are distinctive enough (genre.json short_name_levels)."""
+    if suffix not in genre().get("short_name_levels", ()):
+        return []
+    out = []
+    for name, regs in regions_by_name().items():
+        short = short_name(name)
+        if name.endswith(suffix) and regs[0].level > 1 and short and len(short) >= 2:
+            out.extend([regs[0]] * s.count(short))
+    return out
 
 
 def _provinces_by_short(s: str) -> list[Region]:

@@ -91,3 +91,12 @@ def test_a_title_wrapped_over_two_lines():
                "(2023-2027年)》已经区政府第23次常务会议审议通过,现印发给你们,请认真贯彻落实。\n温州市洞头区人民政府\n"
                "洞头区大力提升科技创新能力\n全面落实融入省“315”科技创新体系建设工程实施方案(2023-2027年)\n")
     assert find_title(wrapped, {}).startswith("洞头区大力提升科技创新能力")  # the notice names it whole
+
+
+def test_a_city_that_never_writes_its_full_name_is_found_by_its_short_name() -> None:
+    from ingest.metadata import find_region
+
+    body = ("2024年,市科技局全面贯彻落实市委、市政府决策部署。全市高新技术企业总数达到750家以上。"
+            "推进牧原实验室郑州研发基地和南阳中试及产业化基地建设,与郑州大学、浙江大学深度合作,"
+            "依托南阳理工学院、南阳师范学院。")
+    assert find_region(None, "市科技局2024年年度工作计划", body) == "南阳市"  # not 浙江 of 浙江大学
