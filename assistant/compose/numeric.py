@@ -155,11 +155,31 @@ def names_indicator(q: Query, f: Figure) -> bool:
 
 def same_basis_first(q: Query, cands: list[Figure]) -> list[Figure]:
     """Candidates whose clause states the asked basis (总数, 增幅, 占比 …) before the others: each
-    side of a comparison is answered on the basis the question asks when its document has one."""
+    side of a comparison is answered on the basis the question asks when its document has one, and
+    on the stock rather than the year's additions when it asks none."""
     if not q.bases:
-        return cands
+        # no basis asked: a count's stock (总数达到5902家) before its flow (预计新增850家), so that the
+        # sides and rows compare like with like
+        return stock_first(cands)
     same = [f for f in cands if basis_of(f.stored.doc.text[f.clause[0]:f.mention.start]) in q.bases]
     return same + [f for f in cands if f not in same]
+
+
+def _basis(f: Figure) -> str:
+    return basis_of(f.stored.doc.text[f.clause[0]:f.mention.start])
+
+
+def stock_first(cands: list[Figure]) -> list[Figure]:
+    """When the best candidate is a year's additions (预计新增高新技术企业850家), a stated total of the
+    same kind that names the asked words as fully (高新技术企业总数达到5902家) goes first."""
+    if not cands or _basis(cands[0]) != "new":
+        return cands
+    top = cands[0]
+    kind = unit_category(top.mention.unit)
+    stock = next((f for f in cands[1:] if _basis(f) == "total" and unit_category(f.mention.unit) == kind
+                  and f.stored.doc.path == top.stored.doc.path
+                  and f.feats.get("key_local", 0.0) >= top.feats.get("key_local", 0.0)), None)
+    return cands if stock is None else [stock] + [f for f in cands if f is not stock]
 
 
 def compose_comparison(ctx: Context) -> Answer:

@@ -62,3 +62,12 @@ def test_a_row_in_another_kind_of_unit_takes_its_documents_figure_of_the_usual_k
     ans = assistant_over(**plans).ask("各地的孵化器建设目标分别是多少?")
     rows = {r[0]: r[1] for r in next(p for p in ans.parts if p["kind"] == "table")["rows"]}
     assert rows == {"石拐区": "2家", "洞头区": "3家", "大渡口区": "12家"}, rows  # not 20万平方米 beside counts
+
+
+def test_sides_asked_no_basis_compare_stated_totals_not_the_years_additions(assistant_over):
+    a = assistant_over(
+        jinzhou="锦州市科学技术局2024年工作总结\n一、工作情况\n全年预计新增高新技术企业120家,高新技术企业总数达到980家,占全省的7.1%。\n",
+        datong="大同市2024年政府工作报告\n一、科技创新\n全市高新技术企业达到640家,技术合同成交额18亿元。\n")
+    ans = a.ask("锦州和大同的高新技术企业数量分别是多少?哪个更多?")
+    assert "980" in ans.answer and "640" in ans.answer and "120家" not in ans.answer
+    assert "120家" in a.ask("锦州2024年预计新增多少家高新技术企业?").answer  # the additions, when asked
