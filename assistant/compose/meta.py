@@ -90,17 +90,28 @@ def target_docs(ctx: Context) -> list[StoredDoc]:
     return docs[:3]
 
 
+def _written_forms(value: str, field: str) -> list[str]:
+    """The ways a page writes a metadata value: a date 2025-06-05 as 2025年6月5日 or 2025年06月05日."""
+    probes = [value]
+    if field == "date" and value.count("-") == 2:
+        y, m, d = value.split("-")
+        probes += [f"{y}年{int(m)}月{int(d)}日", f"{y}年{m}月{d}日", f"{y}.{int(m)}.{int(d)}"]
+    return probes
+
+
+def as_written(stored: StoredDoc, value: str, field: str, span: tuple[int, int]) -> str:
+    """The value in the wording of the line that states it (2025年06月05日 rather than 2025-06-05)."""
+    quoted = stored.doc.text[span[0]:span[1]]
+    return next((p for p in _written_forms(value, field) if p in quoted), value)
+
+
 def locate(stored: StoredDoc, value: str, field: str) -> tuple[int, int] | None:
     """Span of the line that states a metadata value (the header field's line first)."""
     for f in pairs(stored):
         if f.value == value or value in f.value:
             return f.line_start, f.line_end
     text = stored.doc.text
-    probes = [value]
-    if field == "date" and value.count("-") == 2:
-        y, m, d = value.split("-")
-        probes += [f"{y}年{int(m)}月{int(d)}日", f"{y}年{m}月{d}日", f"{y}.{int(m)}.{int(d)}"]
-    for p in probes:
+    for p in _written_forms(value, field):
         i = text.find(p)
         if i >= 0:
             ls = text.rfind("\n", 0, i) + 1
@@ -155,6 +166,7 @@ def _field_line(ctx: Context, stored: StoredDoc, name: str, cb: CitationBuilder)
     if span is None:
         return None
     n = cb.cite(stored, *span, section="")
+    value = as_written(stored, value, name, span)
     zh, en = FIELD_LABEL[name]
     return say(q, f"{doc_name(stored, 'zh')}的{zh}：{value}[{n}]", f"The {en} of {doc_name(stored, 'en')}: {value} [{n}]")
 

@@ -32,7 +32,7 @@ ANSWERABLE = [
     ("What R&D intensity does Dongbao target for 2022?", "2.69", D004),
     ("How many tech-based SMEs should Yueyanglou District register?", "85", D003),
     ("东宝区行动方案的文号是什么", "东政发〔2021〕6号", D004),
-    ("咸宁2024年科技创新工作要点是哪天发布的？", "2024-02-27", D002),
+    ("咸宁2024年科技创新工作要点是哪天发布的？", "2024年02月27日", D002),  # as the page writes it
     ("东宝区行动方案哪个部门发布的？", "东宝区人民政府", D004),
 ]
 

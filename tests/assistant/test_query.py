@@ -96,3 +96,9 @@ def test_short_question_without_region_or_subject_leans_on_history():
     q = analyse("增长幅度有什么要求?", {"岳阳楼区": []}, [{"q": "岳阳楼区技术合同成交额要达到多少?", "a": ""}])
     assert q.followup and q.regions == ["岳阳楼区"]
     assert any("技术合同成交额" in t for t in q.terms)
+
+
+def test_a_specific_ask_outranks_a_title_word_of_the_overview_kind() -> None:
+    assert analyse("抚顺市科学技术局2024年工作总结及2025年工作安排是哪天发布的?").qtype == "date"
+    assert analyse("抚顺市科学技术局2024年工作总结的文号是什么?").qtype == "docno"
+    assert analyse("概括一下抚顺市科学技术局2024年工作总结的主要内容。").qtype == "overview"
