@@ -102,3 +102,7 @@ def test_a_specific_ask_outranks_a_title_word_of_the_overview_kind() -> None:
     assert analyse("抚顺市科学技术局2024年工作总结及2025年工作安排是哪天发布的?").qtype == "date"
     assert analyse("抚顺市科学技术局2024年工作总结的文号是什么?").qtype == "docno"
     assert analyse("概括一下抚顺市科学技术局2024年工作总结的主要内容。").qtype == "overview"
+
+
+def test_which_of_the_plans_asks_which_documents_mention_it() -> None:
+    assert analyse("Which of the plans talk about building a pilot-scale testing base?").qtype == "mentions"
