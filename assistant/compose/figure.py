@@ -14,7 +14,7 @@ from assistant.compose.features import (evidence_features, evidence_year, lead_d
 from assistant.compose.params import params
 from assistant.compose.support import finish, model, score
 from assistant.evidence import term_in
-from assistant.query import vocab
+from assistant.query import Query, vocab
 from base.mentions import find_numbers
 from base.numbers import NumberMention, unit_category, vocab as target_vocab
 from base.text import CLAUSE_END, clip_around, sentence_bounds
@@ -91,6 +91,21 @@ def asked_measure(text: str) -> str:
     return m.group(1) if m else ""
 
 
+def counted_measure(q: Query) -> str:
+    """The measure word of what a count question counts, said or implied: 多少名 → 名; "How many
+    high-tech enterprises" (高新技术企业) → 家, by the last word of its principal thing
+    (question_vocab counted_heads); "" when neither tells."""
+    said = asked_measure(q.text) if q.lang == "zh" else ""
+    if said or "count" not in q.units:
+        return said
+    things = nominal_keys(q)
+    if not things:
+        return ""
+    head = max(things, key=lambda t: len(t.split("|")[0])).split("|")[0]
+    heads = {w: m for m, ws in vocab().get("counted_heads", {}).items() if not m.startswith("_") for w in ws}
+    return next((m for w, m in sorted(heads.items(), key=lambda kv: -len(kv[0])) if head.endswith(w)), "")
+
+
 def measure_conflict(asked: str, unit: str) -> bool:
     """A figure of another kind than the question's measure word, within the same category: 多少名院士
     is not answered by 10家 or 10场次, 多少倍 not by 12.7%. Another category (the share a question
@@ -145,7 +160,7 @@ def _predicate_endings() -> tuple[str, ...]:
 
 def _figures_in(ctx: Context, s: Sentence, wanted_regions: list[str] | None) -> list[Figure]:
     text = s.stored.doc.text
-    asked = asked_measure(ctx.query.text)
+    asked = counted_measure(ctx.query)
     things = nominal_keys(ctx.query)
     out = []
     lead = lead_dates(text, s.start)  # once per sentence: its paragraph may be a whole page

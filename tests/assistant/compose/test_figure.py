@@ -67,3 +67,25 @@ def test_a_review_of_the_years_before_the_plan_sets_no_target(assistant_over):
     assert a.ask("十堰市到2020年高新技术企业要达到多少家?").refused  # 86家 is what the 十二五 left
     assert "86家" in a.ask("十堰市2015年高新技术企业总量有多少家?").answer
     assert "10家" in a.ask("十堰市到2020年省级重点实验室要达到多少家?").answer
+
+
+PATENTS = """株洲市科技创新行动方案(2022—2025年)
+一、总体目标
+到2025年,每万人口高价值发明专利拥有量达到6件以上,高新技术产业增加值年均增长10%以上。
+"""
+
+
+def test_a_count_of_another_kind_does_not_answer_what_the_question_counts(assistant_over):
+    a = assistant_over(zhuzhou=PATENTS)
+    assert a.ask("How many high-tech enterprises does Zhuzhou aim to have by 2025?").refused  # 6件 are patents
+    assert a.ask("株洲到2025年高新技术企业要达到多少?").refused
+    assert "6件" in a.ask("How many high-value invention patents per 10,000 people does Zhuzhou target?").answer
+
+
+def test_the_measure_of_a_count_is_read_from_what_it_counts() -> None:
+    from assistant.compose.figure import counted_measure
+    from assistant.query import analyse
+
+    assert counted_measure(analyse("How many high-tech enterprises does Zhuzhou aim to have?")) == "家"
+    assert counted_measure(analyse("株洲要引进多少名院士?")) == "名"
+    assert counted_measure(analyse("株洲的研发投入强度是多少?")) == ""
