@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.query import GENERIC_TERMS, Query
-from base.regions import abbreviations, contains, genre, short_name
+from base.regions import abbreviations, contains, genre, short_name, subject_regions
 from store import StoredDoc
 
 # weights of a document for a region the question names (data: the strength of each relation)
@@ -153,12 +153,6 @@ def apply_filters(docs: dict[str, StoredDoc], filters: dict) -> dict[str, Stored
 
 
 _WHOLE = re.compile(r"全(?:省|市|州|盟|区|县)(?!域内)")
-
-
-def subject_regions(regions: list[str]) -> list[str]:
-    """The regions a question is about: a region named together with one inside it ("湖北省…黄石市",
-    "Xi'an's Yanta District") only locates the inner one."""
-    return [r for r in regions if not any(o != r and contains(r, o) for o in regions)]
 
 
 def _region_groups(q: Query, pool: dict[str, StoredDoc]) -> tuple[list[dict[str, StoredDoc]], dict[str, float]]:

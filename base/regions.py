@@ -92,6 +92,12 @@ def contains(parent: str, child: str) -> bool:
     return False
 
 
+def subject_regions(regions: list[str]) -> list[str]:
+    """The regions a question is about: a region named together with one inside it ("湖北省…黄石市",
+    "Xi'an's Yanta District") only locates the inner one."""
+    return [r for r in regions if not any(o != r and contains(r, o) for o in regions)]
+
+
 def abbreviations(name: str) -> list[str]:
     """Forms a region's name takes in running text: its short name (下陆区 → 下陆) and, for districts
     and counties with a longer core, the first or last character with the suffix (昆都仑区 → 昆区,

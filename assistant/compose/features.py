@@ -9,7 +9,7 @@ from assistant.compose.context import Context, absent_share, doc_words, key_term
 from assistant.evidence import coverage
 from assistant.query import Query, mask_baselines, vocab
 from base.regions import genre
-from base.regions import abbreviations, contains
+from base.regions import abbreviations, contains, subject_regions
 from store import StoredDoc
 
 YEAR_MENTION = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*(?:年|[-—–~～至到]\s*(?:19|20)\d{2})")
@@ -190,17 +190,11 @@ def names_region(text: str, region: str) -> bool:
     return any(n in text for n in (region, *abbreviations(region)[:1]) if n and len(n) >= 2)
 
 
-def most_specific(regions: list[str]) -> list[str]:
-    """The regions named that hold no other region named: "Xi'an's Yanta District" asks about 雁塔区,
-    not about the whole of 西安市."""
-    return [r for r in regions if not any(o != r and contains(r, o) for o in regions)]
-
-
 def region_bad(q: Query, stored: StoredDoc, local: str, wanted: list[str] | None = None) -> float:
     """1 when the question names a region that the evidence's document neither is nor covers by
     naming it near the figure (a city's total given for one of its districts); 0.5 when the document
     is a district's and the question asks its whole city; 0 otherwise."""
-    regions = most_specific(wanted if wanted is not None else q.regions)
+    regions = subject_regions(wanted if wanted is not None else q.regions)
     if not regions:
         return 0.0
     m = stored.meta

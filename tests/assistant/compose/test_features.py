@@ -84,10 +84,3 @@ def test_a_figure_ending_a_share_phrase_is_a_share() -> None:
     assert basis_of("高新技术企业总数达到120") == "total"
     assert basis_of("占领市场,新增高新技术企业30") == "new"  # 占领 is no share
 
-
-def test_a_district_named_with_its_city_is_the_region_asked() -> None:
-    from assistant.compose.features import most_specific
-
-    assert most_specific(["西安市", "雁塔区"]) == ["雁塔区"]
-    assert most_specific(["湖北省", "咸宁市"]) == ["咸宁市"]
-    assert most_specific(["西安市", "宣州区"]) == ["西安市", "宣州区"]  # two regions side by side stay
