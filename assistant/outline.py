@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from base.headings import heading_core, heading_rank, heading_title, reads_as_title
+from base.headings import heading_core, heading_rank, heading_title, inline_text_start, reads_as_title
 from store import StoredDoc
 
 
@@ -26,10 +26,12 @@ class Node:
     titled: bool  # its first sentence reads as a title (else a numbered item with content)
     children: list["Node"] = field(default_factory=list)
     toc: bool = False  # an entry of a table of contents ("三、重点任务 10"), not a heading of the text
+    text_start: int | None = None  # its section's text begins on its own line ("一、总体目标 以打造…")
 
     def body(self, text: str) -> tuple[int, int]:
-        """Span of what stands under the heading line (its own line excluded)."""
-        return self.line_end, self.end
+        """Span of what stands under the heading line (its own line excluded, unless the section's
+        text begins on it after a short title)."""
+        return (self.line_end if self.text_start is None else self.text_start), self.end
 
 
 @dataclass
@@ -102,8 +104,10 @@ def _tree(lines: list[tuple[int, int, int, str, bool]], text_end: int, toc: bool
     for rank, a, b, line, titled in lines:
         while stack and stack[-1].rank >= rank:
             stack.pop().end = a
+        inline = None if toc else inline_text_start(line)
         node = Node(rank=rank, depth=len(stack) + 1, title=heading_title(line), core=heading_core(line),
-                    start=a, line_end=b, end=text_end, titled=titled, toc=toc)
+                    start=a, line_end=b, end=text_end, titled=titled, toc=toc,
+                    text_start=None if inline is None else a + inline)
         (stack[-1].children if stack else roots).append(node)
         stack.append(node)
         nodes.append(node)

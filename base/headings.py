@@ -27,13 +27,56 @@ def heading_rank(line: str) -> int | None:
     return None
 
 
+_GAP = re.compile(r"[ \t\u3000]+")
+_TITLE_PUNCT = re.compile(r"[，,。；;：:、]")
+INLINE_TITLE_MAX = 12  # "一、总体目标 以打造…": a short title, then a gap, then the section's text
+INLINE_REST_MIN = 10
+
+
+@lru_cache(maxsize=1)
+def _part_names() -> tuple[str, ...]:
+    """What a plan's parts are called (目标, 任务, 措施 …, genre.json inline_title_ends): a short title
+    ending so is a heading even when its text follows on the same line."""
+    return tuple(genre().get("inline_title_ends", ()))
+
+
+def inline_text_start(line: str) -> int | None:
+    """Where the text of a heading's section starts on the heading's own line ("一、总体目标 以打造…"
+    → the offset of 以), or None when the line is a heading alone or a numbered item."""
+    s = line.lstrip()
+    end = _title_end(s)
+    m = re.search(f"[{re.escape(SENT_END[:-1])}]", s)
+    if end == (m.start() if m else len(s)):
+        return None
+    g = _GAP.match(s, end)
+    return len(line) - len(s) + (g.end() if g else end)
+
+
+def _title_end(s: str) -> int:
+    """Where the title of a heading line ends: at its first sentence end, or, for a top-level
+    heading (第X章, 第X节, 一、), at a gap after a short title naming a part of the plan when running
+    text follows on the same line (pages converted from PDF: "一、总体目标 以打造“三个高地”为目标，…";
+    never "一、强化 企业创新主体地位", a word broken by the conversion)."""
+    m = re.search(f"[{re.escape(SENT_END[:-1])}]", s)
+    end = m.start() if m else len(s)
+    rank = heading_rank(s)
+    if rank is not None and rank <= 2:
+        num = _heading_patterns()[rank][1].match(s)
+        after = num.end() if num else 0
+        after += len(s[after:]) - len(s[after:].lstrip())
+        g = _GAP.search(s, after)
+        if g and 2 <= g.start() - after <= INLINE_TITLE_MAX and g.start() < end \
+                and not _TITLE_PUNCT.search(s, after, g.start()) and len(s) - g.end() >= INLINE_REST_MIN \
+                and s[after:g.start()].endswith(_part_names()):
+            return g.start()
+    return end
+
+
 def heading_title(line: str) -> str:
     """The title part of a heading line, for the section path: '2.强化高新技术产业发展。继续…' →
     '2.强化高新技术产业发展'."""
     s = line.strip()
-    m = re.search(f"[{re.escape(SENT_END[:-1])}]", s)
-    if m:
-        s = s[: m.start()]
+    s = s[:_title_end(s)]
     s = s.rstrip("。；;：:，, ")
     if len(s) > HEADING_TITLE_MAX:
         s = s[:HEADING_TITLE_MAX] + "…"
@@ -43,9 +86,7 @@ def heading_title(line: str) -> str:
 def heading_core(line: str) -> str:
     """The title of a heading line without its number: '(三)推进成果转化,加快融合。…' → '推进成果转化,加快融合'."""
     s = line.strip()
-    m = re.search(f"[{re.escape(SENT_END[:-1])}]", s)
-    if m:
-        s = s[: m.start()]
+    s = s[:_title_end(s)]
     rank = heading_rank(s)
     if rank is not None:
         s = _heading_patterns()[rank][1].sub("", s.lstrip(), count=1)

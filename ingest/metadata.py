@@ -27,7 +27,7 @@ _DOC_NO_RE = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[［(（]\s*(?:19|20)\d{2}\s
 _BOOK_RE = re.compile(r"《([^《》]{2,80})》")
 _YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 _TARGET_YEAR_RE = re.compile(r"(?:到|至|截至|截止|力争|争取)\s*((?:19|20)\d{2})\s*年")
-_RANGE_YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年?\s*[-—–~～至到]+\s*((?:19|20)\d{2})(?!\d)")
+_RANGE_YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年?\s*[-—–―~～至到]+\s*((?:19|20)\d{2})(?!\d)")
 _SENTENCE_PUNCT = re.compile(f"[{re.escape(SENT_END[:-1])}]|[，,].*[，,]")
 
 
@@ -77,12 +77,20 @@ def issuer_in_title(title: str | None) -> str | None:
     return m.group(1) if m and find_region(None, m.group(1), "") else None
 
 
-_TRAILING_YEARS = re.compile(r"\s*[(（]\s*(?:19|20)\d{2}\s*[-—–~～至到]+\s*(?:19|20)\d{2}\s*年?\s*[)）]\s*$")
+_TRAILING_YEARS = re.compile(r"\s*[(（]\s*(?:19|20)\d{2}\s*[-—–―~～至到]+\s*(?:19|20)\d{2}\s*年?\s*[)）]\s*$")
 _NOTICE_NAME = re.compile(r"(?:现将|将)?《([^《》]{4,80})》[^。]{0,40}印发给")
 
 
+_FILE_EXT = re.compile(r"\.(?:docx?|wps|pdf|txt)$", re.I)
+
+
+def _title_text(line: str) -> str:
+    """A title line without the file extension a page prints after it (…行动方案(2022―2025年).doc)."""
+    return _FILE_EXT.sub("", line.strip())
+
+
 def _is_title_line(line: str) -> bool:
-    line = line.strip()
+    line = _title_text(line)
     if not (4 <= len(line) <= TITLE_MAX) or _SENTENCE_PUNCT.search(line):
         return False
     if header_pairs(line, 1) or line.endswith(("：", ":")) or line.count("《") != line.count("》"):
@@ -103,7 +111,7 @@ def find_title(text: str, fields: dict[str, str], max_lines: int = HEADER_SCAN_L
     When the title is wrapped over two lines, the covering notice's name of the plan (现将《…》印发)
     holding the standalone line is the whole title.
     """
-    candidates = [ln.strip() for ln in text.split("\n")[:max_lines] if _is_title_line(ln)]
+    candidates = [_title_text(ln) for ln in text.split("\n")[:max_lines] if _is_title_line(ln)]
     plain = [c for c in candidates if not c.endswith("通知")]
     named = notice_names(text)
     if plain:

@@ -12,7 +12,7 @@ from base.regions import genre
 from base.regions import abbreviations, contains, subject_regions
 from store import StoredDoc
 
-YEAR_MENTION = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*(?:年|[-—–~～至到]\s*(?:19|20)\d{2})")
+YEAR_MENTION = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*(?:年|[-—–―~～至到]\s*(?:19|20)\d{2})")
 
 
 def _period_years(text: str) -> list[int]:

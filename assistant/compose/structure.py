@@ -37,17 +37,23 @@ def role_node(stored: StoredDoc, role: str) -> Node | None:
     return None
 
 
+_LABEL_ONLY = 10  # characters after a role label below which the label's line holds no content
+
+
 def inline_role(stored: StoredDoc, role: str) -> tuple[int, int] | None:
-    """A paragraph that opens with a role label ("主要目标：…", "总体奋斗目标:…")."""
+    """A paragraph that opens with a role label ("主要目标：…", "总体奋斗目标:…", "2024年总体目标是:")."""
     text = stored.doc.text
     words = "|".join(map(re.escape, role_words(role)))
-    m = re.search(rf"(?m)^[\s“]*(?:[（(]?[一二三四五六七八九十\d]{{1,2}}[)）、.．]\s*)?(?:{words})\s*[:：]", text)
+    m = re.search(rf"(?m)^[\s“]*(?:[（(]?[一二三四五六七八九十\d]{{1,2}}[)）、.．]\s*)?(?:{words})\s*(?:是|为)?\s*[:：]", text)
     if not m:
-        m = re.search(rf"(?:{words})\s*[:：]", text)
+        m = re.search(rf"(?:{words})\s*(?:是|为)?\s*[:：]", text)
     if not m:
         return None
     end = text.find("\n", m.end())
-    return m.start(), len(text) if end < 0 else end
+    end = len(text) if end < 0 else end
+    if len(text[m.end():end].strip()) < _LABEL_ONLY:  # "2024年总体目标是:" and then its table or list
+        end = next((n.start for n in outline(stored).nodes if n.start > m.end()), len(text))
+    return m.start(), end
 
 
 def _cite_sentences(stored: StoredDoc, lo: int, hi: int, cb: CitationBuilder, limit: int, lang: str) -> list[str]:
@@ -112,6 +118,17 @@ def generic_phrase(run: str) -> bool:
     return len(rest.strip("的之和与及、，")) < 2
 
 
+def in_plan_name(run: str, question: str) -> bool:
+    """The run overlaps a plan-kind word of the question (“升行动” of 能力提升行动方案): part of the
+    plan's name the question gives, not a section's words."""
+    at = question.find(run)
+    for kind in genre()["plan_kinds"]:
+        for m in re.finditer(re.escape(kind), question):
+            if at < m.end() and m.start() < at + len(run):
+                return True
+    return False
+
+
 def asked_section(q, stored: StoredDoc) -> Node | None:
     """A heading the question names by its own words (发展基础部分, 保障措施, “十二五”期间的成绩): the
     overview is then of that section, not of the whole plan. The heading must share a run of three
@@ -125,7 +142,8 @@ def asked_section(q, stored: StoredDoc) -> Node | None:
         if not n.titled:
             continue
         run = shared_run(n.core, q.text)
-        size = len(run) if len(run) >= 3 and run not in title and not generic_phrase(run) else 0
+        size = len(run) if len(run) >= 3 and run not in title and not generic_phrase(run) \
+            and not in_plan_name(run, q.text) else 0
         size += 3 * sum(1 for p in periods if p in n.core)
         # the heading that is most nearly the words asked (发展基础 over 发展基础与面临形势)
         size -= 0.05 * (len(n.core) - len(run)) if size else 0
@@ -144,7 +162,8 @@ def role_span(stored: StoredDoc, role: str) -> tuple[int, int] | None:
 def heading_span(text: str, node: Node, limit: int) -> tuple[int, int]:
     """The heading line, cut to `limit` characters at a clause mark or, failing that, outside a run
     of digits (a figure is never cut in two)."""
-    a, b = node.start, node.line_end
+    a, b = node.start, node.line_end if node.text_start is None else node.text_start
+    b = a + len(text[a:b].rstrip())
     if b - a <= limit:
         return a, b
     cut = a + limit
@@ -195,10 +214,12 @@ def compose_overview(ctx: Context) -> Answer:
     for node in top:
         ha, hb = heading_span(text, node, p["heading_chars"])
         n = cb.cite(stored, ha, hb)
-        figs = []
+        figs, quoted = [], set()
         for a, b in _key_figures(stored, node, p["figures_per_section"], (ha, hb)):
             sa, sb = clip_around(text, a, b, a, b, limit=60)
-            figs.append(f"{text[sa:sb]}{cb.mark(cb.cite(stored, sa, sb), q.lang)}")
+            if (sa, sb) not in quoted:  # two figures of one clause are quoted once
+                quoted.add((sa, sb))
+                figs.append(f"{text[sa:sb]}{cb.mark(cb.cite(stored, sa, sb), q.lang)}")
         body = f"{text[ha:hb]}{cb.mark(n, q.lang)}"
         kids = []
         for c in node.children[:per_section]:

@@ -100,3 +100,12 @@ def test_a_city_that_never_writes_its_full_name_is_found_by_its_short_name() -> 
             "推进牧原实验室郑州研发基地和南阳中试及产业化基地建设,与郑州大学、浙江大学深度合作,"
             "依托南阳理工学院、南阳师范学院。")
     assert find_region(None, "市科技局2024年年度工作计划", body) == "南阳市"  # not 浙江 of 浙江大学
+
+
+def test_a_title_line_printed_with_its_file_extension_is_the_title() -> None:
+    from ingest.metadata import find_title
+
+    text = "株洲市动力支撑能力提升行动方案(2022―2025年).doc\n附件 3 株洲市动力支撑能力提升行动方案 为全面落实…\n"
+    assert find_title(text, {}) == "株洲市动力支撑能力提升行动方案(2022―2025年)"
+    assert find_title("益阳市科学技术局2024年工作总结及2025年工作安排\n发布日期:2025年06月05日\n", {}) \
+        == "益阳市科学技术局2024年工作总结及2025年工作安排"

@@ -152,3 +152,13 @@ def test_corpus_items_without_children_are_content():
     assert c.section == "二、举办两场创新活动"
     _chunk_with(chunks, "2.深化产学研对接,承接湖北省科技成果转化示范活动。")
     _chunk_with(chunks, "4.推动崇阳高质量发展研究院、通城电子信息产业技术研究院创建省级产业技术研究院。")
+
+
+def test_a_short_part_name_then_text_on_one_line_is_a_heading_and_its_text() -> None:
+    from base.headings import heading_core, inline_text_start
+
+    line = "一、总体目标 以打造“三个高地”为目标,到2025年研发经费投入强度达到全国平均水平以上"
+    assert heading_core(line) == "总体目标" and line[inline_text_start(line):].startswith("以打造")
+    broken = "一、强化 企业创新主体地位，推动企业加大研发投入"  # a word broken by a PDF conversion
+    assert heading_core(broken).startswith("强化 企业") and inline_text_start(broken) is None
+    assert inline_text_start("二、主要任务") is None and inline_text_start("1.创建创新中心。落实战略") is None

@@ -50,3 +50,36 @@ def test_a_plan_of_few_parts_shows_more_of_each(assistant):
     ans = assistant.ask("岳阳楼区打好科技创新攻坚仗的方案主要包括哪些内容?")
     for action in ("关键核心技术攻关行动", "创新成果转化攻坚行动", "创新平台建设攻坚行动", "创新人才强基攻坚行动"):
         assert action in ans.answer, action  # three parts: the sub-heading budget goes further
+
+
+INLINE = """株洲市动力支撑能力提升行动方案(2022―2025年).doc
+附件 3 株洲市动力支撑能力提升行动方案 (2022—2025 年) 为强化科技创新动力支撑,制定本行动方案。
+一、总体目标 以打造“三个高地”为目标,到2025年,全市研发经费投入强度达到全国平均水平以上,每万人口高价值发明专利拥有量达到6件以上。
+二、主要任务
+(一)实施区域创新整体跃升行动
+1.创建区域科技创新中心。支持以株洲为核心建设创新中心。
+(二)实施创新主体增量提质行动
+2.培育高新技术企业。
+"""
+
+TABLED = """市科技局2024年年度工作计划
+2024年,市科技局着力推进创新平台建设。2024年总体目标是:
+指标：目标值 新建省、市创新平台50家以上
+技术合同成交额：全年技术合同成交额突破155亿元
+高新技术企业总数：全市高新技术企业总数达到750家以上
+(一)加强高能级创新平台建设
+一是强力打造省实验室。
+"""
+
+
+def test_overview_and_goals_read_a_heading_whose_text_follows_on_its_line(assistant_over):
+    a = assistant_over(zhuzhou=INLINE)
+    ov = a.ask("概括一下株洲市动力支撑能力提升行动方案(2022—2025年)的主要内容。")
+    assert "总体目标" in ov.answer and "主要任务" in ov.answer  # not one sub-section that shares 升行动
+    goals = a.ask("株洲这个行动方案的总体目标是什么?")
+    assert "全国平均水平" in goals.answer and "6件" in goals.answer
+
+
+def test_goals_announced_by_a_label_are_the_lines_after_it(assistant_over):
+    ans = assistant_over(plan=TABLED).ask("这份2024年年度工作计划的总体目标有哪些?")
+    assert "50家" in ans.answer and "155亿元" in ans.answer and "750家" in ans.answer
