@@ -14,7 +14,7 @@ from assistant.compose.figure import Figure, best_per_doc, figure_candidates, li
 from assistant.compose.params import params
 from assistant.compose.refusal import refuse
 from assistant.compose.support import model
-from assistant.query import Query, is_basis_word, vocab
+from assistant.query import Query, content_terms, is_basis_word, vocab
 from base.mentions import find_numbers
 from base.numbers import NumberMention, parse_number, unit_category
 from base.types import Answer
@@ -74,14 +74,24 @@ def question_figures(q: Query) -> list[NumberMention]:
     return out
 
 
+CLAIM_BEFORE, CLAIM_AFTER = 12, 4  # characters around a claimed figure where its comparator stands
+
+
+def claim_context(text: str, claimed: NumberMention) -> str:
+    """The words right around a figure the question claims: its comparator stands there (超过350家,
+    350家以上, more than 700), not further on (15项核心技术取得突破)."""
+    return text[max(0, claimed.start - CLAIM_BEFORE):claimed.end + CLAIM_AFTER]
+
+
 def verdict(q: Query, claimed: NumberMention, value: float | None) -> bool | None:
     """Does a document's figure bear out the figure the question claims? None: not comparable."""
     if value is None or claimed.numeric is None:
         return None
-    inclusive = bool(_claim_pattern("inclusive").search(q.text))
-    if _claim_pattern("more").search(q.text):
+    around = claim_context(q.text, claimed)  # "突破15项", "350家以上"; not "15项核心技术取得突破"
+    inclusive = bool(_claim_pattern("inclusive").search(around))
+    if _claim_pattern("more").search(around):
         return value >= claimed.numeric if inclusive else value > claimed.numeric
-    if _claim_pattern("less").search(q.text):
+    if _claim_pattern("less").search(around):
         return value <= claimed.numeric if inclusive else value < claimed.numeric
     return abs(value - claimed.numeric) <= 1e-9 * max(1.0, abs(value))
 
@@ -100,24 +110,69 @@ def yes_no_text(q: Query, yes: bool, f: Figure, body: str) -> str:
 
 
 def compose_yes_no_figure(ctx: Context) -> Answer | None:
-    """"…目标是350家吗?": the best supported figure of the claimed kind decides, quoted either way."""
+    """"…目标是350家吗?": the best supported figure of the claimed kind decides, quoted either way.
+    A question claiming several figures ("实施了20个重大专项、有15项核心技术取得突破,对吗?") is
+    borne out only when each is: every claim is checked against the figure whose clause best
+    names the words the question puts beside that claim."""
     q = ctx.query
     claims = question_figures(q)
     if not claims:
         return None
-    claimed = claims[0]
     th = model().threshold
-    for f in figure_candidates(ctx):
+    cands = figure_candidates(ctx)
+    if len(claims) == 1:
+        checked = _check_claim(q, claims[0], cands, th)
+        return None if checked is None else _yes_no_answer(ctx, [checked])
+    results = []
+    for claim, words in zip(claims, claim_words(q, claims)):
+        supported = [f for f in cands if f.p >= th]
+        ranked = sorted(supported, key=lambda f: -coverage(words, _clause(f)) if words else 0.0)
+        ranked = [f for f in ranked if not words or coverage(words, _clause(f)) > 0] or supported
+        checked = _check_claim(q, claim, ranked, th)
+        if checked is None:
+            return None
+        results.append(checked)
+    return _yes_no_answer(ctx, results)
+
+
+def _clause(f: Figure) -> str:
+    return f"{f.stored.doc.text[f.clause[0]:f.clause[1]]} {f.indicator}"
+
+
+def claim_words(q: Query, claims: list[NumberMention]) -> list[list[str]]:
+    """For each figure the question claims, the content words of its own part of the question
+    (from the previous claimed figure to the next one)."""
+    out = []
+    for i, c in enumerate(claims):
+        lo = claims[i - 1].end if i else 0
+        hi = claims[i + 1].start if i + 1 < len(claims) else len(q.text)
+        out.append(content_terms(q.text[lo:hi], q.lang))
+    return out
+
+
+def _check_claim(q: Query, claimed: NumberMention, cands: list[Figure], th: float) -> tuple[bool, Figure] | None:
+    for f in cands:
         if claimed.base_unit and f.mention.base_unit and f.mention.base_unit != claimed.base_unit:
             continue
         if f.p < th:
             return None
         yes = verdict(q, claimed, _value_in_claim_units(f, claimed))
-        if yes is None:
-            continue
-        cb = CitationBuilder()
-        return answer(q, yes_no_text(q, yes, f, render(ctx, [f], cb)), cb)
+        if yes is not None:
+            return yes, f
     return None
+
+
+def _yes_no_answer(ctx: Context, checked: list[tuple[bool, Figure]]) -> Answer:
+    q = ctx.query
+    cb = CitationBuilder()
+    yes = all(y for y, _ in checked)
+    figs = list({id(f): f for _, f in checked}.values())
+    by_doc: dict[str, list[Figure]] = {}
+    for f in figs:
+        by_doc.setdefault(f.stored.doc.path, []).append(f)
+    bodies = [render(ctx, fs, cb) for fs in by_doc.values()]
+    body = ("；" if q.lang == "zh" else "; ").join(bodies)
+    return answer(q, yes_no_text(q, yes, figs[0], body), cb)
 
 
 # ---------------------------------------------------------------- side by side

@@ -71,3 +71,11 @@ def test_sides_asked_no_basis_compare_stated_totals_not_the_years_additions(assi
     ans = a.ask("锦州和大同的高新技术企业数量分别是多少?哪个更多?")
     assert "980" in ans.answer and "640" in ans.answer and "120家" not in ans.answer
     assert "120家" in a.ask("锦州2024年预计新增多少家高新技术企业?").answer  # the additions, when asked
+
+
+def test_a_question_claiming_two_figures_is_borne_out_only_by_both(assistant_over):
+    a = assistant_over(jinzhong="晋中市2024年政府工作报告\n一、科技创新\n实施科技重大专项20个,15项核心技术取得突破,新增高新技术企业120家。\n")
+    yes = a.ask("晋中实施了20个科技重大专项、有15项核心技术取得突破,对吗?")
+    assert yes.answer.startswith("是") and "20个" in yes.answer and "15项" in yes.answer
+    no = a.ask("晋中实施了20个科技重大专项、有18项核心技术取得突破,对吗?")
+    assert no.answer.startswith("不是") and "15项" in no.answer
