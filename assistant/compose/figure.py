@@ -229,7 +229,7 @@ def further_figures(ctx: Context, first: Figure, cands: list[Figure], limit: int
     """Further figures the question asks for in the same document (申报 … 和认定 …; 数量和占比):
     well supported candidates whose clause carries a specific word of the question that the first
     one's lacks, or that have a kind of figure the question asks and none given so far has (多少项 …
-    占多大比例: a count, then a share of the same sentence)."""
+    占多大比例: a count, then the share of the same sentence nearest to it)."""
     q = ctx.query
     keys = key_terms(q)
     text = first.stored.doc.text
@@ -246,6 +246,13 @@ def further_figures(ctx: Context, first: Figure, cands: list[Figure], limit: int
         new = [k for k in keys if k not in covered and term_in(k, low)]
         kind = unit_category(f.mention.unit)
         asked_kind = len(q.units) >= 2 and kind in q.units and kind not in kinds and f.sentence == first.sentence
+        if asked_kind:
+            # 预计新增850家,占全省新增数量的55.6%: the share that follows the count, not another one
+            # of the sentence (高新技术企业总数达到5902家,占全省的42.1%), when it names the words too
+            f = min((g for g in cands if g.doc == first.doc and g.p >= floor and g.sentence == first.sentence
+                     and unit_category(g.mention.unit) == kind and g.mention.start != first.mention.start
+                     and all(term_in(k, text[g.clause[0]:g.clause[1]].lower()) for k in new)),
+                    key=lambda g: abs(g.mention.start - first.mention.end))
         if new or asked_kind:
             out.append(f)
             covered.extend(new)

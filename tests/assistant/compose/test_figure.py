@@ -89,3 +89,10 @@ def test_the_measure_of_a_count_is_read_from_what_it_counts() -> None:
     assert counted_measure(analyse("How many high-tech enterprises does Zhuzhou aim to have?")) == "家"
     assert counted_measure(analyse("株洲要引进多少名院士?")) == "名"
     assert counted_measure(analyse("株洲的研发投入强度是多少?")) == ""
+
+
+def test_the_share_asked_after_a_count_is_the_one_that_follows_it(assistant_over):
+    plan = ("鞍山市科学技术局2024年工作总结\n一、工作情况\n预计新增高新技术企业120家,占全省新增数量的8.6%,"
+            "高新技术企业总数达到980家,占全省的7.1%。\n")
+    ans = assistant_over(anshan=plan).ask("鞍山2024年预计新增多少家高新技术企业?占全省新增数量的比例是多少?")
+    assert "120家" in ans.answer and "8.6%" in ans.answer and "7.1%" not in ans.answer
