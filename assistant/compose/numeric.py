@@ -14,7 +14,8 @@ from assistant.compose.figure import Figure, best_per_doc, figure_candidates, li
 from assistant.compose.params import params
 from assistant.compose.refusal import refuse
 from assistant.compose.support import model
-from assistant.query import Query, content_terms, is_basis_word, vocab
+from assistant.query import Query, content_terms, facets, is_basis_word, vocab
+from base.regions import abbreviations, short_name
 from base.mentions import find_numbers
 from base.numbers import NumberMention, parse_number, unit_category
 from base.types import Answer
@@ -190,13 +191,15 @@ def _side_candidates(ctx: Context, docs: dict, regions: list[str], strict: bool 
     # a year named with another side ("the bureau's 2023 plan or Dongbao's plan") is not this side's
     years = [y for y in q.years if any(not s.meta.years or y in s.meta.years for s in docs.values())]
     sub = ctx.sub(docs)
-    sub.query = with_weights(replace(q, terms=terms, focus=[t for t in q.focus if t in terms], years=years), docs)
+    bases = side_bases(q, regions[0]) if len(regions) == 1 else q.bases  # 现有的… 和 …计划新建的…
+    sub.query = with_weights(replace(q, terms=terms, focus=[t for t in q.focus if t in terms], years=years,
+                                     bases=bases), docs)
     # each side was named by the user: its best figure needs less support than an answer on its own
     th = model().threshold * params()["figure"]["side_threshold_factor"]
     cands = figure_candidates(sub, wanted_regions=regions)
     if strict:  # a row of an all-plans table must be about the asked indicator itself
         cands = [f for f in cands if names_indicator(sub.query, f)]
-    return same_basis_first(q, [f for f in cands if f.p >= th])
+    return same_basis_first(sub.query, [f for f in cands if f.p >= th])
 
 
 def names_indicator(q: Query, f: Figure) -> bool:
@@ -216,7 +219,13 @@ def same_basis_first(q: Query, cands: list[Figure]) -> list[Figure]:
         # no basis asked: a count's stock (总数达到5902家) before its flow (预计新增850家), so that the
         # sides and rows compare like with like
         return stock_first(cands)
-    same = [f for f in cands if basis_of(f.stored.doc.text[f.clause[0]:f.mention.start]) in q.bases]
+    if not cands:
+        return cands
+    # a stated basis does not outweigh the asked words: 总数79家 of 国家级科技创新平台 is no answer to
+    # 各级各类创新平台, whose 1710个 states no basis word
+    floor = cands[0].feats.get("key_local", 0.0) - params()["figure"]["basis_key_margin"]
+    same = [f for f in cands if basis_of(f.stored.doc.text[f.clause[0]:f.mention.start]) in q.bases
+            and f.feats.get("key_local", 0.0) >= floor]
     return same + [f for f in cands if f not in same]
 
 
@@ -235,6 +244,28 @@ def stock_first(cands: list[Figure]) -> list[Figure]:
                   and f.stored.doc.path == top.stored.doc.path
                   and f.feats.get("key_local", 0.0) >= top.feats.get("key_local", 0.0)), None)
     return cands if stock is None else [stock] + [f for f in cands if f is not stock]
+
+
+def side_segments(text: str, regions: list[str]) -> dict[str, str]:
+    """Each region's own part of a question naming several ("沈阳现有的…平台数量和南阳2024年计划新建
+    的…"): from its name to the next region's name (Chinese names and their short forms; regions
+    not found in the text get nothing)."""
+    at = {}
+    for r in regions:
+        hits = [text.find(n) for n in (r, short_name(r), *abbreviations(r)[:1]) if n and len(n) >= 2 and n in text]
+        if hits:
+            at[r] = min(hits)
+    order = sorted(at, key=at.get)
+    return {r: text[at[r]:(at[order[i + 1]] if i + 1 < len(order) else len(text))] for i, r in enumerate(order)}
+
+
+def side_bases(q: Query, region: str | None) -> list[str]:
+    """The bases one side asks for: those its own part of the question names (现有 … vs 计划新建 …),
+    else the question's."""
+    if not region or q.lang != "zh":
+        return q.bases
+    own = side_segments(q.text, q.regions).get(region, "")
+    return facets(own, q.lang, "basis") or q.bases
 
 
 def compose_comparison(ctx: Context) -> Answer:

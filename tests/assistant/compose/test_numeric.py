@@ -79,3 +79,17 @@ def test_a_question_claiming_two_figures_is_borne_out_only_by_both(assistant_ove
     assert yes.answer.startswith("是") and "20个" in yes.answer and "15项" in yes.answer
     no = a.ask("晋中实施了20个科技重大专项、有18项核心技术取得突破,对吗?")
     assert no.answer.startswith("不是") and "15项" in no.answer
+
+
+def test_each_side_takes_the_basis_its_own_part_of_the_question_names(assistant_over):
+    from assistant.compose.numeric import side_segments
+    from assistant.query import analyse
+
+    q = analyse("锦州现有的各级各类创新平台数量和大同计划新建的创新平台数量分别是多少?")
+    assert side_segments(q.text, q.regions) == {"锦州市": "锦州现有的各级各类创新平台数量和",
+                                                 "大同市": "大同计划新建的创新平台数量分别是多少?"}
+    a = assistant_over(
+        jinzhou="锦州市科学技术局2024年工作总结\n一、工作情况\n我市新增2个国家级科技创新平台(总数31家),各级各类创新平台640个。\n",
+        datong="大同市科技局2024年工作计划\n一、目标\n新建省、市创新平台30家以上。\n")
+    ans = a.ask(q.text)
+    assert "640个" in ans.answer and "30家" in ans.answer and "31家" not in ans.answer
