@@ -15,7 +15,7 @@ from assistant.compose.context import (CitationBuilder, Context, Sentence, answe
                                        retrieved_sentences, say)
 from assistant.compose.features import evidence_features
 from assistant.compose.members import (abbreviated_members, book_members, line_start, ordinal_members,
-                                       quoted_members, segment_members, sentence_end, series_members,
+                                       quoted_members, quoted_members_before, segment_members, sentence_end, series_members,
                                        series_named_by)
 from assistant.compose.params import params
 from assistant.compose.refusal import refuse
@@ -138,7 +138,8 @@ def named_enumerations(ctx: Context, name: str) -> list[Enumeration]:
                 members = ordinal_members(text, lo, hi) or series_members(text, lo, hi)
             else:
                 lo, hi = m.end(), para_end
-                members = (abbreviated_members(text, m.start()) or series_named_by(text, m.start()) or ordinal_members(text, lo, hi)
+                members = (abbreviated_members(text, m.start()) or quoted_members_before(text, m.start())
+                           or series_named_by(text, m.start()) or ordinal_members(text, lo, hi)
                            or segment_members(text, lo, hi)
                            or series_members(text, line_start(text, m.start()), sentence_end(text, m.end(), hi)))
             if members:

@@ -125,6 +125,24 @@ def abbreviated_members(text: str, pos: int) -> list[tuple[str, int, int]]:
     return out if len(out) >= 2 else []
 
 
+_QUOTED_BEFORE = re.compile(r"[“\"]([^”\"]{2,40})[”\"][^，,。；;：:“”\"\n]{0,8}$")
+
+
+def quoted_members_before(text: str, pos: int) -> list[tuple[str, int, int]]:
+    """The members a group's name at `pos` follows in quotes, joined by +/、/和: 打造“牧原+卧龙”省实验室
+    双子星 → 牧原, 卧龙."""
+    m = _QUOTED_BEFORE.search(text, max(0, pos - 60), pos)
+    if not m:
+        return []
+    out, a = [], m.start(1)
+    for sep in [*re.finditer(r"[+＋、和与及]", m.group(1)), None]:
+        b = m.start(1) + sep.start() if sep else m.end(1)
+        if b - a >= 2:
+            out.append((text[a:b], a, b))
+        a = m.start(1) + sep.end() if sep else m.end(1)
+    return out if len(out) >= 2 else []
+
+
 def series_named_by(text: str, pos: int) -> list[tuple[str, int, int]]:
     """The series a group's name at `pos` closes: 围绕电磁装备、其它专用机械和通用机械三大传统优势产业."""
     if not pos or text[pos - 1] in CLAUSE_END or text[pos - 1] in "：:“\"":

@@ -16,3 +16,12 @@ def test_an_abbreviation_is_read_where_the_text_defines_it() -> None:
     text = "坚持创新引领,以建设综合性国家科学中心和具有全国影响力的科技创新中心(以下简称“双中心”)为牵引"
     assert [m for m, _, _ in abbreviated_members(text, text.index("双中心"))] == ["综合性国家科学中心", "具有全国影响力的科技创新中心"]
     assert abbreviated_members("推进“双中心”建设", 3) == []  # a use, not a definition
+
+
+def test_a_name_after_its_members_in_quotes_is_spelled_out_by_them() -> None:
+    from assistant.compose.members import quoted_members_before
+
+    text = "一是强力打造“牧原+卧龙”省实验室双子星。"
+    assert [m for m, *_ in quoted_members_before(text, text.index("双子星"))] == ["牧原", "卧龙"]
+    text = "建设“科技强市”示范区。"  # one quoted name is no group
+    assert quoted_members_before(text, text.index("示范区")) == []
