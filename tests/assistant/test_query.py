@@ -106,3 +106,9 @@ def test_a_specific_ask_outranks_a_title_word_of_the_overview_kind() -> None:
 
 def test_which_of_the_plans_asks_which_documents_mention_it() -> None:
     assert analyse("Which of the plans talk about building a pilot-scale testing base?").qtype == "mentions"
+
+
+def test_english_wordings_of_r_and_d_intensity_and_the_national_average() -> None:
+    terms = analyse("Will the province's R&D spending intensity reach the national average by 2025?").terms
+    assert any("研发投入强度" in t.split("|") for t in terms)
+    assert any("全国平均水平" in t.split("|") for t in terms)
