@@ -9,6 +9,7 @@ from assistant.compose.mentions import compose_mentions
 from assistant.compose.meta import compose_meta
 from assistant.compose.numeric import (compose_compare_all, compose_comparison, compose_numeric,
                                        compose_yes_no_figure, question_figures)
+from assistant.compose.pinyin_names import with_pinyin_names
 from assistant.compose.refusal import refuse
 from assistant.compose.structure import compose_goals, compose_overview
 from assistant.compose.support import model
@@ -76,5 +77,5 @@ def route(ctx: Context) -> str:
 def compose(ctx: Context) -> Answer:
     if not ctx.docs:
         return refuse(ctx)
-    ctx.query = with_weights(ctx.query, ctx.docs)
+    ctx.query = with_weights(with_pinyin_names(ctx), ctx.docs)
     return composer(route(ctx))(ctx)

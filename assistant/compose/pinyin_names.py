@@ -1,0 +1,74 @@
+"""Proper names an English question writes in pinyin ("the Wolong motor-drive laboratory", "Xiangjiang
+Science City", "Qinchuangyuan"): the Chinese words of the passages found (and of the documents in scope,
+when they are few) that read exactly so. The glossary cannot list every project, park and company a
+plan names; their pinyin is how an English reader writes them. Region names are resolved elsewhere."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import replace
+from functools import lru_cache
+
+from assistant.compose.context import Context
+from assistant.named_regions import pinyin_regions
+from assistant.query import Query
+
+_CAPITALISED = re.compile(r"(?<![A-Za-z'’])([A-Z][a-z]{3,})(?![A-Za-z])")
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
+MIN_CHARS, MAX_CHARS = 2, 6  # a name of two to six characters
+FEW_DOCS = 3  # whole documents are read when scope holds at most this many
+
+
+def name_words(text: str) -> list[str]:
+    """Capitalised words of an English question that may be pinyin (not at its start, not a region's
+    pinyin): 'Wolong', 'Xiangjiang'."""
+    regions = pinyin_regions()
+    out = []
+    for m in _CAPITALISED.finditer(text):
+        w = m.group(1).lower()
+        if m.start() > 0 and w not in regions:
+            out.append(w)
+    return list(dict.fromkeys(out))
+
+
+@lru_cache(maxsize=512)
+def _syllables(run: str) -> tuple[str, ...]:
+    from pypinyin import lazy_pinyin
+
+    return tuple(s.lower() for s in lazy_pinyin(run))
+
+
+def reading_as(word: str, texts: list[str]) -> str | None:
+    """The Chinese word of `texts` whose toneless pinyin is `word` (湘江 for 'xiangjiang'), the most
+    frequent when several are; None when none reads so."""
+    found: Counter[str] = Counter()
+    for text in texts:
+        for m in _CJK_RUN.finditer(text):
+            run = m.group(0)
+            syl = _syllables(run)
+            for i in range(len(run)):
+                acc = ""
+                for j in range(i, min(len(run), i + MAX_CHARS)):
+                    acc += syl[j]
+                    if len(acc) > len(word) or not word.startswith(acc):
+                        break
+                    if acc == word and j + 1 - i >= MIN_CHARS:
+                        found[run[i:j + 1]] += 1
+    return found.most_common(1)[0][0] if found else None
+
+
+def with_pinyin_names(ctx: Context) -> Query:
+    """The question with the Chinese names its pinyin words stand for added to its terms."""
+    q = ctx.query
+    if q.lang != "en":
+        return q
+    words = name_words(q.text)
+    if not words:
+        return q
+    texts = [d.page_content for d in ctx.passages]
+    if len(ctx.docs) <= FEW_DOCS:
+        texts += [s.doc.text for s in ctx.docs.values()]
+    names = [n for n in (reading_as(w, texts) for w in words) if n and n not in q.terms]
+    if not names:
+        return q
+    return replace(q, terms=q.terms + names, focus=q.focus + names if q.followup else q.focus)
