@@ -176,6 +176,20 @@ def slot_conflict(asked: str, clause: str) -> bool:
     return False
 
 
+def stage_unstated(asked: str, doc_text: str) -> bool:
+    """For an exclusive group of stages a document states each by its own word (question_vocab
+    ``sibling_terms`` marked ``whole_document``: 申报 / 认定 / 入库): the question names one, and the
+    document never uses it but uses another (全年认定高新技术企业50家): none of its figures is the
+    asked stage's."""
+    for group in vocab().get("sibling_terms", ()):
+        if not group.get("whole_document"):
+            continue
+        want = [t for t in group["terms"] if t in asked]
+        if want and not any(t in doc_text for t in want) and any(t in doc_text for t in group["terms"]):
+            return True
+    return False
+
+
 def measure_bad(q: Query, clause: str) -> float:
     """1 when the evidence measures something else than asked: another basis (a share for "how
     fast should it grow") or another member of an exclusive slot (市级 for 省级, 认定 for 申报)."""

@@ -10,7 +10,7 @@ from functools import lru_cache
 from assistant.compose.context import (CitationBuilder, Context, Sentence, doc_name, key_terms, lowered, nominal_keys,
                                       retrieved_sentences, say)
 from assistant.compose.features import (evidence_features, evidence_year, lead_dates, measure_bad, plan_year,
-                                       review_year, asks_plan_target)
+                                       review_year, asks_plan_target, stage_unstated)
 from assistant.compose.params import params
 from assistant.compose.support import finish, model, score
 from assistant.evidence import term_in
@@ -164,6 +164,8 @@ def _figures_in(ctx: Context, s: Sentence, wanted_regions: list[str] | None) -> 
     things = nominal_keys(ctx.query)
     out = []
     lead = lead_dates(text, s.start)  # once per sentence: its paragraph may be a whole page
+    # the question asks a stage (申报) this document never states, though it states another (认定)
+    unstated = stage_unstated(f"{ctx.query.text} {' '.join(ctx.query.focus)}", text)
     found = []
     for m0 in find_numbers(s.text):
         if _is_code(s.text, m0):
@@ -189,7 +191,7 @@ def _figures_in(ctx: Context, s: Sentence, wanted_regions: list[str] | None) -> 
         if measure_conflict(asked, m.unit):
             feats["type_bad"] = 1.0  # 多少名院士 is not answered by 10家 or 10场次
         feats["measure_bad"] = measure_bad(ctx.query, f"{indicator} {text[ca:b]}")  # what it measures: the words before it
-        if sibling_owned(things, local, text[ca:a], [text[x:y] for x, y in clauses if (x, y) != (ca, cb)]):
+        if unstated or sibling_owned(things, local, text[ca:a], [text[x:y] for x, y in clauses if (x, y) != (ca, cb)]):
             feats["measure_bad"] = 1.0  # 省级重点企业研究院1家 where the sentence counts 重点实验室 elsewhere
         out.append(Figure(s.stored, m, (ca, cb), (s.start, s.end), indicator, year, s.rank, s.section, t,
                           finish(feats, ctx.query.lang)))

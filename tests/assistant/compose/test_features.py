@@ -84,3 +84,13 @@ def test_a_figure_ending_a_share_phrase_is_a_share() -> None:
     assert basis_of("高新技术企业总数达到120") == "total"
     assert basis_of("占领市场,新增高新技术企业30") == "new"  # 占领 is no share
 
+
+
+def test_a_stage_the_document_never_states_is_unstated() -> None:
+    from assistant.compose.features import stage_unstated
+
+    doc = "全年认定高新技术企业50家以上,有效期内省高新技术企业培育企业达70家。"
+    assert stage_unstated("宣州区2023年计划申报多少家高新技术企业?", doc)  # it states 认定, never 申报
+    assert not stage_unstated("宣州区2023年认定多少家高新技术企业?", doc)
+    assert not stage_unstated("宣州区2023年计划申报多少家高新技术企业?", "培育企业达70家")  # no stage at all
+    assert not stage_unstated("省级重点实验室有多少家?", "省重点实验室8家,国家级1家")  # levels are not stages
