@@ -69,6 +69,14 @@ def _post_words() -> tuple[str, ...]:
     return tuple(sorted(vocab()["comparators_post"], key=len, reverse=True))
 
 
+def _row_start_before(text: str, pos: int) -> bool:
+    """Only whitespace or a table cell's border between the line's start and `pos`."""
+    i = pos - 1
+    while i >= 0 and text[i] in " \t\u3000|":
+        i -= 1
+    return i < 0 or text[i] == "\n"
+
+
 def _classify_arabic(text: str, m: re.Match[str], unit: str) -> str:
     vs, ve = m.span("value")
     value = m.group("value")
@@ -96,6 +104,8 @@ def _classify_arabic(text: str, m: re.Match[str], unit: str) -> str:
     if not unit and (after in "、．" or (after == "." and not text[ve + 1:ve + 2].isdigit())) \
             and _line_start_before(text, vs):
         return "marker"
+    if not unit and value.isdigit() and len(value) <= 3 and after in " \t\u3000|" and _row_start_before(text, vs):
+        return "marker"  # "35 强化企业创新主体地位…", "| 35 | …": the number of a table's row
     years = re.findall(r"\d+", value)
     if all(len(y) == 4 and 1900 <= int(y) <= 2100 for y in years) and "." not in value and "," not in value \
             and unit in ("", "年"):

@@ -173,3 +173,12 @@ def test_same_quantity_across_units() -> None:
     assert same_quantity(a, b)
     assert not same_quantity(a, c)
 
+
+
+def test_a_tables_row_number_is_a_marker_not_a_figure() -> None:
+    from base.mentions import find_numbers
+
+    kinds = {m.value: m.kind for m in find_numbers("35 强化企业创新主体地位,研发费用突破6亿元。", quantities_only=False)}
+    assert kinds == {"35": "marker", "6": "quantity"}
+    assert [m.kind for m in find_numbers("| 35 | 强化企业创新主体地位 |", quantities_only=False)] == ["marker"]
+    assert [m.value for m in find_numbers("全年新增 35 家")] == ["35"]  # a figure with its unit stays one
