@@ -112,3 +112,8 @@ def test_english_wordings_of_r_and_d_intensity_and_the_national_average() -> Non
     terms = analyse("Will the province's R&D spending intensity reach the national average by 2025?").terms
     assert any("研发投入强度" in t.split("|") for t in terms)
     assert any("全国平均水平" in t.split("|") for t in terms)
+
+
+def test_english_platform_and_main_support_are_glossary_words() -> None:
+    terms = analyse("Which platform is Xi'an relying on as the main support for its work?").terms
+    assert any("平台" in t.split("|") for t in terms) and "支撑" in terms
