@@ -117,3 +117,9 @@ def test_english_wordings_of_r_and_d_intensity_and_the_national_average() -> Non
 def test_english_platform_and_main_support_are_glossary_words() -> None:
     terms = analyse("Which platform is Xi'an relying on as the main support for its work?").terms
     assert any("平台" in t.split("|") for t in terms) and "支撑" in terms
+
+
+def test_give_list_and_data_are_how_a_question_asks() -> None:
+    q = analyse("黄石和亳州的规划里分别给出了哪些发明专利数据?")
+    assert not {"给出", "数据"} & set(q.content_terms) and any("发明专利" in t for t in q.content_terms)
+    assert any("大数据" in t for t in analyse("哪些规划提到大数据?").content_terms)  # a word of its own stays
