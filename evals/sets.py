@@ -120,11 +120,12 @@ def select(sets: list[EvalSet], names: list[str] | None) -> list[EvalSet]:
 
 def blind_qa_files(path: Path = SETS_FILE) -> set[Path]:
     """QA files of the blind sets (resolved): tools that show items (the web app) must leave them out.
-    When the sets file cannot be read, every QA file under evals/heldout/test counts as blind."""
+    When the sets file cannot be read, every QA file under evals/heldout/test* (test, test2 …) counts
+    as blind."""
     try:
         return {q for s in load_sets(path) if s.blind for q in s.qa}
     except SetsError:
-        return {p.resolve() for p in (EVALS_DIR / "heldout" / "test").glob("*.jsonl")}
+        return {p.resolve() for p in (EVALS_DIR / "heldout").glob("test*/*.jsonl")}
 
 
 # ---------------------------------------------------------------- private indexes
