@@ -265,7 +265,11 @@ def contradicts(new: str, old: str) -> bool:
         return False
     if len(new) == len(old) <= 3 and new[-1] == old[-1] and new[-1] in "级类型":
         return True
-    return any(new in g["terms"] and old in g["terms"] for g in vocab().get("sibling_terms", ()))
+    def member(word: str, g: dict) -> str | None:  # the member a word is one wording of
+        return next((t for t in g["terms"] if word in t.split("|")), None)
+
+    return any(member(new, g) and member(old, g) and member(new, g) != member(old, g)
+               for g in vocab().get("sibling_terms", ()))
 
 
 def inherit(q: Query, history: list[dict[str, str]], known: dict[str, list[str]]) -> Query:

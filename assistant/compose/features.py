@@ -161,16 +161,16 @@ def basis_of(text: str) -> str:
 
 def slot_conflict(asked: str, clause: str) -> bool:
     """True when, for an exclusive group of sibling terms (question_vocab ``sibling_terms``: 国家级 /
-    省级 / 市级, 申报 / 认定 / 入库), the question names members and the member the clause names
-    last (nearest the figure: “国家级企业技术中心5家、省级20家”) is another: a 市级 laboratory
-    does not answer a question about 省级 ones."""
+    省级 / 市级, 申报 / 认定 / 入库, 全社会 / 规上工业; a member may have wordings: 规上工业|规模以上工业),
+    the question names members and the member the clause names last (nearest the figure: “国家级企业
+    技术中心5家、省级20家”) is another: a 市级 laboratory does not answer a question about 省级 ones."""
     for group in vocab().get("sibling_terms", ()):
         if not group.get("exclusive"):
             continue
-        want = {t for t in group["terms"] if t in asked}
+        want = {t for t in group["terms"] if any(w in asked for w in t.split("|"))}
         if not want:
             continue
-        last = max(((clause.rfind(t), t) for t in group["terms"] if t in clause), default=None)
+        last = max(((clause.rfind(w), t) for t in group["terms"] for w in t.split("|") if w in clause), default=None)
         if last is not None and last[1] not in want:
             return True
     return False

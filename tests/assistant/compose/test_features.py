@@ -94,3 +94,9 @@ def test_a_stage_the_document_never_states_is_unstated() -> None:
     assert not stage_unstated("宣州区2023年认定多少家高新技术企业?", doc)
     assert not stage_unstated("宣州区2023年计划申报多少家高新技术企业?", "培育企业达70家")  # no stage at all
     assert not stage_unstated("省级重点实验室有多少家?", "省重点实验室8家,国家级1家")  # levels are not stages
+
+
+def test_whole_society_and_industrial_firms_above_scale_are_exclusive_scopes() -> None:
+    assert slot_conflict("西安2023年规上工业企业研发投入强度的目标是多少?", "全社会研发投入强度保持在5%以上")
+    assert not slot_conflict("规上工业企业研发投入强度是多少?", "规模以上工业企业研发投入强度达到1.8%")  # one member, two wordings
+    assert not slot_conflict("全社会研发投入强度是多少?", "全社会研发投入强度保持在5%以上")
