@@ -103,3 +103,25 @@ def find_regions_en(text: str, known: dict[str, list[str]]) -> list[str]:
             # an uncovered name: the highest level of that name (Hainan → 海南省, not 海南区)
             out.append((covered or sorted(cands, key=lambda c: level(c) or 9))[0])
     return list(dict.fromkeys(out))
+
+
+@lru_cache(maxsize=1024)
+def _english_pattern(region: str) -> re.Pattern[str] | None:
+    from pypinyin import lazy_pinyin
+
+    core = short_name(region) or region
+    key = "".join(lazy_pinyin(core)).lower()
+    if not key.isascii() or len(key) < 2:
+        return None
+    return re.compile(r"(?<![a-z])" + r"['’ -]?".join(map(re.escape, key)) + r"(?![a-z])", re.I)
+
+
+def mention_at(text: str, region: str) -> int | None:
+    """Where a question first names a region: by its full or short Chinese name, or in pinyin
+    (Xi'an, Bozhou); None when it does not."""
+    hits = [text.find(n) for n in (region, short_name(region), *abbreviations(region)[:1]) if n and len(n) >= 2 and n in text]
+    pat = _english_pattern(region)
+    m = pat.search(text) if pat else None
+    if m:
+        hits.append(m.start())
+    return min(hits) if hits else None

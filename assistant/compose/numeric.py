@@ -14,8 +14,8 @@ from assistant.compose.figure import Figure, best_per_doc, figure_candidates, li
 from assistant.compose.params import params
 from assistant.compose.refusal import refuse
 from assistant.compose.support import model
-from assistant.query import Query, content_terms, facets, is_basis_word, vocab
-from base.regions import abbreviations, short_name
+from assistant.named_regions import mention_at
+from assistant.query import Query, content_terms, facets, find_years, is_basis_word, vocab
 from base.mentions import find_numbers
 from base.numbers import NumberMention, parse_number, unit_category
 from base.types import Answer
@@ -189,9 +189,9 @@ def _side_candidates(ctx: Context, docs: dict, regions: list[str], strict: bool 
     q = ctx.query
     terms = [t for t in q.terms if not (term_in(t, others) and not term_in(t, own))]
     # a year named with another side ("the bureau's 2023 plan or Dongbao's plan") is not this side's
-    years = [y for y in q.years if any(not s.meta.years or y in s.meta.years for s in docs.values())]
+    side_years, bases = side_view(q, regions[0]) if len(regions) == 1 else (q.years, q.bases)
+    years = [y for y in side_years if any(not s.meta.years or y in s.meta.years for s in docs.values())]
     sub = ctx.sub(docs)
-    bases = side_bases(q, regions[0]) if len(regions) == 1 else q.bases  # 现有的… 和 …计划新建的…
     sub.query = with_weights(replace(q, terms=terms, focus=[t for t in q.focus if t in terms], years=years,
                                      bases=bases), docs)
     # each side was named by the user: its best figure needs less support than an answer on its own
@@ -246,26 +246,32 @@ def stock_first(cands: list[Figure]) -> list[Figure]:
     return cands if stock is None else [stock] + [f for f in cands if f is not stock]
 
 
-def side_segments(text: str, regions: list[str]) -> dict[str, str]:
-    """Each region's own part of a question naming several ("沈阳现有的…平台数量和南阳2024年计划新建
-    的…"): from its name to the next region's name (Chinese names and their short forms; regions
-    not found in the text get nothing)."""
-    at = {}
-    for r in regions:
-        hits = [text.find(n) for n in (r, short_name(r), *abbreviations(r)[:1]) if n and len(n) >= 2 and n in text]
-        if hits:
-            at[r] = min(hits)
+def side_segments(text: str, regions: list[str]) -> list[tuple[str, str]]:
+    """Each region's own part of a question naming several, in the order named ("沈阳现有的…平台数量和
+    | 南阳2024年计划新建的…"; "Compare Xi'an's 2024 … target with | Bozhou's … figure"): from its
+    name to the next region's name. The last part also holds what the question says of every side."""
+    at = {r: i for r in regions if (i := mention_at(text, r)) is not None}
     order = sorted(at, key=at.get)
-    return {r: text[at[r]:(at[order[i + 1]] if i + 1 < len(order) else len(text))] for i, r in enumerate(order)}
+    return [(r, text[at[r]:(at[order[i + 1]] if i + 1 < len(order) else len(text))]) for i, r in enumerate(order)]
 
 
-def side_bases(q: Query, region: str | None) -> list[str]:
-    """The bases one side asks for: those its own part of the question names (现有 … vs 计划新建 …),
-    else the question's."""
-    if not region or q.lang != "zh":
-        return q.bases
-    own = side_segments(q.text, q.regions).get(region, "")
-    return facets(own, q.lang, "basis") or q.bases
+def side_view(q: Query, region: str | None) -> tuple[list[int], list[str]]:
+    """The years and bases one side asks for: those its own part of the question names (现有 … vs
+    计划新建 …; "Xi'an's 2024 target with Bozhou's figure"), else those of the last part, which speaks
+    for every side (西安和宣州2023年的…: 2023 for both)."""
+    parts = side_segments(q.text, q.regions)
+    own = dict(parts).get(region or "")
+    if own is None or len(parts) < 2:
+        return q.years, q.bases
+    shared = parts[-1][1]
+    years = q.years
+    if find_years(q.text):  # (a follow-up's years come from the conversation: every side's)
+        named = find_years(own) or find_years(shared)
+        years = [y for y in q.years if y in named]
+    bases = q.bases
+    if facets(q.text, q.lang, "basis"):
+        bases = facets(own, q.lang, "basis") or facets(shared, q.lang, "basis")
+    return years, bases
 
 
 def compose_comparison(ctx: Context) -> Answer:

@@ -82,12 +82,16 @@ def test_a_question_claiming_two_figures_is_borne_out_only_by_both(assistant_ove
 
 
 def test_each_side_takes_the_basis_its_own_part_of_the_question_names(assistant_over):
-    from assistant.compose.numeric import side_segments
+    from assistant.compose.numeric import side_segments, side_view
     from assistant.query import analyse
 
     q = analyse("锦州现有的各级各类创新平台数量和大同计划新建的创新平台数量分别是多少?")
-    assert side_segments(q.text, q.regions) == {"锦州市": "锦州现有的各级各类创新平台数量和",
-                                                 "大同市": "大同计划新建的创新平台数量分别是多少?"}
+    assert side_segments(q.text, q.regions) == [("锦州市", "锦州现有的各级各类创新平台数量和"),
+                                                ("大同市", "大同计划新建的创新平台数量分别是多少?")]
+    q2 = analyse("Compare Jinzhou's 2024 technology contract turnover target with Datong's technology contract figure.")
+    assert side_view(q2, "锦州市")[0] == [2024] and side_view(q2, "大同市")[0] == []  # the year is one side's
+    q3 = analyse("锦州和大同2023年的高新技术企业数量分别是多少?")
+    assert side_view(q3, "锦州市")[0] == [2023] == side_view(q3, "大同市")[0]  # the last part speaks for both
     a = assistant_over(
         jinzhou="锦州市科学技术局2024年工作总结\n一、工作情况\n我市新增2个国家级科技创新平台(总数31家),各级各类创新平台640个。\n",
         datong="大同市科技局2024年工作计划\n一、目标\n新建省、市创新平台30家以上。\n")
