@@ -193,15 +193,16 @@ def _fallback_numbers(text: str) -> list[Num]:
     return out
 
 
-def find_numbers(text: str) -> list[Num]:
-    """Quantities in ``text``: ``base.mentions.find_numbers`` when available, else a simple regex."""
+def find_numbers(text: str, quantities_only: bool = True) -> list[Num]:
+    """Quantities in ``text`` (every numeral with ``quantities_only=False``): ``base.mentions.find_numbers``
+    when available, else a simple regex."""
     try:
         from base.mentions import find_numbers as shared
     except ImportError:  # pragma: no cover - the shared module ships with the project
         return _fallback_numbers(text)
     out = []
     # an answer's list bullets ("- 3、深度融入…") would hide that "3、" opens a numbered line
-    for m in shared(_BULLET.sub("", strip_markers(text or ""))):
+    for m in shared(_BULLET.sub("", strip_markers(text or "")), quantities_only=quantities_only):
         value = m.number if m.number is not None else m.numeric
         if value is None:
             continue
@@ -220,7 +221,9 @@ def grounded_numbers(answer: str, quotes: Sequence[str], question: str = "",
     """(grounded, total, ungrounded texts) for the quantities of ``answer`` not in ``question``."""
     asked = finder(question) if question else []
     stated = [n for n in finder(answer) if not any(same_number(n, q) for q in asked)]
-    cited = [n for q in quotes for n in finder(q)]
+    # a number the answer copies from its quote is grounded whatever the quote uses it for: "33 新培育…"
+    # opens a table's row there, and reads as a figure once quoted after "："
+    cited = [n for q in quotes for n in (finder(q, quantities_only=False) if finder is find_numbers else finder(q))]
     ungrounded = [n.text for n in stated if not any(same_number(n, c) for c in cited)]
     return len(stated) - len(ungrounded), len(stated), ungrounded
 

@@ -169,3 +169,11 @@ def test_numbered_item_in_a_bulleted_answer_is_no_figure():
     quotes = ["3、深度融入武汉城市圈。", "新增高新技术企业16家"]
     assert grounded_numbers(answer, quotes) == (1, 1, [])
     assert grounded_numbers("- 新增高新技术企业17家", quotes)[2] == ["17家"]
+
+
+def test_a_number_copied_from_its_quote_is_grounded_whatever_the_quote_uses_it_for() -> None:
+    from evals.metrics import grounded_numbers
+
+    quote = "33 新培育科技型中小企业50家以上、高新技术企业30家以上。"  # 33 opens a table's row
+    assert grounded_numbers(f"谯城区：{quote}[1]", [quote]) == (3, 3, [])
+    assert grounded_numbers("谯城区：新培育60家[1]", [quote])[2] == ["60家"]
