@@ -9,14 +9,14 @@ from functools import lru_cache
 
 from assistant.compose.context import (CitationBuilder, Context, Sentence, doc_name, key_terms, lowered, nominal_keys,
                                       retrieved_sentences, say)
-from assistant.compose.features import (evidence_features, evidence_year, lead_dates, measure_bad, plan_year,
-                                       review_year, asks_plan_target, stage_unstated)
+from assistant.compose.features import (asks_plan_target, evidence_features, evidence_year, lead_dates, measure_bad,
+                                       plan_year, review_year, stage_unstated)
 from assistant.compose.params import params
 from assistant.compose.support import finish, model, score
 from assistant.evidence import term_in
 from assistant.query import Query, vocab
 from base.mentions import find_numbers
-from base.numbers import NumberMention, unit_category, vocab as target_vocab
+from base.numbers import CJK, NumberMention, unit_category, vocab as target_vocab
 from base.text import CLAUSE_END, clip_around, sentence_bounds
 from base.types import Target
 from store import StoredDoc
@@ -142,12 +142,11 @@ def names_own_thing(before: str) -> bool:
     """The words before a figure in its clause end in a noun phrase of their own (…企业研究院1家), not
     in a verb, comparator or particle (…达到, …新增, …的) and not in a level alone (省级)."""
     before = before.rstrip(" \t　了")  # 增加了90家
-    if len(_CJK.findall(before)) <= _ELIDED_CHARS or not _CJK.match(before[-1:]):
+    if len(CJK.findall(before)) <= _ELIDED_CHARS or not CJK.match(before[-1:]):
         return False
     return not before.endswith(_predicate_endings())
 
 
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 _ELIDED_CHARS = 3  # 省级, 国家级: a level or kind alone, the counted thing left to the clause before
 
 
@@ -158,14 +157,26 @@ def _predicate_endings() -> tuple[str, ...]:
     return tuple(w for k in keys for w in target_vocab()[k])
 
 
-def _figures_in(ctx: Context, s: Sentence, wanted_regions: list[str] | None) -> list[Figure]:
+@dataclass(frozen=True)
+class _Asked:
+    """What every figure is checked against, read from the question once (not once per sentence)."""
+    measure: str  # the measure word of what it counts (counted_measure)
+    things: list[str]  # the things it asks about (nominal_keys)
+    wording: str  # its own words, a follow-up's focus included
+
+    @classmethod
+    def of(cls, q: Query) -> "_Asked":
+        return cls(counted_measure(q), nominal_keys(q), f"{q.text} {' '.join(q.focus)}")
+
+
+def _figures_in(ctx: Context, s: Sentence, wanted_regions: list[str] | None, asked: _Asked,
+                unstated: bool) -> list[Figure]:
+    """The figures of one sentence with their features; `unstated`: the question asks a stage (申报)
+    the sentence's document never states, though it states another (认定)."""
     text = s.stored.doc.text
-    asked = counted_measure(ctx.query)
-    things = nominal_keys(ctx.query)
+    things = asked.things
     out = []
     lead = lead_dates(text, s.start)  # once per sentence: its paragraph may be a whole page
-    # the question asks a stage (申报) this document never states, though it states another (认定)
-    unstated = stage_unstated(f"{ctx.query.text} {' '.join(ctx.query.focus)}", text)
     found = []
     for m0 in find_numbers(s.text):
         if _is_code(s.text, m0):
@@ -188,7 +199,7 @@ def _figures_in(ctx: Context, s: Sentence, wanted_regions: list[str] | None) -> 
         feats = evidence_features(ctx, s.stored, local, s.text, s.section, s.rank, year, wanted_regions, s.dense,
                                   explicit)
         feats["type_ok"], feats["type_bad"] = type_features(ctx.query.units, m.unit)
-        if measure_conflict(asked, m.unit):
+        if measure_conflict(asked.measure, m.unit):
             feats["type_bad"] = 1.0  # 多少名院士 is not answered by 10家 or 10场次
         feats["measure_bad"] = measure_bad(ctx.query, f"{indicator} {text[ca:b]}")  # what it measures: the words before it
         if unstated or sibling_owned(things, local, text[ca:a], [text[x:y] for x, y in clauses if (x, y) != (ca, cb)]):
@@ -209,10 +220,15 @@ def figure_candidates(ctx: Context, docs: set[str] | None = None,
                       wanted_regions: list[str] | None = None) -> list[Figure]:
     """Every quantity in the retrieved sentences (of `docs` when given), scored, best first."""
     out = []
+    asked = _Asked.of(ctx.query)
+    unstated: dict[str, bool] = {}  # per document: each is read whole once, not once per sentence
     for s in retrieved_sentences(ctx):
-        if docs is not None and s.stored.doc.path not in docs:
+        path = s.stored.doc.path
+        if docs is not None and path not in docs:
             continue
-        for f in _figures_in(ctx, s, wanted_regions):
+        if path not in unstated:
+            unstated[path] = stage_unstated(asked.wording, s.stored.doc.text)
+        for f in _figures_in(ctx, s, wanted_regions, asked, unstated[path]):
             if f.feats["year_bad"] >= 1.0 or f.feats["type_bad"] >= 1.0 or f.feats["region_bad"] >= 1.0 \
                     or f.feats["measure_bad"] >= 1.0 or (ctx.query.lang == "zh" and f.feats["thing_sent"] == 0.0):
                 # a figure of another year, of another kind (an amount for "how many"), of a region the

@@ -124,11 +124,13 @@ def compose_yes_no_figure(ctx: Context) -> Answer | None:
     if len(claims) == 1:
         checked = _check_claim(q, claims[0], cands, th)
         return None if checked is None else _yes_no_answer(ctx, [checked])
+    supported = [f for f in cands if f.p >= th]
     results = []
     for claim, words in zip(claims, claim_words(q, claims)):
-        supported = [f for f in cands if f.p >= th]
-        ranked = sorted(supported, key=lambda f: -coverage(words, _clause(f)) if words else 0.0)
-        ranked = [f for f in ranked if not words or coverage(words, _clause(f)) > 0] or supported
+        ranked = supported
+        if words:
+            cover = {id(f): coverage(words, _clause(f)) for f in supported}
+            ranked = sorted((f for f in supported if cover[id(f)] > 0), key=lambda f: -cover[id(f)]) or supported
         checked = _check_claim(q, claim, ranked, th)
         if checked is None:
             return None
@@ -224,8 +226,7 @@ def same_basis_first(q: Query, cands: list[Figure]) -> list[Figure]:
     # a stated basis does not outweigh the asked words: 总数79家 of 国家级科技创新平台 is no answer to
     # 各级各类创新平台, whose 1710个 states no basis word
     floor = cands[0].feats.get("key_local", 0.0) - params()["figure"]["basis_key_margin"]
-    same = [f for f in cands if basis_of(f.stored.doc.text[f.clause[0]:f.mention.start]) in q.bases
-            and f.feats.get("key_local", 0.0) >= floor]
+    same = [f for f in cands if _basis(f) in q.bases and f.feats.get("key_local", 0.0) >= floor]
     return same + [f for f in cands if f not in same]
 
 

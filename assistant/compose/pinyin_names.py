@@ -31,30 +31,38 @@ def name_words(text: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-@lru_cache(maxsize=512)
-def _syllables(run: str) -> tuple[str, ...]:
+@lru_cache(maxsize=64)
+def _syllable_runs(text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The text's runs of Chinese characters, each with its toneless pinyin per character. Computed
+    once per text (a document or passage asked about again costs nothing the second time)."""
     from pypinyin import lazy_pinyin
 
-    return tuple(s.lower() for s in lazy_pinyin(run))
+    return tuple((m.group(0), tuple(x.lower() for x in lazy_pinyin(m.group(0)))) for m in _CJK_RUN.finditer(text))
 
 
-def reading_as(word: str, texts: list[str]) -> str | None:
-    """The Chinese word of `texts` whose toneless pinyin is `word` (湘江 for 'xiangjiang'), the most
-    frequent when several are; None when none reads so."""
-    found: Counter[str] = Counter()
+def readings(words: list[str], texts: list[str]) -> dict[str, str]:
+    """For each word, the Chinese word of `texts` whose toneless pinyin it is (湘江 for 'xiangjiang'),
+    the most frequent when several are; words no Chinese word reads as are left out. One pass over
+    the texts for all the words."""
+    wanted = set(words)
+    prefixes = {w[:k] for w in wanted for k in range(1, len(w) + 1)}
+    found: dict[str, Counter[str]] = {w: Counter() for w in words}
     for text in texts:
-        for m in _CJK_RUN.finditer(text):
-            run = m.group(0)
-            syl = _syllables(run)
+        for run, syl in _syllable_runs(text):
             for i in range(len(run)):
                 acc = ""
                 for j in range(i, min(len(run), i + MAX_CHARS)):
                     acc += syl[j]
-                    if len(acc) > len(word) or not word.startswith(acc):
+                    if acc not in prefixes:
                         break
-                    if acc == word and j + 1 - i >= MIN_CHARS:
-                        found[run[i:j + 1]] += 1
-    return found.most_common(1)[0][0] if found else None
+                    if acc in wanted and j + 1 - i >= MIN_CHARS:
+                        found[acc][run[i:j + 1]] += 1
+    return {w: c.most_common(1)[0][0] for w, c in found.items() if c}
+
+
+def reading_as(word: str, texts: list[str]) -> str | None:
+    """The Chinese word of `texts` whose toneless pinyin is `word`; None when none reads so."""
+    return readings([word], texts).get(word)
 
 
 def with_pinyin_names(ctx: Context) -> Query:
@@ -68,7 +76,8 @@ def with_pinyin_names(ctx: Context) -> Query:
     texts = [d.page_content for d in ctx.passages]
     if len(ctx.docs) <= FEW_DOCS:
         texts += [s.doc.text for s in ctx.docs.values()]
-    names = [n for n in (reading_as(w, texts) for w in words) if n and n not in q.terms]
+    found = readings(words, texts)
+    names = list(dict.fromkeys(found[w] for w in words if w in found and found[w] not in q.terms))
     if not names:
         return q
     return replace(q, terms=q.terms + names, focus=q.focus + names if q.followup else q.focus)
