@@ -45,11 +45,19 @@ def inline_text_start(line: str) -> int | None:
     → the offset of 以), or None when the line is a heading alone or a numbered item."""
     s = line.lstrip()
     end = _title_end(s)
-    m = re.search(f"[{re.escape(SENT_END[:-1])}]", s)
-    if end == (m.start() if m else len(s)):
+    if end == _sentence_end(s):
         return None
     g = _GAP.match(s, end)
     return len(line) - len(s) + (g.end() if g else end)
+
+
+_SENTENCE_MARK = re.compile(f"[{re.escape(SENT_END[:-1])}]")
+
+
+def _sentence_end(s: str) -> int:
+    """Where the first sentence of a line ends (its length when it has no sentence mark)."""
+    m = _SENTENCE_MARK.search(s)
+    return m.start() if m else len(s)
 
 
 def _title_end(s: str) -> int:
@@ -57,8 +65,7 @@ def _title_end(s: str) -> int:
     heading (第X章, 第X节, 一、), at a gap after a short title naming a part of the plan when running
     text follows on the same line (pages converted from PDF: "一、总体目标 以打造“三个高地”为目标，…";
     never "一、强化 企业创新主体地位", a word broken by the conversion)."""
-    m = re.search(f"[{re.escape(SENT_END[:-1])}]", s)
-    end = m.start() if m else len(s)
+    end = _sentence_end(s)
     rank = heading_rank(s)
     if rank is not None and rank <= 2:
         num = _heading_patterns()[rank][1].match(s)

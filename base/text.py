@@ -6,6 +6,9 @@ import re
 
 SENT_END = "。；！？!?;\n"
 CLAUSE_END = SENT_END + "，,"
+# what joins the two years of a period (2021-2025, 2022—2025, 2022―2025, 2023至2025): "-" first, so
+# that it stands for itself in a character class
+YEAR_RANGE_DASHES = "-—–―~～至到"
 CLOSERS = "”’\"）)】」"
 _PUNCT_TAIL = re.compile(r"[，,、；;：:]+$")
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from base.header import HEADER_SCAN_LINES, header_end, header_pairs
 from base.regions import Region, abbreviations, genre, region_pattern, regions_by_name, short_name
-from base.text import SENT_END
+from base.text import SENT_END, YEAR_RANGE_DASHES
 from base.types import Doc, DocMeta
 
 TITLE_MAX = 60
@@ -27,7 +27,7 @@ _DOC_NO_RE = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[［(（]\s*(?:19|20)\d{2}\s
 _BOOK_RE = re.compile(r"《([^《》]{2,80})》")
 _YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 _TARGET_YEAR_RE = re.compile(r"(?:到|至|截至|截止|力争|争取)\s*((?:19|20)\d{2})\s*年")
-_RANGE_YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年?\s*[-—–―~～至到]+\s*((?:19|20)\d{2})(?!\d)")
+_RANGE_YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年?\s*[" + YEAR_RANGE_DASHES + r"]+\s*((?:19|20)\d{2})(?!\d)")
 _SENTENCE_PUNCT = re.compile(f"[{re.escape(SENT_END[:-1])}]|[，,].*[，,]")
 
 
@@ -77,7 +77,7 @@ def issuer_in_title(title: str | None) -> str | None:
     return m.group(1) if m and find_region(None, m.group(1), "") else None
 
 
-_TRAILING_YEARS = re.compile(r"\s*[(（]\s*(?:19|20)\d{2}\s*[-—–―~～至到]+\s*(?:19|20)\d{2}\s*年?\s*[)）]\s*$")
+_TRAILING_YEARS = re.compile(r"\s*[(（]\s*(?:19|20)\d{2}\s*[" + YEAR_RANGE_DASHES + r"]+\s*(?:19|20)\d{2}\s*年?\s*[)）]\s*$")
 _NOTICE_NAME = re.compile(r"(?:现将|将)?《([^《》]{4,80})》[^。]{0,40}印发给")
 
 

@@ -10,9 +10,10 @@ from assistant.evidence import coverage
 from assistant.query import Query, mask_baselines, vocab
 from base.regions import genre
 from base.regions import abbreviations, contains, subject_regions
+from base.text import YEAR_RANGE_DASHES
 from store import StoredDoc
 
-YEAR_MENTION = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*(?:年|[-—–―~～至到]\s*(?:19|20)\d{2})")
+YEAR_MENTION = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*(?:年|[" + YEAR_RANGE_DASHES + r"]\s*(?:19|20)\d{2})")
 
 
 def _period_years(text: str) -> list[int]:

@@ -116,8 +116,14 @@ def abbreviated_members(text: str, pos: int) -> list[tuple[str, int, int]]:
     end = lead.start()
     start = max(text.rfind(ch, 0, end) for ch in f"{CLAUSE_END}：:\n") + 1
     start += _LEAD_VERBS.match(text, start, end).end() - start
+    return _split_members(text, start, end, "、和与及")
+
+
+def _split_members(text: str, start: int, end: int, seps: str) -> list[tuple[str, int, int]]:
+    """text[start:end] split at any of `seps` into members of two characters or more (offsets in
+    `text`); none unless there are two."""
     out, a = [], start
-    for sep in [*re.finditer(r"[、和与及]", text[start:end]), None]:
+    for sep in [*re.finditer(f"[{re.escape(seps)}]", text[start:end]), None]:
         b = start + sep.start() if sep else end
         if b - a >= 2:
             out.append((text[a:b], a, b))
@@ -132,15 +138,7 @@ def quoted_members_before(text: str, pos: int) -> list[tuple[str, int, int]]:
     """The members a group's name at `pos` follows in quotes, joined by +/、/和: 打造“牧原+卧龙”省实验室
     双子星 → 牧原, 卧龙."""
     m = _QUOTED_BEFORE.search(text, max(0, pos - 60), pos)
-    if not m:
-        return []
-    out, a = [], m.start(1)
-    for sep in [*re.finditer(r"[+＋、和与及]", m.group(1)), None]:
-        b = m.start(1) + sep.start() if sep else m.end(1)
-        if b - a >= 2:
-            out.append((text[a:b], a, b))
-        a = m.start(1) + sep.end() if sep else m.end(1)
-    return out if len(out) >= 2 else []
+    return _split_members(text, m.start(1), m.end(1), "+＋、和与及") if m else []
 
 
 def series_named_by(text: str, pos: int) -> list[tuple[str, int, int]]:
