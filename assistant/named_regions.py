@@ -6,7 +6,7 @@ import re
 from functools import lru_cache
 
 from assistant.lexicon import vocab
-from base.regions import abbreviations, level, regions, regions_by_name, short_name
+from base.regions import abbreviations, level, name_forms, regions, regions_by_name, short_name
 
 
 @lru_cache(maxsize=1)
@@ -119,7 +119,7 @@ def _english_pattern(region: str) -> re.Pattern[str] | None:
 def mention_at(text: str, region: str) -> int | None:
     """Where a question first names a region: by its full or short Chinese name, or in pinyin
     (Xi'an, Bozhou); None when it does not."""
-    hits = [text.find(n) for n in (region, short_name(region), *abbreviations(region)[:1]) if n and len(n) >= 2 and n in text]
+    hits = [text.find(n) for n in name_forms(region) if n in text]
     pat = _english_pattern(region)
     m = pat.search(text) if pat else None
     if m:

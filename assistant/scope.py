@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.query import GENERIC_TERMS, Query
-from base.regions import abbreviations, contains, genre, short_name, subject_regions
+from base.regions import contains, genre, name_forms, short_name, subject_regions
 from store import StoredDoc
 
 # weights of a document for a region the question names (data: the strength of each relation)
@@ -48,7 +48,7 @@ def region_matches(doc_region: str | None, aliases: list[str], wanted: str) -> b
 def names_region(stored: StoredDoc, region: str) -> bool:
     """Whether the document's text names `region` (full name or a usual short form)."""
     text = stored.doc.text
-    return any(n in text for n in [region, *abbreviations(region)[:1]] if n and len(n) >= 2)
+    return any(n in text for n in name_forms(region))
 
 
 def region_weight(stored: StoredDoc, region: str, whole: bool) -> float:

@@ -98,6 +98,12 @@ def subject_regions(regions: list[str]) -> list[str]:
     return [r for r in regions if not any(o != r and contains(r, o) for o in regions)]
 
 
+def name_forms(region: str) -> list[str]:
+    """How running text names a region for sure: its full name and its short name (下陆区, 下陆), at
+    least two characters each."""
+    return [n for n in (region, *abbreviations(region)[:1]) if n and len(n) >= 2]
+
+
 def abbreviations(name: str) -> list[str]:
     """Forms a region's name takes in running text: its short name (下陆区 → 下陆) and, for districts
     and counties with a longer core, the first or last character with the suffix (昆都仑区 → 昆区,

@@ -8,8 +8,7 @@ from typing import NamedTuple
 from assistant.compose.context import Context, absent_share, doc_words, key_terms, lowered, nominal_keys
 from assistant.evidence import coverage
 from assistant.query import Query, mask_baselines, vocab
-from base.regions import genre
-from base.regions import abbreviations, contains, subject_regions
+from base.regions import contains, genre, name_forms, subject_regions
 from base.text import YEAR_RANGE_DASHES
 from store import StoredDoc
 
@@ -202,7 +201,7 @@ def measure_bad(q: Query, clause: str) -> float:
 
 
 def names_region(text: str, region: str) -> bool:
-    return any(n in text for n in (region, *abbreviations(region)[:1]) if n and len(n) >= 2)
+    return any(n in text for n in name_forms(region))
 
 
 def region_bad(q: Query, stored: StoredDoc, local: str, wanted: list[str] | None = None) -> float:

@@ -13,3 +13,10 @@ def test_a_region_named_with_the_one_holding_it_is_the_subject() -> None:
 def test_containment_follows_the_codes() -> None:
     assert contains("湖北省", "黄石市") and contains("黄石市", "下陆区")
     assert not contains("下陆区", "黄石市")
+
+
+def test_a_region_is_named_by_its_full_and_short_name() -> None:
+    from base.regions import name_forms
+
+    assert name_forms("下陆区") == ["下陆区", "下陆"]
+    assert name_forms("环县") == ["环县"]  # no short name of two characters
