@@ -38,6 +38,7 @@ class Query:
     followup: bool = False
     weights: dict[str, float] = field(default_factory=dict)  # per-term weight, set by the composer
     period: list[int] = field(default_factory=list)  # years of a plan period named (十四五 → 2021–2025)
+    period_names_plan: bool = False  # that period is part of a plan's name (“十三五”科技创新规划): it picks the plan
     units: list[str] = field(default_factory=list)  # unit categories of the figures asked: count, money, ratio
     bases: list[str] = field(default_factory=list)  # what the figures asked measure: growth, share, new, total
     past: bool = False  # asks what was achieved (截至2020年底已…), not a target
@@ -101,11 +102,48 @@ def find_period(text: str) -> list[int]:
     return sorted({y for p in names if p in periods for y in range(periods[p][0], periods[p][1] + 1)})
 
 
+# a plan period followed, within its noun phrase, by the kind of plan it names: “十三五”科技创新规划,
+# the 13th Five-Year S&T innovation plan
+_EN_PLAN_WORDS = r"(?:plan|programme|program|outline|scheme)\b"
+
+
+def period_names_plan(text: str, lang: str) -> bool:
+    """Whether the plan period the question names is part of a plan's name (江苏省“十三五”科技创新
+    规划中说…, Jiangsu's 13th Five-Year S&T innovation plan): it tells which plan, not which years
+    the asked figure is about — such a plan also reports the years before it (its review)."""
+    if lang == "en":
+        return any(re.match(rf"[^,.;:?!]{{0,40}}?{_EN_PLAN_WORDS}", text[m.end():], re.I) for m in _EN_PERIOD.finditer(text))
+    kinds = "|".join(re.escape(k) for k in genre().get("plan_kinds", ()))
+    for name in genre().get("plan_periods", {}):
+        for m in re.finditer(re.escape(name), text):
+            if re.match(rf"[”\"’」』]?[^，,。；;：:？?！!、]{{0,12}}?(?:{kinds})", text[m.end():]):
+                return True
+    return False
+
+
 def facets(text: str, lang: str, group: str) -> list[str]:
-    """The names of a facet group (question_vocab.json ``facets``) whose patterns match, in order."""
+    """The names of a facet group (question_vocab.json ``facets``) whose patterns match, in order.
+    In English, a basis word inside the name of a thing (new R&D institutions → 新型研发机构, total
+    factor productivity) is part of that name: the basis counts there only when the thing's Chinese
+    name says it too."""
     low = text.lower() if lang == "en" else text
-    return [name for name, pats in vocab()["facets"][group].items()
-            if any(re.search(p, low) for p in pats["zh" if lang == "zh" else "en"])]
+    out = []
+    for name, pats in vocab()["facets"][group].items():
+        seen = low
+        if lang == "en" and group == "basis":
+            seen = _mask_names(low, tuple(pats["zh"]))
+        if any(re.search(p, seen) for p in pats["zh" if lang == "zh" else "en"]):
+            out.append(name)
+    return out
+
+
+def _mask_names(low: str, zh_pats: tuple[str, ...]) -> str:
+    """`low` with the several-word glossary names blanked whose Chinese forms match none of `zh_pats`."""
+    spans = [m.span() for rx, zh in glossary() for m in rx.finditer(low)
+             if re.search(r"[ -]", m.group(0).strip()) and not any(re.search(p, z) for p in zh_pats for z in zh)]
+    for a, b in spans:
+        low = low[:a] + " " * (b - a) + low[b:]
+    return low
 
 
 def facet(text: str, lang: str, group: str) -> str:
@@ -243,6 +281,7 @@ def analyse(question: str, known_regions: dict[str, list[str]] | None = None,
               terms=terms, focus=list(terms), enterprise_kinds=enterprise_kinds(text, lang),
               period=find_period(text), units=facets(text, lang, "units"), bases=facets(text, lang, "basis"),
               past=asks_past(text, lang))
+    q.period_names_plan = bool(q.period) and period_names_plan(text, lang)
     if q.qtype == "mentions" and _names_others(text, lang):
         q.regions, q.years, q.period, q.others = [], [], [], True  # 除了下陆区2023年的要点…: a reference
     if q.qtype == "general" and q.units:
@@ -299,6 +338,8 @@ def inherit(q: Query, history: list[dict[str, str]], known: dict[str, list[str]]
         kinds = kinds or last.enterprise_kinds
     units = q.units or (last.units if elliptical else [])
     bases = q.bases or (last.bases if elliptical else [])
-    period = q.period or ([] if switched else next((p.period for p in reversed(prev) if p.period), []))
+    source = q if q.period else next((p for p in reversed(prev) if p.period and not switched), None)
+    period, names_plan = (source.period, source.period_names_plan) if source else ([], False)
     return replace(q, regions=regions_, years=years, terms=terms, qtype=qtype, units=units, bases=bases, period=period,
+                   period_names_plan=names_plan,
                    enterprise_kinds=kinds, followup=elliptical or q.regions != regions_ or q.years != years)

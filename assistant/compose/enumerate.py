@@ -231,8 +231,8 @@ def compose_list(ctx: Context) -> Answer:
     prose = not counted and best_sentence is not None and best_sentence.p >= th and (
         not cands or best_sentence.p - cands[0].p > params()["enumerate"]["prose_margin"])
     if not cands or cands[0].p < th or prose:
-        if q.qtype == "named_group" and not prose:
-            return refuse(ctx)
+        if q.qtype == "named_group" and not prose and (best_sentence is None or best_sentence.p < th):
+            return refuse(ctx)  # a named group nothing spells out, nor any sentence answers
         return compose_sentence(ctx, limit=params()["enumerate"]["fallback_sentences"])
     return render(ctx, cands[0])
 

@@ -131,6 +131,11 @@ def year_features(q: Query, year: int | list[int] | None, doc_years: list[int],
     asked = set(q.years) | set(q.period)
     if not asked:
         return 0.0, 0.0
+    if year is not None and not q.years and q.period_names_plan \
+            and max(year if isinstance(year, list) else [year]) < min(q.period):
+        # the plan named by its period (“十三五”规划) reports the years before it: what it says of them
+        # answers a question about what was achieved, and is only doubtful for a target
+        return 0.0, 0.0 if q.past else 0.5
     # the question asks a target of a year the plan does not cover (nor does the evidence name it)
     outside = bool(doc_years) and not q.past and not asked & set(doc_years)
     if year is not None:

@@ -123,3 +123,22 @@ def test_give_list_and_data_are_how_a_question_asks() -> None:
     q = analyse("黄石和亳州的规划里分别给出了哪些发明专利数据?")
     assert not {"给出", "数据"} & set(q.content_terms) and any("发明专利" in t for t in q.content_terms)
     assert any("大数据" in t for t in analyse("哪些规划提到大数据?").content_terms)  # a word of its own stays
+
+
+def test_a_period_in_a_plans_name_names_the_plan() -> None:
+    zh = analyse("江苏省“十三五”科技创新规划中说,江苏国家级高新区总数达到了多少家?")
+    en = analyse("According to Jiangsu's 13th Five-Year S&T innovation plan, how many alliances were there?")
+    assert zh.period and zh.period_names_plan and en.period and en.period_names_plan
+    bare = analyse("“十三五”期间高新技术企业要达到多少家?")
+    assert bare.period and not bare.period_names_plan  # the period of the figure asked
+
+
+def test_a_perfective_verb_asks_what_was_achieved() -> None:
+    assert analyse("江苏国家级高新区总数达到了多少家?").past
+    assert analyse("它作为试验田探索了什么?").past
+    assert not analyse("到2025年高新区要达到多少家?").past
+
+
+def test_new_inside_the_name_of_a_thing_is_no_basis() -> None:
+    assert "new" not in analyse("How many high-level new R&D institutions will Wuhu strive to win?").bases
+    assert "new" in analyse("How many new high-tech enterprises will Wuhu add?").bases

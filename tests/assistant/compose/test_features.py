@@ -100,3 +100,15 @@ def test_whole_society_and_industrial_firms_above_scale_are_exclusive_scopes() -
     assert slot_conflict("西安2023年规上工业企业研发投入强度的目标是多少?", "全社会研发投入强度保持在5%以上")
     assert not slot_conflict("规上工业企业研发投入强度是多少?", "规模以上工业企业研发投入强度达到1.8%")  # one member, two wordings
     assert not slot_conflict("全社会研发投入强度是多少?", "全社会研发投入强度保持在5%以上")
+
+
+def test_a_plan_named_by_its_period_reports_the_years_before_it() -> None:
+    from assistant.compose.features import year_features
+
+    asked_past = analyse("江苏省“十三五”科技创新规划中说,国家级高新区总数达到了多少家?")
+    asked_target = analyse("江苏省“十三五”科技创新规划要求高新区达到多少家?")
+    review = list(range(2011, 2016))  # “十二五”期间 … 达16家
+    assert year_features(asked_past, review, [2016, 2020]) == (0.0, 0.0)
+    assert year_features(asked_target, review, [2016, 2020]) == (0.0, 0.5)
+    # a period asked for the figure itself still conflicts with another period
+    assert year_features(analyse("“十三五”期间高新区达到了多少家?"), review, [2016, 2020])[1] == 1.0
