@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from base.headings import heading_core, heading_rank, heading_title, inline_text_start, reads_as_title
+from base.headings import heading_core, heading_rank, heading_title, inline_text_start, reads_as_title, text_after_title
 from store import StoredDoc
 
 
@@ -105,6 +105,8 @@ def _tree(lines: list[tuple[int, int, int, str, bool]], text_end: int, toc: bool
         while stack and stack[-1].rank >= rank:
             stack.pop().end = a
         inline = None if toc else inline_text_start(line)
+        if inline is None and titled and not toc:
+            inline = text_after_title(line)  # "(一)发展基础。“十二五”期间…": the title is its first sentence
         node = Node(rank=rank, depth=len(stack) + 1, title=heading_title(line), core=heading_core(line),
                     start=a, line_end=b, end=text_end, titled=titled, toc=toc,
                     text_start=None if inline is None else a + inline)

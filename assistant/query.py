@@ -181,9 +181,22 @@ def matches_type(text: str, lang: str, qtype: str) -> bool:
     return any(re.search(p, text.lower() if lang == "en" else text, re.I) for p in pats)
 
 
+_EN_PLAN_NAME_WORDS = re.compile(r"\b(?:work|annual|year[- ]end|government) (?:summary|report|plan)\b", re.I)
+
+
+def without_plan_names(text: str, lang: str) -> str:
+    """`text` with the kinds of plan it names blanked (工作总结, its 2024 work summary): "总结" or
+    "summary" there names the document, it does not ask for a summary."""
+    if lang == "en":
+        return _EN_PLAN_NAME_WORDS.sub(lambda m: " " * len(m.group(0)), text)
+    for kind in sorted(genre().get("plan_kinds", ()), key=len, reverse=True):
+        text = text.replace(kind, " " * len(kind))
+    return text
+
+
 def question_type(text: str, lang: str) -> str:
     for qtype in vocab()["types"]["order"]:
-        if matches_type(text, lang, qtype):
+        if matches_type(without_plan_names(text, lang) if qtype == "overview" else text, lang, qtype):
             return qtype
     return "general"
 

@@ -51,6 +51,18 @@ def inline_text_start(line: str) -> int | None:
     return len(line) - len(s) + (g.end() if g else end)
 
 
+def text_after_title(line: str) -> int | None:
+    """Where a titled heading's section text starts when it follows the title's own sentence on the
+    same line ("(一)发展基础。“十二五”期间,江苏…" → the offset of “), or None when nothing follows."""
+    s = line.lstrip()
+    end = _sentence_end(s)
+    if end >= len(s):
+        return None
+    g = _GAP.match(s, end + 1)
+    start = g.end() if g else end + 1
+    return len(line) - len(s) + start if start < len(s) else None
+
+
 _SENTENCE_MARK = re.compile(f"[{re.escape(SENT_END[:-1])}]")
 
 

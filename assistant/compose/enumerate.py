@@ -241,8 +241,13 @@ def is_heading(s: Sentence) -> bool:
     """A sentence that is a heading line of its document's outline or table of contents (“四、保障措施
     32”): it names a part, it does not list what the part holds."""
     o = outline(s.stored)
-    return any(n.titled and n.start <= s.start < n.line_end and s.end <= n.line_end + 1
+    return any(n.titled and n.start <= s.start < _title_end(n) and s.end <= _title_end(n) + 1
                for n in (*o.nodes, *o.toc_nodes))
+
+
+def _title_end(n: Node) -> int:
+    """Where a heading's title ends: its line's end, or where its section's text starts on that line."""
+    return n.line_end if n.text_start is None else n.text_start
 
 
 def descend(ctx: Context, best: Enumeration, cands: list[Enumeration]) -> Enumeration:

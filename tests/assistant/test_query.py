@@ -142,3 +142,9 @@ def test_a_perfective_verb_asks_what_was_achieved() -> None:
 def test_new_inside_the_name_of_a_thing_is_no_basis() -> None:
     assert "new" not in analyse("How many high-level new R&D institutions will Wuhu strive to win?").bases
     assert "new" in analyse("How many new high-tech enterprises will Wuhu add?").bases
+
+
+def test_the_kind_of_plan_named_does_not_ask_for_a_summary() -> None:
+    assert analyse("Whose office duties does the Shenyang bureau perform, according to its 2024 work summary?").qtype != "overview"
+    assert analyse("沈阳市2024年工作总结里新增多少家高新技术企业?").qtype == "numeric"
+    assert analyse("概括一下沈阳市科学技术局2024年工作总结的主要内容。").qtype == "overview"

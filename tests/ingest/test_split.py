@@ -162,3 +162,15 @@ def test_a_short_part_name_then_text_on_one_line_is_a_heading_and_its_text() -> 
     broken = "一、强化 企业创新主体地位，推动企业加大研发投入"  # a word broken by a PDF conversion
     assert heading_core(broken).startswith("强化 企业") and inline_text_start(broken) is None
     assert inline_text_start("二、主要任务") is None and inline_text_start("1.创建创新中心。落实战略") is None
+
+
+def test_a_titled_heading_ends_at_its_first_sentence_when_text_follows() -> None:
+    from assistant.outline import build_outline
+    from base.headings import text_after_title
+
+    line = "(一)发展基础。“十二五”期间,江苏在全国率先将创新驱动确立为核心战略。"
+    assert line[text_after_title(line):].startswith("“十二五”期间")
+    assert text_after_title("(一)加强平台建设。") is None and text_after_title("一、总体目标") is None
+    text = "一、基础与形势\n" + line + "\n"
+    node = build_outline(text).nodes[1]
+    assert node.titled and text[node.text_start:].startswith("“十二五”期间")
