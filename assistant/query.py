@@ -121,6 +121,19 @@ def period_names_plan(text: str, lang: str) -> bool:
     return False
 
 
+_MONEY_ITSELF = re.compile(r"\b(?:how much (?:money|funding)|yuan|rmb|amount)\b|元", re.I)
+
+
+def asked_units(text: str, lang: str) -> list[str]:
+    """The unit categories of the figures asked. A ratio asked of money (R&D investment ratios, 研发
+    投入强度) is a ratio: the money words say what it is a ratio of, unless the question asks the
+    amount itself too (yuan, how much money)."""
+    units = facets(text, lang, "units")
+    if "ratio" in units and "money" in units and not _MONEY_ITSELF.search(text):
+        units.remove("money")
+    return units
+
+
 def facets(text: str, lang: str, group: str) -> list[str]:
     """The names of a facet group (question_vocab.json ``facets``) whose patterns match, in order.
     In English, a basis word inside the name of a thing (new R&D institutions → 新型研发机构, total
@@ -292,7 +305,7 @@ def analyse(question: str, known_regions: dict[str, list[str]] | None = None,
     terms = content_terms(stripped, lang)
     q = Query(text=text, lang=lang, qtype=question_type(text, lang), regions=regions_, years=years,
               terms=terms, focus=list(terms), enterprise_kinds=enterprise_kinds(text, lang),
-              period=find_period(text), units=facets(text, lang, "units"), bases=facets(text, lang, "basis"),
+              period=find_period(text), units=asked_units(text, lang), bases=facets(text, lang, "basis"),
               past=asks_past(text, lang))
     q.period_names_plan = bool(q.period) and period_names_plan(text, lang)
     if q.qtype == "mentions" and _names_others(text, lang):

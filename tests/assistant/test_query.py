@@ -148,3 +148,9 @@ def test_the_kind_of_plan_named_does_not_ask_for_a_summary() -> None:
     assert analyse("Whose office duties does the Shenyang bureau perform, according to its 2024 work summary?").qtype != "overview"
     assert analyse("沈阳市2024年工作总结里新增多少家高新技术企业?").qtype == "numeric"
     assert analyse("概括一下沈阳市科学技术局2024年工作总结的主要内容。").qtype == "overview"
+
+
+def test_a_ratio_of_money_asks_a_ratio() -> None:
+    q = analyse("Compare the R&D investment ratios given in Tianjin's plan and in the Shenmu bulletin.")
+    assert "ratio" in q.units and "money" not in q.units and "share" in q.bases
+    assert "money" in analyse("How much R&D investment in yuan, and what ratio to GDP?").units
