@@ -135,6 +135,9 @@ def _line_pairs(text: str, max_lines: int):
         offset += len(line) + 1
 
 
+_LEADING_DATE = re.compile(r"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?")
+
+
 def header_pairs(text: str, max_lines: int = HEADER_SCAN_LINES) -> list[HeaderField]:
     """Every label/value pair of the header block (the first ``max_lines`` lines), in order.
     Empty values (无, -, a label followed by another label) are dropped."""
@@ -143,6 +146,9 @@ def header_pairs(text: str, max_lines: int = HEADER_SCAN_LINES) -> list[HeaderFi
     for offset, line, pairs in _line_pairs(text, max_lines):
         for key, a, b in pairs:
             value = re.sub(r"\s+", " ", line[a:b]).strip()
+            if len(value) > MAX_VALUE and known_keys().get(key) == "date":
+                lead = _LEADING_DATE.match(value)  # 发布时间:2021-04-26 10:23 作者:… then the body on the same line
+                value = lead.group(0) if lead else value
             if not value or value in empty or len(value) > MAX_VALUE:
                 continue
             out.append(HeaderField(key=key, field=known_keys().get(key, ""), value=value,

@@ -53,10 +53,18 @@ def normalise_date(s: str) -> str | None:
     return f"{y:04d}-{mo:02d}-{d:02d}"
 
 
+_BYLINE = re.compile(r"^\s*(?P<issuer>[\u4e00-\u9fff（）()]{3,30}?)\s+(?P<date>(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*$")
+
+
 def signature(text: str) -> tuple[str | None, str | None]:
-    """落款: an issuing body on a line followed by a date-only line → (issuer, iso date)."""
+    """落款: an issuing body on a line followed by a date-only line → (issuer, iso date); or, among
+    the first lines, a byline giving both on one line (神木市人民政府办公室 2021年3月24日)."""
     lines = [ln.strip() for ln in text.split("\n")]
     suffixes = tuple(genre()["issuer_suffixes"])
+    for line in lines[:HEADER_SCAN_LINES]:
+        m = _BYLINE.match(line)
+        if m and m["issuer"].endswith(suffixes):
+            return m["issuer"], normalise_date(m["date"])
     for i, line in enumerate(lines):
         if not _DATE_ONLY_LINE.match(line):
             continue

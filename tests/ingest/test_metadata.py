@@ -109,3 +109,14 @@ def test_a_title_line_printed_with_its_file_extension_is_the_title() -> None:
     assert find_title(text, {}) == "株洲市动力支撑能力提升行动方案(2022―2025年)"
     assert find_title("益阳市科学技术局2024年工作总结及2025年工作安排\n发布日期:2025年06月05日\n", {}) \
         == "益阳市科学技术局2024年工作总结及2025年工作安排"
+
+
+def test_a_byline_and_a_publication_time_followed_by_the_body() -> None:
+    from ingest.metadata import header_fields, signature
+
+    text = ("神木市以科技创新推动经济高质量发展\n神木市人民政府办公室 2021年3月24日\n"
+            "来源:神木市人民政府办公室 发布时间:2021-04-26 10:23 作者:郭文军今年以来,神木市深入实施创新驱动发展战略,"
+            "通过集聚创新资源、培育创新主体、激发创新活力,全力推进科技创新体系建设和科研成果转化。\n一是成立科技创新委员会。\n")
+    assert signature(text) == ("神木市人民政府办公室", "2021-03-24")
+    fields, _ = header_fields(text)
+    assert fields["date"].startswith("2021-04-26") and "作者" not in fields["date"]
