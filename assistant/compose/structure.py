@@ -159,6 +159,31 @@ def role_span(stored: StoredDoc, role: str) -> tuple[int, int] | None:
     return node.body(stored.doc.text) if node else inline_role(stored, role)
 
 
+def merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Overlapping quotes made one (two figures of one clause are quoted once), in text order."""
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if out and a < out[-1][1]:
+            out[-1] = (out[-1][0], max(b, out[-1][1]))
+        else:
+            out.append((a, b))
+    return out
+
+
+def _figure_shares(stored: StoredDoc, top: list[Node], least: int, budget: int) -> list[int]:
+    """How many key figures each part shows: `least` each, and what the parts with fewer figures
+    leave of `budget` goes to those with more, in order (an excerpt of one part full of figures
+    shows them, a plan of ten parts two each)."""
+    have = [len(_key_figures(stored, n, budget)) for n in top]
+    shares = [min(h, least) for h in have]
+    left = max(0, budget - sum(shares))
+    for i, h in enumerate(have):
+        extra = min(left, h - shares[i])
+        shares[i] += extra
+        left -= extra
+    return [max(s, least) for s in shares]
+
+
 def heading_span(text: str, node: Node, limit: int) -> tuple[int, int]:
     """The heading line, cut to `limit` characters at a clause mark or, failing that, outside a run
     of digits (a figure is never cut in two)."""
@@ -209,17 +234,23 @@ def compose_overview(ctx: Context) -> Answer:
         wide = max(top, key=lambda n: len(n.children), default=None)
         top = [n for t in top for n in ([t] + (t.children if t is wide else []))]
     top = top[: p["max_sections"]]
-    # a bounded number of sub-headings, shared out: a plan of three parts shows more of each part
+    if section is None and top and top[0].depth > 1:
+        # an excerpt whose top parts sit under one wrapper (一、基础与形势 > (一)发展基础): name it
+        wrappers = [n for n in outline(stored).nodes if n.start < top[0].start and n.end >= top[-1].end]
+        if wrappers:
+            marks = "".join(cb.mark(cb.cite(stored, *heading_span(text, w, p["heading_chars"])), q.lang) for w in wrappers)
+            lines.append(say(q, "（", "(") + " > ".join(w.title for w in wrappers) + say(q, "）", ")") + marks)
+            for w, inner in zip(wrappers, wrappers[1:] + [top[0]]):  # what a wrapper says before its parts
+                lines += [f"- {x}" for x in _cite_paragraph_leads(stored, w.body(text)[0], inner.start, cb,
+                                                                 p["fallback_sentences"], q.lang)]
+    # a bounded number of sub-headings and key figures, shared out: a plan of few parts shows more of each
     per_section = max(p["children_per_section"], p["children_budget"] // max(1, len(top)))
-    for node in top:
+    shares = _figure_shares(stored, top, p["figures_per_section"], p["figures_budget"])
+    for node, share in zip(top, shares):
         ha, hb = heading_span(text, node, p["heading_chars"])
         n = cb.cite(stored, ha, hb)
-        figs, quoted = [], set()
-        for a, b in _key_figures(stored, node, p["figures_per_section"], (ha, hb)):
-            sa, sb = clip_around(text, a, b, a, b, limit=60)
-            if (sa, sb) not in quoted:  # two figures of one clause are quoted once
-                quoted.add((sa, sb))
-                figs.append(f"{text[sa:sb]}{cb.mark(cb.cite(stored, sa, sb), q.lang)}")
+        spans = merged([clip_around(text, a, b, a, b, limit=60) for a, b in _key_figures(stored, node, share, (ha, hb))])
+        figs = [f"{text[sa:sb]}{cb.mark(cb.cite(stored, sa, sb), q.lang)}" for sa, sb in spans]
         body = f"{text[ha:hb]}{cb.mark(n, q.lang)}"
         kids = []
         for c in node.children[:per_section]:
@@ -229,8 +260,12 @@ def compose_overview(ctx: Context) -> Answer:
         lines.append("- " + body + (("：" if q.lang == "zh" else ": ") + "；".join(detail) if detail else ""))
         items.append({"title": node.title, "text": body, "citations": [n],
                       "more": [c.core or c.title for c in node.children[:p["more_per_section"]]]})
+    if len(top) == 1 and not top[0].children:
+        # one part with no parts of its own: its paragraphs tell what it holds
+        lines += [f"- {x}" for x in _cite_paragraph_leads(stored, top[0].body(text)[0], top[0].end, cb,
+                                                         p["section_sentences"], q.lang)]
     if len(lines) < 2:
-        lines += [f"- {x}" for x in _cite_sentences(stored, lo, len(text), cb, p["fallback_sentences"], q.lang)]
+        lines += [f"- {x}" for x in _cite_paragraph_leads(stored, lo, len(text), cb, p["section_sentences"], q.lang)]
     if not lines:
         return refuse(ctx)
     head = say(q, f"{doc_name(stored, 'zh')}的主要内容：", f"Overview of {doc_name(stored, 'en')} (quoted in Chinese):")

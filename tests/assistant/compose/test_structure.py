@@ -83,3 +83,21 @@ def test_overview_and_goals_read_a_heading_whose_text_follows_on_its_line(assist
 def test_goals_announced_by_a_label_are_the_lines_after_it(assistant_over):
     ans = assistant_over(plan=TABLED).ask("这份2024年年度工作计划的总体目标有哪些?")
     assert "50家" in ans.answer and "155亿元" in ans.answer and "750家" in ans.answer
+
+
+def test_overview_key_figures_are_shared_out_and_overlapping_quotes_merged() -> None:
+    from assistant.compose.structure import merged
+
+    assert merged([(10, 20), (0, 5), (15, 30), (40, 50)]) == [(0, 5), (10, 30), (40, 50)]
+
+
+def test_overview_of_an_excerpt_names_its_wrapper_and_shows_its_figures(assistant_over):
+    text = ("江门市科技创新“十三五”规划\n\n一、基础与形势\n\n“十二五”期间,我市科技创新能力显著增强。\n\n(一)发展基础\n\n"
+            "1.创新能力提升。累计实施160项重大项目,32项科技专项。全社会研发支出达到50亿元,研发强度达到2.1%。"
+            "收录科技论文2300篇。每万人口发明专利拥有量达到12.5件。累计获得省科技奖励79项。\n\n"
+            "2.企业带动作用增强。\n")
+    ans = assistant_over(jm=text).ask("概括一下江门市科技创新“十三五”规划的主要内容。")
+    assert not ans.refused
+    assert "一、基础与形势" in ans.answer and "我市科技创新能力显著增强" in ans.answer  # the wrapper and its lead
+    for figure in ("160项", "50亿元", "2.1%", "12.5件", "79项"):  # one part full of figures shows them
+        assert figure in ans.answer, figure
