@@ -23,6 +23,7 @@ from assistant.compose.support import finish, model, score
 from assistant.compose.text import column_answer, compose_sentence, scored_sentences
 from assistant.evidence import coverage, term_in, term_len
 from assistant.outline import Node, outline
+from base.regions import genre
 from assistant.query import Query
 from base.numbers import parse_chinese_int
 from base.types import Answer
@@ -31,7 +32,7 @@ from store import StoredDoc
 _EN_COUNT = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
 _COUNT = re.compile(r"([两二三四五六七八九十\d]{1,2})\s*(?:大|个|项|条|类|方面|部分|强|化|新|链|高地|位|种|件|支)"
                     r"|\b(two|three|four|five|six|seven|eight|nine|ten)\b", re.I)
-_NAME = re.compile(r"[“\"「『‘]([^”\"」』’]{1,16})[”\"」』’]|([一二两三四五六七八九十\d]{1,2}(?:大|项|个|强|化|新|链|位)"
+_NAME = re.compile(r"[“\"「『‘]([^”\"」』’]{1,30})[”\"」』’]|([一二两三四五六七八九十\d]{1,2}(?:大|项|个|强|化|新|链|位)"
                    r"[\u4e00-\u9fff]{0,4})")
 
 
@@ -92,9 +93,11 @@ def counted_name(ctx: Context, want: int | None) -> str | None:
 def group_name(q: Query) -> str | None:
     """The name of the group the question asks about: a quoted name or a counted one (六强, 六项行动),
     or the Chinese an English question gives for it ("the 'trinity' (三位一体)")."""
-    m = _NAME.search(q.text)
-    if m and re.search(r"[\u4e00-\u9fff\d]", m.group(1) or m.group(2) or ""):
-        return (m.group(1) or m.group(2)).strip()
+    periods = genre().get("plan_periods", {})
+    for m in _NAME.finditer(q.text):  # a plan period in quotes (“十二五”) dates the question, it names no group
+        found = (m.group(1) or m.group(2) or "").strip()
+        if re.search(r"[\u4e00-\u9fff\d]", found) and found not in periods:
+            return found
     if q.lang == "en":
         cjk = re.findall(r"[（(]\s*([\u4e00-\u9fff]{2,12})\s*[)）]", q.text)
         if cjk:
@@ -139,9 +142,14 @@ def named_enumerations(ctx: Context, name: str) -> list[Enumeration]:
             else:
                 lo, hi = m.end(), para_end
                 members = (abbreviated_members(text, m.start()) or quoted_members_before(text, m.start())
-                           or series_named_by(text, m.start()) or ordinal_members(text, lo, hi)
-                           or segment_members(text, lo, hi)
-                           or series_members(text, line_start(text, m.start()), sentence_end(text, m.end(), hi)))
+                           or series_named_by(text, m.start()) or ordinal_members(text, lo, hi))
+                if not members:  # “…”的总体思路,即A;B;C。: the clauses after 即/： up to the full stop
+                    stop = full_stop(text, m.end(), hi)
+                    first = re.compile(r"[；;]").search(text, lo, stop)
+                    lead = _SPELLED_OUT.search(text, lo, first.start() if first else stop)
+                    members = segment_members(text, lead.end() if lead else lo, stop)
+                    hi = stop if members else hi
+                members = members or series_members(text, line_start(text, m.start()), sentence_end(text, m.end(), hi))
             if members:
                 out.append(Enumeration(stored, (line_start(text, m.start()), max(hi, m.end())), members,
                                        0, "", "named"))
@@ -218,6 +226,8 @@ def compose_list(ctx: Context) -> Answer:
     want = asked_count(q)
     name = group_name(q) or (counted_name(ctx, want) if q.lang == "en" else None)
     cands = sentence_enumerations(ctx) + outline_enumerations(ctx) + (named_enumerations(ctx, name) if name else [])
+    if name:  # the parts of the name asked (“一个制度、两个支撑…”) are what it asks to spell out, no answer
+        cands = [e for e in cands if not lists_the_name(e, name)]
     for e in cands:
         _score(ctx, e, want, name)
     if want is not None and any(len(e.members) == want for e in cands):
@@ -235,6 +245,24 @@ def compose_list(ctx: Context) -> Answer:
             return refuse(ctx)  # a named group nothing spells out, nor any sentence answers
         return compose_sentence(ctx, limit=params()["enumerate"]["fallback_sentences"])
     return render(ctx, cands[0])
+
+
+_SPELLED_OUT = re.compile(r"即|就是|：|:")
+
+
+def full_stop(text: str, pos: int, hi: int) -> int:
+    """The end of the sentence at `pos` by its full stop (。！？), past the ；-separated parts inside it."""
+    m = re.compile(r"[。！？!?]").search(text, pos, hi)
+    return m.end() if m else hi
+
+
+def lists_the_name(e: Enumeration, name: str) -> bool:
+    """Most of the members lie inside an occurrence of the group's name: the enumeration is the
+    name's own parts (一个制度、两个支撑、三个体系…), not what they stand for."""
+    text = e.stored.doc.text
+    spans = [(m.start(), m.end()) for m in re.finditer(re.escape(name), text)]
+    inside = sum(any(a < y and x < b for x, y in spans) for _, a, b in e.members)
+    return len(name) >= 4 and inside * 2 > len(e.members)
 
 
 def is_heading(s: Sentence) -> bool:

@@ -102,3 +102,14 @@ def test_documents_a_plan_is_based_on(heldout):
     assert [m for m, _, _ in book_members(text, 0, len(text))][1].endswith("规划纲要")
     ans = heldout.ask("Which documents is the Dadukou plan based on?")  # not "which documents mention …"
     assert not ans.refused and "《重庆市“十四五”科技创新发展规划》" in ans.answer
+
+
+def test_a_named_group_spelled_out_in_clauses_after_its_name(assistant_over):
+    text = ("江苏省科技创新规划\n\n一、基础与形势\n\n“十二五”期间,全省坚持“一个制度、两个支撑、三个体系”的总体思路,"
+            "即以制度创新为突破口,优化发展环境;以科技投入和科技人才为支撑,夯实发展基础;"
+            "以产学研结合体系、科技金融体系、科技服务体系为重点,构建区域技术创新体系。全省校企联盟超过1万家。\n")
+    ans = assistant_over(js=text).ask("江苏“十二五”科技工作“一个制度、两个支撑、三个体系”的总体思路具体指什么?")
+    assert not ans.refused
+    for part in ("制度创新为突破口", "科技投入和科技人才为支撑", "产学研结合体系"):  # what the parts stand for
+        assert part in ans.answer, part
+    assert "校企联盟" not in ans.answer  # the next sentence is no part of it
