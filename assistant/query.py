@@ -90,7 +90,7 @@ def find_years(text: str) -> list[int]:
     return sorted(set(y for y in ys if 1990 <= y <= 2100))
 
 
-_EN_PERIOD = re.compile(r"\b(1[1-5])th five[- ]year\b", re.I)
+_EN_PERIOD = re.compile(r"\b(1[1-5])th (?:five[- ]year\b|fyp\b)", re.I)
 _EN_PERIOD_NAMES = {"11": "十一五", "12": "十二五", "13": "十三五", "14": "十四五", "15": "十五五"}
 
 

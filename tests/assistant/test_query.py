@@ -154,3 +154,13 @@ def test_a_ratio_of_money_asks_a_ratio() -> None:
     q = analyse("Compare the R&D investment ratios given in Tianjin's plan and in the Shenmu bulletin.")
     assert "ratio" in q.units and "money" not in q.units and "share" in q.bases
     assert "money" in analyse("How much R&D investment in yuan, and what ratio to GDP?").units
+
+
+def test_papers_indexed_by_citation_systems_and_the_fyp_abbreviation() -> None:
+    q = analyse("How many S&T papers were indexed by the three major citation systems in the 12th FYP?")
+    assert {"论文|科技论文", "收录"} <= set(q.terms) and q.period[0] == 2011
+    assert any("试点" in t.split("|") for t in analyse("Was Jiangsu the first pilot province in China?").terms)
+
+
+def test_how_a_question_asks_for_measures_is_no_content() -> None:
+    assert not {"层面", "采取", "举措"} & set(analyse("神木市在体制和政策层面采取了哪些举措推动科技创新?").content_terms)
