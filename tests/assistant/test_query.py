@@ -164,3 +164,10 @@ def test_papers_indexed_by_citation_systems_and_the_fyp_abbreviation() -> None:
 
 def test_how_a_question_asks_for_measures_is_no_content() -> None:
     assert not {"层面", "采取", "举措"} & set(analyse("神木市在体制和政策层面采取了哪些举措推动科技创新?").content_terms)
+
+
+def test_a_guarantee_is_a_safeguard_unless_it_is_financial() -> None:
+    terms = analyse("What does Wuhu treat as the primary guarantee and the important lever of its work?").terms
+    assert any("保障" in t.split("|") for t in terms) and any("抓手" in t.split("|") for t in terms)
+    assert not any("担保" in t.split("|") for t in terms)
+    assert any("担保" in t.split("|") for t in analyse("Does the plan offer financing guarantees to SMEs?").terms)
