@@ -307,13 +307,27 @@ def _side_by_side(ctx: Context, sides: list[Figure], head: str) -> Answer:
     return ans
 
 
+_SHARE_WHOLE = re.compile(r"占(?!领)([^，,；;。%\d]{1,16}?)(?:的)?(?:比重|比例|比|达到|达|为|\d|$)")
+
+
+def share_of_what(clause: str) -> str:
+    """The whole a share is of: 占主营收入 → 主营收入; an intensity (研发强度, 研发投入强度) is a share of
+    GDP; "" when the clause does not say."""
+    m = _SHARE_WHOLE.search(clause)
+    if m:
+        whole = m.group(1).strip()
+        return "GDP" if re.search(r"GDP|生产总值", whole) else whole
+    return "GDP" if "强度" in clause else ""
+
+
 def _verdict(q: Query, sides: list[Figure]) -> str:
     base = sides[0].mention.base_unit
     comparable = [f for f in sides if f.mention.number is not None and f.mention.base_unit == base]
     if len(comparable) < 2:
         return ""
-    bases = {basis_of(f.stored.doc.text[f.clause[0]:f.clause[1]]) or "total" for f in comparable}
-    if len(bases) > 1:
+    clauses = [f.stored.doc.text[f.clause[0]:f.clause[1]] for f in comparable]
+    bases = {basis_of(c) or "total" for c in clauses}
+    if len(bases) > 1 or (bases == {"share"} and len({share_of_what(c) for c in clauses}) > 1):
         return say(q, "\n注意：各文件的指标口径不同，数值不宜直接比较。",
                    "\nNote: the documents measure this differently, so the figures are not directly comparable.")
     if len({f.mention.number for f in comparable}) < 2:

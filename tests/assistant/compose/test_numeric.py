@@ -97,3 +97,11 @@ def test_each_side_takes_the_basis_its_own_part_of_the_question_names(assistant_
         datong="大同市科技局2024年工作计划\n一、目标\n新建省、市创新平台30家以上。\n")
     ans = a.ask(q.text)
     assert "640个" in ans.answer and "30家" in ans.answer and "31家" not in ans.answer
+
+
+def test_shares_of_different_wholes_are_not_compared() -> None:
+    from assistant.compose.numeric import share_of_what
+
+    assert share_of_what("研发强度达到3.08%") == share_of_what("研发经费投入占地区生产总值比重达到2.5%") == "GDP"
+    assert share_of_what("规上企业R&D投入占主营收入达到0.35%") == "主营收入"
+    assert share_of_what("高新技术企业数量达到300家") == ""
