@@ -182,7 +182,10 @@ def find_years(title: str | None, text: str, date: str | None) -> list[int]:
     if not targets:
         # the plan's own year when it opens with it: "2023年是…", "2024年，全市…"
         m = re.match(r"\s*((?:19|20)\d{2})\s*年\s*[,，是]", body)
-        return [int(m.group(1))] if m else []
+        if m:
+            return [int(m.group(1))]
+        # a text naming no year of its own (a bulletin, a report) is about the year it is dated
+        return [int(date[:4])] if date else []
     last = max(targets)
     first = int(date[:4]) if date else min(targets)
     if first > last or last - first > 10:

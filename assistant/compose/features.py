@@ -131,11 +131,16 @@ def year_features(q: Query, year: int | list[int] | None, doc_years: list[int],
     asked = set(q.years) | set(q.period)
     if not asked:
         return 0.0, 0.0
-    if year is not None and not q.years and q.period_names_plan \
-            and max(year if isinstance(year, list) else [year]) < min(q.period):
-        # the plan named by its period (“十三五”规划) reports the years before it: what it says of them
-        # answers a question about what was achieved, and is only doubtful for a target
-        return 0.0, 0.0 if q.past else 0.5
+    if not q.years and q.period_names_plan:
+        got = set() if year is None else set(year) if isinstance(year, list) else {year}
+        if got & asked:
+            return 1.0, 0.0
+        if doc_years and not set(doc_years) & asked:
+            return 0.0, 0.0  # the period names another document's plan (a comparison's other side)
+        if got and max(got) < min(q.period):
+            # the plan named by its period (“十三五”规划) reports the years before it: what it says of
+            # them answers a question about what was achieved, and is only doubtful for a target
+            return 0.0, 0.0 if q.past else 0.5
     # the question asks a target of a year the plan does not cover (nor does the evidence name it)
     outside = bool(doc_years) and not q.past and not asked & set(doc_years)
     if year is not None:

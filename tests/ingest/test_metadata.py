@@ -120,3 +120,10 @@ def test_a_byline_and_a_publication_time_followed_by_the_body() -> None:
     assert signature(text) == ("神木市人民政府办公室", "2021-03-24")
     fields, _ = header_fields(text)
     assert fields["date"].startswith("2021-04-26") and "作者" not in fields["date"]
+
+
+def test_a_text_naming_no_year_of_its_own_is_about_the_year_it_is_dated() -> None:
+    from ingest.metadata import find_years
+
+    assert find_years(None, "一是成立科技创新委员会,全年新增高新技术企业5家。", "2021-04-26") == [2021]
+    assert find_years(None, "到2025年,高新技术企业达到500家。", "2022-03-01") == [2022, 2023, 2024, 2025]

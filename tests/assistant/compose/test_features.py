@@ -112,3 +112,12 @@ def test_a_plan_named_by_its_period_reports_the_years_before_it() -> None:
     assert year_features(asked_target, review, [2016, 2020]) == (0.0, 0.5)
     # a period asked for the figure itself still conflicts with another period
     assert year_features(analyse("“十三五”期间高新区达到了多少家?"), review, [2016, 2020])[1] == 1.0
+
+
+def test_a_period_naming_one_plan_does_not_date_another_documents_figures() -> None:
+    from assistant.compose.features import year_features
+
+    q = analyse("Compare the R&D ratios in Tianjin's 13th Five-Year S&T plan and in the Shenmu bulletin.")
+    assert q.period_names_plan
+    assert year_features(q, 2021, [2021]) == (0.0, 0.0)  # the bulletin of 2021: another document
+    assert year_features(q, 2016, list(range(2016, 2021)))[0] == 1.0
