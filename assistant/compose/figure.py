@@ -16,7 +16,7 @@ from assistant.compose.support import finish, model, score
 from assistant.evidence import term_in
 from assistant.query import Query, vocab
 from base.mentions import find_numbers
-from base.numbers import CJK, NumberMention, unit_category, vocab as target_vocab
+from base.numbers import CJK, NumberMention, parse_chinese_int, unit_category, vocab as target_vocab
 from base.text import CLAUSE_END, clip_around, sentence_bounds
 from base.types import Target
 from store import StoredDoc
@@ -178,7 +178,8 @@ def _figures_in(ctx: Context, s: Sentence, wanted_regions: list[str] | None, ask
     out = []
     lead = lead_dates(text, s.start)  # once per sentence: its paragraph may be a whole page
     found = []
-    for m0 in find_numbers(s.text):
+    mentions = find_numbers(s.text) + (named_counts(s.text) if "count" in ctx.query.units else [])
+    for m0 in mentions:
         if _is_code(s.text, m0):
             continue
         a, b = s.start + m0.start, s.start + m0.end
@@ -206,6 +207,23 @@ def _figures_in(ctx: Context, s: Sentence, wanted_regions: list[str] | None, ask
             feats["measure_bad"] = 1.0  # 省级重点企业研究院1家 where the sentence counts 重点实验室 elsewhere
         out.append(Figure(s.stored, m, (ca, cb), (s.start, s.end), indicator, year, s.rank, s.section, t,
                           finish(feats, ctx.query.lang)))
+    return out
+
+
+# 十大技术攻关项目, never 党的二十大 / 十九大精神 (a party congress) nor 一大批
+_NAMED_COUNT = re.compile(r"(?<![一二两三四五六七八九十百千万第党])([二两三四五六七八九十]{1,2})大"
+                          r"(?!精神|代表|报告|以来|召开|胜利|部署|批|力|幅|量|型|规模)(?=[\u4e00-\u9fff]{2})")
+
+
+def named_counts(sentence: str) -> list[NumberMention]:
+    """The count a group's name states (实施十大技术攻关项目: ten): asked how many of its members
+    there are, the name answers. Never a figure otherwise (三大 names a group)."""
+    out = []
+    for m in _NAMED_COUNT.finditer(sentence):
+        n = parse_chinese_int(m.group(1))
+        if n and n >= 2:
+            out.append(NumberMention(value=m.group(1), unit="大", start=m.start(), end=m.end(), numeric=float(n),
+                                     number=float(n), base_unit="个"))
     return out
 
 

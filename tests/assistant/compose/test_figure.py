@@ -96,3 +96,11 @@ def test_the_share_asked_after_a_count_is_the_one_that_follows_it(assistant_over
             "高新技术企业总数达到980家,占全省的7.1%。\n")
     ans = assistant_over(anshan=plan).ask("鞍山2024年预计新增多少家高新技术企业?占全省新增数量的比例是多少?")
     assert "120家" in ans.answer and "8.6%" in ans.answer and "7.1%" not in ans.answer
+
+
+def test_a_groups_name_states_its_count() -> None:
+    from assistant.compose.figure import named_counts
+
+    found = named_counts("以十大技术攻关项目为示范,实施三大行动")
+    assert [(m.value, m.number) for m in found] == [("十", 10.0), ("三", 3.0)]
+    assert named_counts("党的二十大精神") == [] and named_counts("一大批项目") == [] and named_counts("学习十九大报告") == []
