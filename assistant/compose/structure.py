@@ -9,7 +9,7 @@ from assistant.compose.context import CitationBuilder, Context, answer, doc_name
 from assistant.compose.params import params
 from assistant.compose.refusal import refuse
 from assistant.outline import Node, outline
-from assistant.query import GENERIC_TERMS
+from assistant.query import GENERIC_TERMS, without_plan_names
 from base.regions import genre
 from base.text import clip_around, sentences
 from base.types import Answer
@@ -118,17 +118,6 @@ def generic_phrase(run: str) -> bool:
     return len(rest.strip("的之和与及、，")) < 2
 
 
-def in_plan_name(run: str, question: str) -> bool:
-    """The run overlaps a plan-kind word of the question (“升行动” of 能力提升行动方案): part of the
-    plan's name the question gives, not a section's words."""
-    at = question.find(run)
-    for kind in genre()["plan_kinds"]:
-        for m in re.finditer(re.escape(kind), question):
-            if at < m.end() and m.start() < at + len(run):
-                return True
-    return False
-
-
 def asked_section(q, stored: StoredDoc) -> Node | None:
     """A heading the question names by its own words (发展基础部分, 保障措施, “十二五”期间的成绩): the
     overview is then of that section, not of the whole plan. The heading must share a run of three
@@ -143,7 +132,7 @@ def asked_section(q, stored: StoredDoc) -> Node | None:
             continue
         run = shared_run(n.core, q.text)
         size = len(run) if len(run) >= 3 and run not in title and not generic_phrase(run) \
-            and not in_plan_name(run, q.text) else 0
+            and run in without_plan_names(q.text, q.lang) else 0
         size += 3 * sum(1 for p in periods if p in n.core)
         # the heading that is most nearly the words asked (发展基础 over 发展基础与面临形势)
         size -= 0.05 * (len(n.core) - len(run)) if size else 0
