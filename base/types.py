@@ -41,6 +41,7 @@ class DocMeta:
     region: str | None = None
     issuer: str | None = None
     date: str | None = None  # ISO yyyy-mm-dd when day known, else yyyy-mm / yyyy
+    signed: str | None = None  # the date of its 落款 or byline, when another than `date` (a page's 发布时间)
     doc_no: str | None = None
     years: list[int] = field(default_factory=list)
     kind: str | None = None  # 工作要点 / 工作思路 / 工作方案 / 行动方案 / …

@@ -332,6 +332,7 @@ def extract_metadata(doc: Doc, override: dict[str, Any] | None = None) -> DocMet
         region=region,
         issuer=issuer,
         date=date,
+        signed=sig_date if sig_date and sig_date != date else None,
         doc_no=find_doc_no(fields, text, header_end),
         years=find_years(title, text[header_end:], date),
         kind=find_kind(title, text),

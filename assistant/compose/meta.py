@@ -16,7 +16,8 @@ from base.text import clip_around, sentence_bounds
 from base.types import Answer
 from store import StoredDoc
 
-FIELD_LABEL = {"date": ("日期", "date"), "doc_no": ("文号", "document number"), "issuer": ("发布机构", "issuer")}
+FIELD_LABEL = {"date": ("日期", "date"), "signed": ("落款日期", "signature date"), "doc_no": ("文号", "document number"),
+               "issuer": ("发布机构", "issuer")}
 _YEAR = re.compile(r"(?:19|20)\d{2}")
 _ASKS_YEARS = re.compile(r"哪[一几]?年|什么年份|哪个年份|哪一年度|(?:时间|期限|周期)(?:跨度|范围)?|规划期|"
                          r"which years?|what years?|time (?:span|frame|period|horizon)|what period|cover", re.I)
@@ -93,7 +94,7 @@ def target_docs(ctx: Context) -> list[StoredDoc]:
 def _written_forms(value: str, field: str) -> list[str]:
     """The ways a page writes a metadata value: a date 2025-06-05 as 2025年6月5日 or 2025年06月05日."""
     probes = [value]
-    if field == "date" and value.count("-") == 2:
+    if field in ("date", "signed") and value.count("-") == 2:
         y, m, d = value.split("-")
         probes += [f"{y}年{int(m)}月{int(d)}日", f"{y}年{m}月{d}日", f"{y}.{int(m)}.{int(d)}"]
     return probes
@@ -123,9 +124,11 @@ def locate(stored: StoredDoc, value: str, field: str) -> tuple[int, int] | None:
 
 def asked_fields(q: Query) -> list[str]:
     """The metadata fields the question asks for, in order (issuer and date together: "who issued it
-    and when")."""
+    and when"); a date asked is the page's date and, when the text is signed on another day, that
+    day too."""
     kinds = [k for k in ("issuer", "date", "docno") if k == q.qtype or matches_type(q.text, q.lang, k)]
-    return [{"date": "date", "docno": "doc_no", "issuer": "issuer"}[k] for k in kinds] or ["date"]
+    fields = [{"date": "date", "docno": "doc_no", "issuer": "issuer"}[k] for k in kinds] or ["date"]
+    return [g for f in fields for g in ((f, "signed") if f == "date" else (f,))]
 
 
 def _years_line(ctx: Context, stored: StoredDoc, cb: CitationBuilder) -> str | None:

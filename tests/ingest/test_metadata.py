@@ -120,6 +120,10 @@ def test_a_byline_and_a_publication_time_followed_by_the_body() -> None:
     assert signature(text) == ("神木市人民政府办公室", "2021-03-24")
     fields, _ = header_fields(text)
     assert fields["date"].startswith("2021-04-26") and "作者" not in fields["date"]
+    from base.types import Doc
+
+    meta = extract_metadata(Doc(path="x.txt", text=text, kind="txt", sha256="0"))
+    assert meta.date == "2021-04-26" and meta.signed == "2021-03-24"  # posted one day, signed another
 
 
 def test_a_text_naming_no_year_of_its_own_is_about_the_year_it_is_dated() -> None:
