@@ -77,6 +77,9 @@ def _row_start_before(text: str, pos: int) -> bool:
     return i < 0 or text[i] == "\n"
 
 
+_PAGE_MARK = re.compile(r"\s?[—–-]\s?\d{1,3}\s?[—–-]\s?|[—–-]\d{1,3}[—–-]..?|.?.?[—–-]\d{1,3}[—–-]")
+
+
 def _classify_arabic(text: str, m: re.Match[str], unit: str) -> str:
     vs, ve = m.span("value")
     value = m.group("value")
@@ -101,6 +104,8 @@ def _classify_arabic(text: str, m: re.Match[str], unit: str) -> str:
         return "docno"
     if not unit and before in "(（[［【" and after in ")）]］】":
         return "marker"  # (3), and citation marks [1] 【2】
+    if not unit and value.isdigit() and _PAGE_MARK.fullmatch(text, max(0, vs - 2), min(len(text), ve + 2)):
+        return "marker"  # a page number left in the text by a conversion: —1—, - 12 -
     if not unit and (after in "、．" or (after == "." and not text[ve + 1:ve + 2].isdigit())) \
             and _line_start_before(text, vs):
         return "marker"

@@ -182,3 +182,8 @@ def test_a_tables_row_number_is_a_marker_not_a_figure() -> None:
     assert kinds == {"35": "marker", "6": "quantity"}
     assert [m.kind for m in find_numbers("| 35 | 强化企业创新主体地位 |", quantities_only=False)] == ["marker"]
     assert [m.value for m in find_numbers("全年新增 35 家")] == ["35"]  # a figure with its unit stays one
+
+
+def test_a_page_number_left_by_a_conversion_is_a_marker() -> None:
+    assert [(m.value, m.kind) for m in find_numbers("支持以 —1— 长沙为核心", quantities_only=False)] == [("1", "marker")]
+    assert [m.value for m in find_numbers("每年增加5—10家,达到1—2个")] == ["5—10", "1—2"]  # ranges stay figures
