@@ -28,10 +28,15 @@ class Node:
     toc: bool = False  # an entry of a table of contents ("三、重点任务 10"), not a heading of the text
     text_start: int | None = None  # its section's text begins on its own line ("一、总体目标 以打造…")
 
+    @property
+    def title_end(self) -> int:
+        """Where the heading's title ends: its line's end, or where its section's text starts on it."""
+        return self.line_end if self.text_start is None else self.text_start
+
     def body(self, text: str) -> tuple[int, int]:
         """Span of what stands under the heading line (its own line excluded, unless the section's
         text begins on it after a short title)."""
-        return (self.line_end if self.text_start is None else self.text_start), self.end
+        return self.title_end, self.end
 
 
 @dataclass

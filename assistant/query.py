@@ -113,12 +113,23 @@ def period_names_plan(text: str, lang: str) -> bool:
     the asked figure is about — such a plan also reports the years before it (its review)."""
     if lang == "en":
         return any(re.match(rf"[^,.;:?!]{{0,40}}?{_EN_PLAN_WORDS}", text[m.end():], re.I) for m in _EN_PERIOD.finditer(text))
-    kinds = "|".join(re.escape(k) for k in genre().get("plan_kinds", ()))
     for name in genre().get("plan_periods", {}):
         for m in re.finditer(re.escape(name), text):
-            if re.match(rf"[”\"’」』]?[^，,。；;：:？?！!、]{{0,12}}?(?:{kinds})", text[m.end():]):
+            if _kind_follows().match(text, m.end()):
                 return True
     return False
+
+
+@lru_cache(maxsize=1)
+def _plan_kinds() -> tuple[str, ...]:
+    """The kinds of plan (genre.json plan_kinds), longest first."""
+    return tuple(sorted(genre().get("plan_kinds", ()), key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _kind_follows() -> re.Pattern[str]:
+    """A kind of plan within the same noun phrase (“十三五”科技创新规划)."""
+    return re.compile(rf"[”\"’」』]?[^，,。；;：:？?！!、]{{0,12}}?(?:{'|'.join(map(re.escape, _plan_kinds()))})")
 
 
 _MONEY_ITSELF = re.compile(r"\b(?:how much (?:money|funding)|yuan|rmb|amount)\b|元", re.I)
@@ -140,22 +151,27 @@ def facets(text: str, lang: str, group: str) -> list[str]:
     factor productivity) is part of that name: the basis counts there only when the thing's Chinese
     name says it too."""
     low = text.lower() if lang == "en" else text
+    names = _glossary_names(low) if lang == "en" and group == "basis" else ()
     out = []
     for name, pats in vocab()["facets"][group].items():
-        seen = low
-        if lang == "en" and group == "basis":
-            seen = _mask_names(low, tuple(pats["zh"]))
+        seen = _mask_names(low, names, tuple(pats["zh"])) if names else low
         if any(re.search(p, seen) for p in pats["zh" if lang == "zh" else "en"]):
             out.append(name)
     return out
 
 
-def _mask_names(low: str, zh_pats: tuple[str, ...]) -> str:
-    """`low` with the several-word glossary names blanked whose Chinese forms match none of `zh_pats`."""
-    spans = [m.span() for rx, zh in glossary() for m in rx.finditer(low)
-             if re.search(r"[ -]", m.group(0).strip()) and not any(re.search(p, z) for p in zh_pats for z in zh)]
-    for a, b in spans:
-        low = low[:a] + " " * (b - a) + low[b:]
+@lru_cache(maxsize=256)
+def _glossary_names(low: str) -> tuple[tuple[int, int, tuple[str, ...]], ...]:
+    """The several-word glossary names in an English question: (start, end, Chinese forms)."""
+    return tuple((*m.span(), zh) for rx, zh in glossary() for m in rx.finditer(low)
+                 if re.search(r"[ -]", m.group(0).strip()))
+
+
+def _mask_names(low: str, names: tuple[tuple[int, int, tuple[str, ...]], ...], zh_pats: tuple[str, ...]) -> str:
+    """`low` with the glossary `names` blanked whose Chinese forms match none of `zh_pats`."""
+    for a, b, zh in names:
+        if not any(re.search(p, z) for p in zh_pats for z in zh):
+            low = low[:a] + " " * (b - a) + low[b:]
     return low
 
 
@@ -202,7 +218,7 @@ def without_plan_names(text: str, lang: str) -> str:
     "summary" there names the document, it does not ask for a summary."""
     if lang == "en":
         return _EN_PLAN_NAME_WORDS.sub(lambda m: " " * len(m.group(0)), text)
-    for kind in sorted(genre().get("plan_kinds", ()), key=len, reverse=True):
+    for kind in _plan_kinds():
         text = text.replace(kind, " " * len(kind))
     return text
 
@@ -364,8 +380,7 @@ def inherit(q: Query, history: list[dict[str, str]], known: dict[str, list[str]]
         kinds = kinds or last.enterprise_kinds
     units = q.units or (last.units if elliptical else [])
     bases = q.bases or (last.bases if elliptical else [])
-    source = q if q.period else next((p for p in reversed(prev) if p.period and not switched), None)
-    period, names_plan = (source.period, source.period_names_plan) if source else ([], False)
-    return replace(q, regions=regions_, years=years, terms=terms, qtype=qtype, units=units, bases=bases, period=period,
-                   period_names_plan=names_plan,
+    source = q if q.period or switched else next((p for p in reversed(prev) if p.period), q)
+    return replace(q, regions=regions_, years=years, terms=terms, qtype=qtype, units=units, bases=bases,
+                   period=source.period, period_names_plan=source.period_names_plan,
                    enterprise_kinds=kinds, followup=elliptical or q.regions != regions_ or q.years != years)

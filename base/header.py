@@ -135,7 +135,10 @@ def _line_pairs(text: str, max_lines: int):
         offset += len(line) + 1
 
 
-_LEADING_DATE = re.compile(r"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?")
+# a date as pages write it (2021-04-26, 2021/4/26, 2021年4月26日), and the 年月日 form alone
+DATE = r"(?P<y>(?:19|20)\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"
+CN_DATE = r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
+_LEADING_DATE = re.compile(DATE + r"(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?")
 
 
 def header_pairs(text: str, max_lines: int = HEADER_SCAN_LINES) -> list[HeaderField]:

@@ -11,7 +11,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from base.header import HEADER_SCAN_LINES, header_end, header_pairs
+from base.header import CN_DATE, DATE, HEADER_SCAN_LINES, header_end, header_pairs
 from base.regions import Region, abbreviations, genre, region_pattern, regions_by_name, short_name
 from base.text import SENT_END, YEAR_RANGE_DASHES
 from base.types import Doc, DocMeta
@@ -19,9 +19,8 @@ from base.types import Doc, DocMeta
 TITLE_MAX = 60
 OVERRIDE_FILE = "metadata.toml"
 
-_DATE_RE = re.compile(
-    r"(?P<y>(?:19|20)\d{2})\s*(?:[-/.年])\s*(?P<m>\d{1,2})\s*(?:[-/.月])\s*(?P<d>\d{1,2})\s*日?")
-_DATE_ONLY_LINE = re.compile(r"^\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$")
+_DATE_RE = re.compile(DATE)
+_DATE_ONLY_LINE = re.compile(rf"^\s*{CN_DATE}\s*$")
 # the closing bracket is sometimes lost in a page's conversion (明府办〔2016118号): the year is still 4 digits
 _DOC_NO_RE = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[［(（]\s*(?:19|20)\d{2}\s*[〕\]］)）]?\s*\d{1,4}\s*号")
 _BOOK_RE = re.compile(r"《([^《》]{2,80})》")
@@ -53,7 +52,7 @@ def normalise_date(s: str) -> str | None:
     return f"{y:04d}-{mo:02d}-{d:02d}"
 
 
-_BYLINE = re.compile(r"^\s*(?P<issuer>[\u4e00-\u9fff（）()]{3,30}?)\s+(?P<date>(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*$")
+_BYLINE = re.compile(rf"^\s*(?P<issuer>[\u4e00-\u9fff（）()]{{3,30}}?)\s+(?P<date>{CN_DATE})\s*$")
 
 
 def signature(text: str) -> tuple[str | None, str | None]:

@@ -15,17 +15,17 @@ from assistant.compose.context import (CitationBuilder, Context, Sentence, answe
                                        retrieved_sentences, say)
 from assistant.compose.features import evidence_features
 from assistant.compose.members import (abbreviated_members, book_members, line_start, ordinal_members,
-                                       quoted_members, quoted_members_before, segment_members, sentence_end, series_members,
-                                       series_named_by)
+                                       quoted_members, quoted_members_before, sentence_end, series_members,
+                                       series_named_by, spelled_out_members)
 from assistant.compose.params import params
 from assistant.compose.refusal import refuse
 from assistant.compose.support import finish, model, score
 from assistant.compose.text import column_answer, compose_sentence, scored_sentences
 from assistant.evidence import coverage, term_in, term_len
 from assistant.outline import Node, outline
-from base.regions import genre
 from assistant.query import Query
 from base.numbers import parse_chinese_int
+from base.regions import genre
 from base.types import Answer
 from store import StoredDoc
 
@@ -143,12 +143,8 @@ def named_enumerations(ctx: Context, name: str) -> list[Enumeration]:
                 lo, hi = m.end(), para_end
                 members = (abbreviated_members(text, m.start()) or quoted_members_before(text, m.start())
                            or series_named_by(text, m.start()) or ordinal_members(text, lo, hi))
-                if not members:  # “…”的总体思路,即A;B;C。: the clauses after 即/： up to the full stop
-                    stop = full_stop(text, m.end(), hi)
-                    first = re.compile(r"[；;]").search(text, lo, stop)
-                    lead = _SPELLED_OUT.search(text, lo, first.start() if first else stop)
-                    members = segment_members(text, lead.end() if lead else lo, stop)
-                    hi = stop if members else hi
+                if not members:  # “…”的总体思路,即A;B;C。
+                    members, hi = spelled_out_members(text, lo, hi)
                 members = members or series_members(text, line_start(text, m.start()), sentence_end(text, m.end(), hi))
             if members:
                 out.append(Enumeration(stored, (line_start(text, m.start()), max(hi, m.end())), members,
@@ -226,8 +222,8 @@ def compose_list(ctx: Context) -> Answer:
     want = asked_count(q)
     name = group_name(q) or (counted_name(ctx, want) if q.lang == "en" else None)
     cands = sentence_enumerations(ctx) + outline_enumerations(ctx) + (named_enumerations(ctx, name) if name else [])
-    if name:  # the parts of the name asked (“一个制度、两个支撑…”) are what it asks to spell out, no answer
-        cands = [e for e in cands if not lists_the_name(e, name)]
+    if name:
+        cands = without_the_names_parts(cands, name)
     for e in cands:
         _score(ctx, e, want, name)
     if want is not None and any(len(e.members) == want for e in cands):
@@ -247,35 +243,30 @@ def compose_list(ctx: Context) -> Answer:
     return render(ctx, cands[0])
 
 
-_SPELLED_OUT = re.compile(r"即|就是|：|:")
+def without_the_names_parts(cands: list[Enumeration], name: str) -> list[Enumeration]:
+    """The enumerations that are not the name's own parts (一个制度、两个支撑、三个体系…: most members
+    inside an occurrence of the name), which it asks to spell out. Each document is searched for
+    the name once."""
+    if len(name) < 4:
+        return cands
+    occurrences: dict[str, list[tuple[int, int]]] = {}
 
+    def own_parts(e: Enumeration) -> bool:
+        path = e.stored.doc.path
+        if path not in occurrences:
+            occurrences[path] = [m.span() for m in re.finditer(re.escape(name), e.stored.doc.text)]
+        inside = sum(any(a < y and x < b for x, y in occurrences[path]) for _, a, b in e.members)
+        return inside * 2 > len(e.members)
 
-def full_stop(text: str, pos: int, hi: int) -> int:
-    """The end of the sentence at `pos` by its full stop (。！？), past the ；-separated parts inside it."""
-    m = re.compile(r"[。！？!?]").search(text, pos, hi)
-    return m.end() if m else hi
-
-
-def lists_the_name(e: Enumeration, name: str) -> bool:
-    """Most of the members lie inside an occurrence of the group's name: the enumeration is the
-    name's own parts (一个制度、两个支撑、三个体系…), not what they stand for."""
-    text = e.stored.doc.text
-    spans = [(m.start(), m.end()) for m in re.finditer(re.escape(name), text)]
-    inside = sum(any(a < y and x < b for x, y in spans) for _, a, b in e.members)
-    return len(name) >= 4 and inside * 2 > len(e.members)
+    return [e for e in cands if not own_parts(e)]
 
 
 def is_heading(s: Sentence) -> bool:
     """A sentence that is a heading line of its document's outline or table of contents (“四、保障措施
     32”): it names a part, it does not list what the part holds."""
     o = outline(s.stored)
-    return any(n.titled and n.start <= s.start < _title_end(n) and s.end <= _title_end(n) + 1
+    return any(n.titled and n.start <= s.start < n.title_end and s.end <= n.title_end + 1
                for n in (*o.nodes, *o.toc_nodes))
-
-
-def _title_end(n: Node) -> int:
-    """Where a heading's title ends: its line's end, or where its section's text starts on that line."""
-    return n.line_end if n.text_start is None else n.text_start
 
 
 def descend(ctx: Context, best: Enumeration, cands: list[Enumeration]) -> Enumeration:

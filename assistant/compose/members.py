@@ -69,10 +69,15 @@ def series_members(text: str, lo: int, hi: int) -> list[tuple[str, int, int]]:
     return best if len(best) >= 2 else []
 
 
+_SEGMENT_SEP = re.compile(r"[；;]")
+_SPELLED_OUT = re.compile(r"即|就是|：|:")
+_FULL_STOP = re.compile(r"[。！？!?]")
+
+
 def segment_members(text: str, lo: int, hi: int) -> list[tuple[str, int, int]]:
     """Items separated by ；/; within one paragraph ("“六个倍增”——A;B;C")."""
     out, pos = [], lo
-    for m in list(re.finditer(r"[；;]", text[lo:hi])) + [None]:
+    for m in list(_SEGMENT_SEP.finditer(text[lo:hi])) + [None]:
         end = lo + m.start() if m else hi
         a, b = _trim(text, pos, end)
         if b > a:
@@ -147,6 +152,22 @@ def series_named_by(text: str, pos: int) -> list[tuple[str, int, int]]:
         return []
     start = max(text.rfind(ch, 0, pos) for ch in f"{CLAUSE_END}：:\n") + 1
     return series_members(text, start, pos)
+
+
+def spelled_out_members(text: str, pos: int, hi: int) -> tuple[list[tuple[str, int, int]], int]:
+    """The clauses a name at `pos` is spelled out in (“…”的总体思路,即A;B;C。): from after 即/： in its
+    first clause up to the full stop; with that full stop's end (`hi` when there are none)."""
+    stop = full_stop(text, pos, hi)
+    first = _SEGMENT_SEP.search(text, pos, stop)
+    lead = _SPELLED_OUT.search(text, pos, first.start() if first else stop)
+    members = segment_members(text, lead.end() if lead else pos, stop)
+    return members, (stop if members else hi)
+
+
+def full_stop(text: str, pos: int, hi: int) -> int:
+    """The end of the sentence at `pos` by its full stop (。！？), past the ；-separated parts inside it."""
+    m = _FULL_STOP.search(text, pos, hi)
+    return m.end() if m else hi
 
 
 def sentence_end(text: str, pos: int, hi: int) -> int:

@@ -127,12 +127,13 @@ def asked_section(q, stored: StoredDoc) -> Node | None:
     periods = [p for p in genre().get("plan_periods", {}) if p in q.text]
     best, best_len = None, 0
     ol = outline(stored)
+    own_words = without_plan_names(q.text, q.lang)  # a run inside the plan's name names no section
     for n in ol.nodes + ol.toc_nodes:
         if not n.titled:
             continue
         run = shared_run(n.core, q.text)
         size = len(run) if len(run) >= 3 and run not in title and not generic_phrase(run) \
-            and run in without_plan_names(q.text, q.lang) else 0
+            and run in own_words else 0
         size += 3 * sum(1 for p in periods if p in n.core)
         # the heading that is most nearly the words asked (发展基础 over 发展基础与面临形势)
         size -= 0.05 * (len(n.core) - len(run)) if size else 0
@@ -176,7 +177,7 @@ def _figure_shares(stored: StoredDoc, top: list[Node], least: int, budget: int) 
 def heading_span(text: str, node: Node, limit: int) -> tuple[int, int]:
     """The heading line, cut to `limit` characters at a clause mark or, failing that, outside a run
     of digits (a figure is never cut in two)."""
-    a, b = node.start, node.line_end if node.text_start is None else node.text_start
+    a, b = node.start, node.title_end
     b = a + len(text[a:b].rstrip())
     if b - a <= limit:
         return a, b
