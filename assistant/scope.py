@@ -14,6 +14,7 @@ from store import StoredDoc
 
 # weights of a document for a region the question names (data: the strength of each relation)
 SAME, INSIDE_ASKED, NAMES_ASKED, COVERS_ASKED = 1.0, 0.7, 0.8, 0.4
+UNKNOWN_NAMES = 0.4  # the metadata cannot tell the document's region, and its text names the one asked
 YEAR_MISS = 0.6  # the document's plan years do not include a year the question names
 
 
@@ -55,7 +56,9 @@ def region_weight(stored: StoredDoc, region: str, whole: bool) -> float:
     """How strongly a document is about a region the question names (0: not at all)."""
     m = stored.meta
     if not m.region:
-        return 0.0
+        # a page that says only 全区 … 在瑶海: its region is unknown, so it is not ruled out; it is
+        # in scope, below any document known to be the region's, when its text names the region
+        return UNKNOWN_NAMES if names_region(stored, region) else 0.0
     if m.region == region or region in m.aliases:
         return SAME
     if contains(region, m.region):  # asked 黄石市, the document is 下陆区's

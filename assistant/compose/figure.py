@@ -239,6 +239,7 @@ def figure_candidates(ctx: Context, docs: set[str] | None = None,
     """Every quantity in the retrieved sentences (of `docs` when given), scored, best first."""
     out = []
     asked = _Asked.of(ctx.query)
+    vetoes = params()["figure"]["vetoes"]  # features that rule a candidate out, not only lower it
     unstated: dict[str, bool] = {}  # per document: each is read whole once, not once per sentence
     for s in retrieved_sentences(ctx):
         path = s.stored.doc.path
@@ -247,8 +248,7 @@ def figure_candidates(ctx: Context, docs: set[str] | None = None,
         if path not in unstated:
             unstated[path] = stage_unstated(asked.wording, s.stored.doc.text)
         for f in _figures_in(ctx, s, wanted_regions, asked, unstated[path]):
-            if f.feats["year_bad"] >= 1.0 or f.feats["type_bad"] >= 1.0 or f.feats["region_bad"] >= 1.0 \
-                    or f.feats["measure_bad"] >= 1.0 or (ctx.query.lang == "zh" and f.feats["thing_sent"] == 0.0):
+            if any(f.feats[v] >= 1.0 for v in vetoes) or (ctx.query.lang == "zh" and f.feats["thing_sent"] == 0.0):
                 # a figure of another year, of another kind (an amount for "how many"), of a region the
                 # text does not name (a city's total for its district), or measuring something else
                 # (a share for "how fast should it grow", 市级 for 省级), or in a sentence naming none of the things a

@@ -105,3 +105,26 @@ def test_english_question_names_a_document_through_the_glossary(assistant):
 def test_a_genre_word_is_no_reference_to_one_document(assistant):
     # 行动方案 is the kind of the 东宝区 plan, but here it names a plan cited inside the 咸宁 one
     assert set(_scoped(assistant, "咸宁功能区建设三年行动方案覆盖哪几年?").docs) == {XIANNING_DOC}
+
+
+# ---------------------------------------------------------------- documents of unknown region
+def _stored(key: str, text: str, region: str | None):
+    from base.types import Doc, DocMeta
+    from store import StoredDoc
+    return StoredDoc(key, Doc(key, text, "txt", key), DocMeta(region=region, years=[2024]), [], [])
+
+
+def test_a_document_of_unknown_region_that_names_the_region_is_in_scope_below_the_regions_own():
+    known = {"瑶海区": ["瑶海"], "咸宁市": ["咸宁"]}
+    page = _stored("page.txt", "2024年全区新增高新技术企业40家。……在瑶海，创新正当时。", None)
+    other = _stored("other.txt", "2024年全区新增高新技术企业12家。", None)
+    own = _stored("own.txt", "瑶海区2024年科技工作要点：新增高新技术企业35家。", "瑶海区")
+    q = analyse("瑶海区2024年新增多少家高新技术企业？", known)
+    sc = scope(q, {"page.txt": page, "other.txt": other}, {})
+    assert sc.refusal is None and set(sc.docs) == {"page.txt"}  # not refused: a page names 瑶海
+    # a document known to be the region's own comes first; the unknown page is not needed then
+    sc = scope(q, {"page.txt": page, "own.txt": own}, {})
+    assert set(sc.docs) == {"own.txt"}
+    # a region no document names is still the corpus gap
+    sc = scope(analyse("咸宁市2024年新增多少家高新技术企业？", known), {"page.txt": page, "other.txt": other}, {})
+    assert sc.refusal == "region" and sc.docs == {}
