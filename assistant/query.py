@@ -39,6 +39,7 @@ class Query:
     weights: dict[str, float] = field(default_factory=dict)  # per-term weight, set by the composer
     period: list[int] = field(default_factory=list)  # years of a plan period named (十四五 → 2021–2025)
     period_names_plan: bool = False  # that period is part of a plan's name (“十三五”科技创新规划): it picks the plan
+    year_names_report: bool = False  # a year named is part of a report's name (2023年全市科技工作会议): it picks the report
     units: list[str] = field(default_factory=list)  # unit categories of the figures asked: count, money, ratio
     bases: list[str] = field(default_factory=list)  # what the figures asked measure: growth, share, new, total
     past: bool = False  # asks what was achieved (截至2020年底已…), not a target
@@ -102,34 +103,52 @@ def find_period(text: str) -> list[int]:
     return sorted({y for p in names if p in periods for y in range(periods[p][0], periods[p][1] + 1)})
 
 
-# a plan period followed, within its noun phrase, by the kind of plan it names: “十三五”科技创新规划,
-# the 13th Five-Year S&T innovation plan
+# a plan period followed, within its noun phrase, by the kind of plan it names (“十三五”科技创新规划,
+# the 13th Five-Year S&T innovation plan), or a year followed by a report's or meeting's name
+# (2023年全市科技工作会议, its 2023 S&T work conference)
 _EN_PLAN_WORDS = r"(?:plan|programme|program|outline|scheme)\b"
+_EN_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+_ZH_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}\s*年")
+
+
+@lru_cache(maxsize=1)
+def _document_words(lang: str) -> str:
+    return "(?:" + "|".join(map(re.escape, vocab()["document_words"][lang])) + ")"
+
+
+def _phrase_ends_in(text: str, ends: list[int], words: str, lang: str) -> bool:
+    """Whether the noun phrase after any of `ends` ends in one of `words`."""
+    if lang == "en":
+        return any(re.match(rf"[^,.;:?!]{{0,40}}?\b{words}\b", text[e:], re.I) for e in ends)
+    return any(re.match(rf"[”\"’」』]?[^，,。；;：:？?！!、]{{0,12}}?{words}", text[e:]) for e in ends)
 
 
 def period_names_plan(text: str, lang: str) -> bool:
     """Whether the plan period the question names is part of a plan's name (江苏省“十三五”科技创新
     规划中说…, Jiangsu's 13th Five-Year S&T innovation plan): it tells which plan, not which years
     the asked figure is about — such a plan also reports the years before it (its review)."""
+    text = mask_baselines(text)
     if lang == "en":
-        return any(re.match(rf"[^,.;:?!]{{0,40}}?{_EN_PLAN_WORDS}", text[m.end():], re.I) for m in _EN_PERIOD.finditer(text))
-    for name in genre().get("plan_periods", {}):
-        for m in re.finditer(re.escape(name), text):
-            if _kind_follows().match(text, m.end()):
-                return True
-    return False
+        ends, words = [m.end() for m in _EN_PERIOD.finditer(text)], f"(?:{_EN_PLAN_WORDS}|{_document_words('en')})"
+    else:
+        ends = [m.end() for name in genre().get("plan_periods", {}) for m in re.finditer(re.escape(name), text)]
+        words = "(?:" + "|".join(map(re.escape, [*_plan_kinds(), *vocab()["document_words"]["zh"]])) + ")"
+    return _phrase_ends_in(text, ends, words, lang)
+
+
+def year_names_report(text: str, lang: str) -> bool:
+    """Whether a year the question names is part of a report's or meeting's name (据2023年全市科技工作
+    会议…, the report on its 2023 S&T work conference): it tells which document, not which year the
+    asked figure is about — such a report also tells the year before it (去年…)."""
+    text = mask_baselines(text)
+    ends = [m.end() for m in (_EN_YEAR if lang == "en" else _ZH_YEAR).finditer(text)]
+    return _phrase_ends_in(text, ends, _document_words(lang), lang)
 
 
 @lru_cache(maxsize=1)
 def _plan_kinds() -> tuple[str, ...]:
     """The kinds of plan (genre.json plan_kinds), longest first."""
     return tuple(sorted(genre().get("plan_kinds", ()), key=len, reverse=True))
-
-
-@lru_cache(maxsize=1)
-def _kind_follows() -> re.Pattern[str]:
-    """A kind of plan within the same noun phrase (“十三五”科技创新规划)."""
-    return re.compile(rf"[”\"’」』]?[^，,。；;：:？?！!、]{{0,12}}?(?:{'|'.join(map(re.escape, _plan_kinds()))})")
 
 
 _MONEY_ITSELF = re.compile(r"\b(?:how much (?:money|funding)|yuan|rmb|amount)\b|元", re.I)
@@ -324,6 +343,7 @@ def analyse(question: str, known_regions: dict[str, list[str]] | None = None,
               period=find_period(text), units=asked_units(text, lang), bases=facets(text, lang, "basis"),
               past=asks_past(text, lang))
     q.period_names_plan = bool(q.period) and period_names_plan(text, lang)
+    q.year_names_report = bool(q.years) and year_names_report(text, lang)
     if q.qtype == "mentions" and _names_others(text, lang):
         q.regions, q.years, q.period, q.others = [], [], [], True  # 除了下陆区2023年的要点…: a reference
     if q.qtype == "general" and q.units:
@@ -367,7 +387,8 @@ def inherit(q: Query, history: list[dict[str, str]], known: dict[str, list[str]]
     # a follow-up that switches region ("那东宝区呢?") asks the same of that region's plan, whatever
     # years it covers: the earlier year belonged to the earlier region's plan
     switched = bool(q.regions) and q.regions != next((p.regions for p in reversed(prev) if p.regions), q.regions)
-    years = q.years or ([] if switched else next((p.years for p in reversed(prev) if p.years), []))
+    dated = q if q.years or switched else next((p for p in reversed(prev) if p.years), q)
+    years = dated.years
     terms = q.terms
     qtype = q.qtype
     kinds = q.enterprise_kinds
@@ -383,4 +404,5 @@ def inherit(q: Query, history: list[dict[str, str]], known: dict[str, list[str]]
     source = q if q.period or switched else next((p for p in reversed(prev) if p.period), q)
     return replace(q, regions=regions_, years=years, terms=terms, qtype=qtype, units=units, bases=bases,
                    period=source.period, period_names_plan=source.period_names_plan,
+                   year_names_report=dated.year_names_report,
                    enterprise_kinds=kinds, followup=elliptical or q.regions != regions_ or q.years != years)

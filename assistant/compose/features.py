@@ -15,6 +15,31 @@ from store import StoredDoc
 YEAR_MENTION = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*(?:年|[" + YEAR_RANGE_DASHES + r"]\s*(?:19|20)\d{2})")
 
 
+@lru_cache(maxsize=1)
+def _relative_years() -> tuple[re.Pattern[str], dict[str, int]]:
+    words = {w: int(o) for w, o in vocab()["relative_years"]["zh"].items()}
+    return re.compile("|".join(sorted(map(re.escape, words), key=len, reverse=True))), words
+
+
+def years_named(text: str, now: int | None = None) -> list[tuple[int, int, int]]:
+    """(start, end, year) of each year `text` names, in order: 2023年, and, when the text is dated
+    (`now`: ``reference_year``), 去年/今年/明年 … as the years they stand for. The caller masks
+    comparison bases (比上年) first."""
+    out = [(m.start(), m.end(), int(m.group(1))) for m in YEAR_MENTION.finditer(text)]
+    if now is not None:
+        pattern, offsets = _relative_years()
+        out += [(m.start(), m.end(), now + offsets[m.group(0)]) for m in pattern.finditer(text)]
+    return sorted(out)
+
+
+def reference_year(meta) -> int | None:
+    """The year a text's 今年 is: the year it is signed, else dated, else its single plan year."""
+    for d in (meta.signed, meta.date):
+        if d and d[:4].isdigit():
+            return int(d[:4])
+    return plan_year(meta.years)
+
+
 def _period_years(text: str) -> list[int]:
     """Years of the plan periods a text names (“十二五”期间 → 2011–2015)."""
     periods = genre().get("plan_periods", {})
@@ -32,28 +57,28 @@ class LeadDates(NamedTuple):
 
 
 @lru_cache(maxsize=1024)
-def _paragraph_dates(text: str, a: int, b: int) -> tuple[tuple[int, ...], tuple[tuple[int, int, int], ...],
-                                                         tuple[tuple[int, int, int, int], ...]]:
+def _paragraph_dates(text: str, a: int, b: int, now: int | None = None) -> tuple[
+        tuple[int, ...], tuple[tuple[int, int, int], ...], tuple[tuple[int, int, int, int], ...]]:
     """The paragraph text[a:b], its comparison bases masked, digested once: where its sentences end,
     the years it names (start, end, year) and the first mention of each plan period it names
     (start, end, first year, last year), offsets from `a`. Small enough to keep for many paragraphs,
     however long they are."""
     masked = mask_baselines.__wrapped__(text[a:b])  # the digest is what is kept, not the masked paragraph
     ends = tuple(m.end() for m in _SENTENCE_END.finditer(masked))
-    years = tuple((m.start(), m.end(), int(m.group(1))) for m in YEAR_MENTION.finditer(masked))
+    years = tuple(years_named(masked, now))
     periods = tuple(sorted((masked.find(name), masked.find(name) + len(name), lo, hi)
                            for name, (lo, hi) in genre().get("plan_periods", {}).items() if name in masked))
     return ends, years, periods
 
 
-def lead_dates(text: str, start: int) -> LeadDates:
+def lead_dates(text: str, start: int, now: int | None = None) -> LeadDates:
     """The dates the paragraph before `start` (a sentence's start in `text`) lends a figure of that
     sentence: “2019年技术合同交易额19.42亿元；发明专利申请量…1779件” (the sentence's earlier
     clauses), “十三五”期间,… . 全社会…提高至3.98% (the period its opening names; the first one named:
     “十三五”期间,…奠定了“十四五”…的基础 reports the 十三五)."""
     a = text.rfind("\n", 0, start) + 1
     b = text.find("\n", start)
-    ends, years, periods = _paragraph_dates(text, a, len(text) if b < 0 else b)
+    ends, years, periods = _paragraph_dates(text, a, len(text) if b < 0 else b, now)
     rel = start - a
     sentence_from = max((e for e in ends if e <= rel), default=0)
     year = next((y for s, e, y in reversed(years) if sentence_from <= s and e <= rel), None)
@@ -67,7 +92,7 @@ _BASE_VALUE = re.compile(r"(?:比|较)\s*[“\"]?(?:(?P<y>(?:19|20)\d{2})\s*年?
 
 
 def evidence_year(text: str, pos: int, doc_years: list[int], section: str = "",
-                  lead: LeadDates = LeadDates()) -> int | list[int] | None:
+                  lead: LeadDates = LeadDates(), now: int | None = None) -> int | list[int] | None:
     """The year(s) a figure at `pos` of `text` (one sentence) is about: the nearest year named before
     it in the sentence (到2025年…, 2020年底已…) or in the clauses of its full sentence before it (a
     part after ；: “2019年技术合同交易额19.42亿元；发明专利申请量…1779件”), else a plan period
@@ -79,12 +104,13 @@ def evidence_year(text: str, pos: int, doc_years: list[int], section: str = "",
     if base:  # 比“十一五”时期(2300万元): the base's own value is about the base's time
         return int(base.group("y")) if base.group("y") else _period_years(base.group("p"))
     text = mask_baselines(text)
-    before = [int(m.group(1)) for m in YEAR_MENTION.finditer(text[:pos])]
+    named = years_named(text, now)  # 去年/今年 too, when the text is dated
+    before = [y for _, e, y in named if e <= pos]
     if before:
         return before[-1]
     if lead.year is not None:
         return lead.year
-    after = [int(m.group(1)) for m in YEAR_MENTION.finditer(text[pos:])]
+    after = [y for b, _, y in named if b >= pos]
     if after and len(after) == 1 and "到" not in text[pos:]:
         return after[0]
     period = _period_years(text[:pos]) or lead.period or _period_years(section)
@@ -131,15 +157,16 @@ def year_features(q: Query, year: int | list[int] | None, doc_years: list[int],
     asked = set(q.years) | set(q.period)
     if not asked:
         return 0.0, 0.0
-    if not q.years and q.period_names_plan:
+    if (q.period_names_plan and not q.years) or q.year_names_report:
         got = set() if year is None else set(year) if isinstance(year, list) else {year}
         if got & asked:
             return 1.0, 0.0
         if doc_years and not set(doc_years) & asked:
             return 0.0, 0.0  # the period names another document's plan (a comparison's other side)
-        if got and max(got) < min(q.period):
-            # the plan named by its period (“十三五”规划) reports the years before it: what it says of
-            # them answers a question about what was achieved, and is only doubtful for a target
+        if got and max(got) < min(asked):
+            # the plan named by its period or year (“十三五”规划, 2023年…工作会议) reports the years
+            # before it: what it says of them (去年…) answers a question about what was achieved, and is
+            # only doubtful for a target
             return 0.0, 0.0 if q.past else 0.5
     # the question asks a target of a year the plan does not cover (nor does the evidence name it)
     outside = bool(doc_years) and not q.past and not asked & set(doc_years)

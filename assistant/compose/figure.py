@@ -10,7 +10,7 @@ from functools import lru_cache
 from assistant.compose.context import (CitationBuilder, Context, Sentence, doc_name, key_terms, lowered, nominal_keys,
                                       retrieved_sentences, say)
 from assistant.compose.features import (asks_plan_target, evidence_features, evidence_year, lead_dates, measure_bad,
-                                       plan_year, review_year, stage_unstated)
+                                        plan_year, reference_year, review_year, stage_unstated)
 from assistant.compose.params import params
 from assistant.compose.support import finish, model, score
 from assistant.evidence import term_in
@@ -176,7 +176,8 @@ def _figures_in(ctx: Context, s: Sentence, wanted_regions: list[str] | None, ask
     text = s.stored.doc.text
     things = asked.things
     out = []
-    lead = lead_dates(text, s.start)  # once per sentence: its paragraph may be a whole page
+    now = reference_year(s.stored.meta)  # what its 去年/今年 stand for
+    lead = lead_dates(text, s.start, now)  # once per sentence: its paragraph may be a whole page
     found = []
     mentions = find_numbers(s.text) + (named_counts(s.text) if "count" in ctx.query.units else [])
     for m0 in mentions:
@@ -190,7 +191,7 @@ def _figures_in(ctx: Context, s: Sentence, wanted_regions: list[str] | None, ask
         t = _target_at(s.stored, a, b)
         indicator = t.indicator if t else text[ca:a]
         local = f"{text[ca:cb]} {indicator}"
-        year = evidence_year(s.text, m0.start, s.stored.meta.years, s.section, lead)
+        year = evidence_year(s.text, m0.start, s.stored.meta.years, s.section, lead, now)
         explicit = year is not None
         if year is None:
             year = review_year(s.section, s.stored.meta.years)

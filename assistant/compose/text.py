@@ -8,7 +8,8 @@ from functools import lru_cache
 
 from assistant.compose.context import (CitationBuilder, Context, Sentence, answer, doc_name, retrieved_sentences,
                                        say)
-from assistant.compose.features import YEAR_MENTION, evidence_features, evidence_year, plan_year, review_year
+from assistant.compose.features import (evidence_features, evidence_year, plan_year, reference_year, review_year,
+                                        years_named)
 from assistant.compose.params import params
 from assistant.compose.refusal import refuse
 from assistant.compose.support import finish, model, score
@@ -47,8 +48,9 @@ def scored_sentences(ctx: Context, type_of=None) -> list[Scored]:
     out = []
     for s in retrieved_sentences(ctx):
         text = s.text
-        named = [int(m.group(1)) for m in YEAR_MENTION.finditer(mask_baselines(text))]
-        year = named or evidence_year(text, len(text), s.stored.meta.years, s.section)
+        now = reference_year(s.stored.meta)
+        named = [y for *_, y in years_named(mask_baselines(text), now)]
+        year = named or evidence_year(text, len(text), s.stored.meta.years, s.section, now=now)
         explicit = year is not None
         if year is None:
             year = review_year(s.section, s.stored.meta.years) or plan_year(s.stored.meta.years)

@@ -121,3 +121,33 @@ def test_a_period_naming_one_plan_does_not_date_another_documents_figures() -> N
     assert q.period_names_plan
     assert year_features(q, 2021, [2021]) == (0.0, 0.0)  # the bulletin of 2021: another document
     assert year_features(q, 2016, list(range(2016, 2021)))[0] == 1.0
+
+
+def test_a_dated_text_names_years_relative_to_its_own() -> None:
+    from assistant.compose.features import evidence_year, lead_dates, reference_year, years_named
+    from base.types import DocMeta
+
+    assert reference_year(DocMeta(date="2023-03-25", years=[2023])) == 2023
+    assert reference_year(DocMeta(date="2025-06-05", signed="2025-01-10")) == 2025
+    assert reference_year(DocMeta(years=[2024])) == 2024 and reference_year(DocMeta(years=[2021, 2025])) is None
+    text = "具体来看,去年我市科技型中小企业入库2707家,今年力争入库3000家以上"
+    assert evidence_year(text, text.index("2707"), [2023], now=2023) == 2022
+    assert evidence_year(text, text.index("3000"), [2023], now=2023) == 2023
+    assert evidence_year(text, text.index("2707"), [2023]) is None  # an undated text: 去年 is no year
+    from assistant.query import mask_baselines
+    assert [y for *_, y in years_named(mask_baselines("比上年增长15%,明年达到"), 2023)] == [2024]  # 比上年: a base
+    lead = "去年以来,我市深入贯彻落实强省会战略;"
+    part = "技术合同成交额达到135.7亿元。"
+    assert evidence_year(part, part.index("135.7"), [2023], lead=lead_dates(lead + part, len(lead), 2023), now=2023) == 2022
+
+
+def test_a_year_naming_a_report_picks_the_report() -> None:
+    from assistant.compose.features import year_features
+
+    report = analyse("What was Nanchang's R&D intensity according to the report on its 2023 S&T work conference?")
+    assert report.years == [2023] and report.year_names_report
+    assert year_features(report, 2022, [2023]) == (0.0, 0.0)  # 去年… of the 2023 report answers it
+    target = analyse("南昌市2023年全社会研发经费投入强度的目标是多少?")
+    assert not target.year_names_report and year_features(target, 2022, [2023])[1] == 1.0
+    assert not analyse("神木市2022年计划新增多少家高新技术企业?").year_names_report  # 计划 here is a verb
+    assert analyse("据2023年全市科技工作会议,去年高企达到多少家?").year_names_report
