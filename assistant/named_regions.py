@@ -6,13 +6,14 @@ import re
 from functools import lru_cache
 
 from assistant.lexicon import vocab
-from base.regions import abbreviations, level, name_forms, regions, regions_by_name, short_name
+from base.regions import abbreviations, english_names, level, name_forms, regions, regions_by_name, short_name
 
 
 @lru_cache(maxsize=1)
 def pinyin_regions() -> dict[str, tuple[str, ...]]:
     """'xianning' → ('咸宁市',), 'huancounty' → ('环县',): pinyin of every gazetteer short name, and of
-    every name's core followed by the English word for its level (words are joined when matched)."""
+    every name's core followed by the English word for its level (words are joined when matched);
+    and the English names that are not pinyin ('shaanxi' → ('陕西省',), 'innermongolia')."""
     from pypinyin import lazy_pinyin
 
     suffixes = vocab()["region_suffixes_en"]
@@ -26,6 +27,9 @@ def pinyin_regions() -> dict[str, tuple[str, ...]]:
                 for w in words:
                     out.setdefault("".join(lazy_pinyin(core)).lower() + w, []).append(r.name)
                 break
+    for name, englishes in english_names().items():  # Shaanxi, Inner Mongolia, Ordos: not their pinyin
+        for e in englishes:
+            out.setdefault(re.sub(r"[^a-z]", "", e.lower()), []).insert(0, name)
     return {k: tuple(dict.fromkeys(v)) for k, v in out.items()}
 
 
@@ -111,9 +115,11 @@ def _english_pattern(region: str) -> re.Pattern[str] | None:
 
     core = short_name(region) or region
     key = "".join(lazy_pinyin(core)).lower()
-    if not key.isascii() or len(key) < 2:
+    keys = [k for k in (key, *(e.lower() for e in english_names().get(region, ()))) if k.isascii() and len(k) >= 2]
+    if not keys:
         return None
-    return re.compile(r"(?<![a-z])" + r"['’ -]?".join(map(re.escape, key)) + r"(?![a-z])", re.I)
+    alts = "|".join(r"['’ -]?".join(map(re.escape, k.replace(" ", ""))) for k in keys)
+    return re.compile(rf"(?<![a-z])(?:{alts})(?![a-z])", re.I)
 
 
 def mention_at(text: str, region: str) -> int | None:

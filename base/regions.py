@@ -53,6 +53,19 @@ def regions() -> tuple[Region, ...]:
 
 
 @lru_cache(maxsize=1)
+def english_names() -> dict[str, tuple[str, ...]]:
+    """Gazetteer name → its English names that are not its pinyin (陕西省 → Shaanxi, 鄂尔多斯市 → Ordos),
+    from regions_en.tsv; a line naming no gazetteer region is an error of the data file."""
+    known = {r.name for r in regions()}
+    out: dict[str, list[str]] = {}
+    for english, name in load_tsv(BASE_DATA / "regions_en.tsv"):
+        if name not in known:
+            raise ValueError(f"regions_en.tsv: {name} ({english}) is not in regions.tsv")
+        out.setdefault(name, []).append(english)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+@lru_cache(maxsize=1)
 def region_pattern() -> re.Pattern[str]:
     """Alternation of full region names whose core is ≥ 2 characters, longest first."""
     names = sorted({r.name for r in regions() if r.short}, key=len, reverse=True)

@@ -20,3 +20,11 @@ def test_a_region_is_named_by_its_full_and_short_name() -> None:
 
     assert name_forms("下陆区") == ["下陆区", "下陆"]
     assert name_forms("环县") == ["环县"]  # no short name of two characters
+
+
+def test_english_names_that_are_not_pinyin_name_gazetteer_regions() -> None:
+    from base.regions import english_names, regions
+    names = english_names()
+    assert "Shaanxi" in names["陕西省"] and "Ordos" in names["鄂尔多斯市"]
+    known = {r.name for r in regions()}
+    assert set(names) <= known  # every line names a gazetteer region
