@@ -12,6 +12,8 @@ from functools import lru_cache
 from assistant.evidence import maximal_terms
 from assistant.lexicon import english_variants, glossary, vocab
 from assistant.named_regions import find_regions_en, find_regions_zh
+from base.mentions import find_numbers
+from base.number_words import find_english_numbers
 from base.regions import abbreviations, genre
 from base.tokenize import STOP, tokens
 
@@ -154,10 +156,20 @@ def _plan_kinds() -> tuple[str, ...]:
 _MONEY_ITSELF = re.compile(r"\b(?:how much (?:money|funding)|yuan|rmb|amount)\b|元", re.I)
 
 
+def without_stated_quantities(text: str) -> str:
+    """`text` with the quantities it states blanked (same length): 年营收3亿元以上的企业, firms with
+    revenue above 300 million yuan — a condition of what is asked, whose unit is not the one asked."""
+    for m in [*find_numbers(text), *find_english_numbers(text)]:
+        if m.unit:
+            text = text[:m.start] + " " * (m.end - m.start) + text[m.end:]
+    return text
+
+
 def asked_units(text: str, lang: str) -> list[str]:
     """The unit categories of the figures asked. A ratio asked of money (R&D investment ratios, 研发
     投入强度) is a ratio: the money words say what it is a ratio of, unless the question asks the
     amount itself too (yuan, how much money)."""
+    text = without_stated_quantities(text)
     units = facets(text, lang, "units")
     if "ratio" in units and "money" in units and not _MONEY_ITSELF.search(text):
         units.remove("money")

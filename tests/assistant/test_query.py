@@ -171,3 +171,10 @@ def test_a_guarantee_is_a_safeguard_unless_it_is_financial() -> None:
     assert any("保障" in t.split("|") for t in terms) and any("抓手" in t.split("|") for t in terms)
     assert not any("担保" in t.split("|") for t in terms)
     assert any("担保" in t.split("|") for t in analyse("Does the plan offer financing guarantees to SMEs?").terms)
+
+
+def test_a_quantity_the_question_states_is_a_condition_not_the_unit_asked() -> None:
+    q = analyse("In Nanchang, what share of industrial enterprises with annual revenue above 300 million yuan have R&D institutions?")
+    assert q.units == ["ratio"]  # 300 million yuan qualifies the firms; a share is asked
+    assert analyse("年营收3亿元以上工业企业研发机构覆盖率是多少?").units == ["ratio"]
+    assert analyse("咸宁研发投入多少亿元?").units == ["money"]  # a unit asked, with no number of its own
