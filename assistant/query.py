@@ -40,6 +40,7 @@ class Query:
     followup: bool = False
     weights: dict[str, float] = field(default_factory=dict)  # per-term weight, set by the composer
     period: list[int] = field(default_factory=list)  # years of a plan period named (十四五 → 2021–2025)
+    relative: list[int] = field(default_factory=list)  # years named relative to a document's own (去年 → -1)
     period_names_plan: bool = False  # that period is part of a plan's name (“十三五”科技创新规划): it picks the plan
     year_names_report: bool = False  # a year named is part of a report's name (2023年全市科技工作会议): it picks the report
     units: list[str] = field(default_factory=list)  # unit categories of the figures asked: count, money, ratio
@@ -86,6 +87,16 @@ def mask_baselines(text: str) -> str:
     for p in _baselines():
         text = p.sub(lambda m: " " * len(m.group(0)), text)
     return text
+
+
+def relative_years(text: str, lang: str) -> list[int]:
+    """The years a question names relative to the document's own (去年 → -1, this year → 0), as
+    offsets: each document's date resolves them (``compose.features``)."""
+    words = vocab()["relative_years"][lang]
+    low = mask_baselines(text.lower() if lang == "en" else text)
+    if lang == "en":
+        return sorted({o for w, o in words.items() if re.search(rf"\b{re.escape(w)}\b", low)})
+    return sorted({o for w, o in words.items() if w in low})
 
 
 def find_years(text: str) -> list[int]:
@@ -353,7 +364,7 @@ def analyse(question: str, known_regions: dict[str, list[str]] | None = None,
     q = Query(text=text, lang=lang, qtype=question_type(text, lang), regions=regions_, years=years,
               terms=terms, focus=list(terms), enterprise_kinds=enterprise_kinds(text, lang),
               period=find_period(text), units=asked_units(text, lang), bases=facets(text, lang, "basis"),
-              past=asks_past(text, lang))
+              past=asks_past(text, lang), relative=relative_years(text, lang))
     q.period_names_plan = bool(q.period) and period_names_plan(text, lang)
     q.year_names_report = bool(q.years) and year_names_report(text, lang)
     if q.qtype == "mentions" and _names_others(text, lang):

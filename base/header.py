@@ -159,6 +159,26 @@ def header_pairs(text: str, max_lines: int = HEADER_SCAN_LINES) -> list[HeaderFi
     return out
 
 
+_LEADING_TOKEN = re.compile(r"[0-9A-Za-z:./\-]+|[^\s]{1,20}(?=\s)")
+_SHORT_PAIR = re.compile(r"\s*[\u4e00-\u9fff]{2,4}[:：]\s*(?:[0-9A-Za-z./\-]+|[^\s:：]{1,12}(?=\s))")
+
+
+def _line_header_end(line: str, pairs: list[tuple[str, int, int]]) -> int:
+    """Where a header line's header ends: its end, unless its last value runs on into the body (a PDF
+    or page that put 日期:… 评论:0 and the article's lead on one line): then the end of that value's
+    leading date or token."""
+    _, a, b = pairs[-1]
+    if len(re.sub(r"\s+", " ", line[a:b]).strip()) <= MAX_VALUE:
+        return len(line)
+    lead = _LEADING_DATE.match(line, a) or _LEADING_TOKEN.match(line, a)
+    end = lead.end() if lead else a
+    while more := _SHORT_PAIR.match(line, end):  # 作者:南昌采茶戏 浏览:65 评论:0, labels no list knows
+        end = more.end()
+    return end
+
+
 def header_end(text: str, max_lines: int = HEADER_SCAN_LINES) -> int:
-    """Offset of the end of the last line that holds a header label (0 when there is none)."""
-    return max((offset + len(line) for offset, line, _ in _line_pairs(text, max_lines)), default=0)
+    """Offset of the end of the header: the end of the last line that holds a header label, or of
+    that line's last value when the body runs on after it (0 when there is no label)."""
+    return max((offset + _line_header_end(line, pairs) for offset, line, pairs in _line_pairs(text, max_lines)),
+               default=0)

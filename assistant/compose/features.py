@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -262,6 +263,13 @@ def region_bad(q: Query, stored: StoredDoc, local: str, wanted: list[str] | None
     return best
 
 
+def dated_query(q: Query, stored: StoredDoc) -> Query:
+    """`q` with the years it names relative to a document (南昌去年…) read against that document's
+    own date; unchanged when it names years of its own or the document is undated."""
+    now = reference_year(stored.meta) if q.relative and not q.years else None
+    return q if now is None else replace(q, years=sorted({now + o for o in q.relative}))
+
+
 def evidence_features(ctx: Context, stored: StoredDoc, local: str, sentence: str, section: str, rank: int,
                       year: int | list[int] | None, wanted_regions: list[str] | None = None,
                       dense: float = 0.0, explicit_year: bool = True) -> dict[str, float]:
@@ -271,7 +279,7 @@ def evidence_features(ctx: Context, stored: StoredDoc, local: str, sentence: str
     named = f"{section} {doc_words(stored)}"
     keys = key_terms(q)
     things = nominal_keys(q)
-    year_ok, year_bad = year_features(q, year, stored.meta.years, explicit_year)
+    year_ok, year_bad = year_features(dated_query(q, stored), year, stored.meta.years, explicit_year)
     return {
         "cov": coverage(q.content_terms, f"{sentence} {named}", q.weights),
         "key_local": coverage(keys, local, q.weights) if keys else 1.0,

@@ -151,3 +151,18 @@ def test_a_year_naming_a_report_picks_the_report() -> None:
     assert not target.year_names_report and year_features(target, 2022, [2023])[1] == 1.0
     assert not analyse("神木市2022年计划新增多少家高新技术企业?").year_names_report  # 计划 here is a verb
     assert analyse("据2023年全市科技工作会议,去年高企达到多少家?").year_names_report
+
+
+def test_a_question_naming_last_year_asks_the_year_before_each_documents_own() -> None:
+    from assistant.compose.features import dated_query
+    from base.types import Doc, DocMeta
+    from store import StoredDoc
+
+    def dated(date):
+        return StoredDoc("r.txt", Doc("r.txt", "", "txt", "r"), DocMeta(date=date, years=[2023]), [], [])
+
+    q = analyse("南昌去年独角兽、瞪羚企业达到多少家?")
+    assert q.relative == [-1] and q.years == []
+    assert dated_query(q, dated("2023-03-25")).years == [2022]
+    assert dated_query(analyse("What did Nanchang set for this year?"), dated("2023-03-25")).years == [2023]
+    assert dated_query(analyse("南昌2021年去年…"), dated("2023-03-25")).years == [2021]  # its own year first

@@ -1,0 +1,18 @@
+"""Where a page's header block ends."""
+from __future__ import annotations
+
+from base.header import header_end
+
+
+def test_the_header_ends_with_its_last_line() -> None:
+    text = "索引号: 113302/2023-25176 主题分类: 科技\n成文日期: 2023-02-24\n\n2023年科创局工作思路\n"
+    assert text[header_end(text):].startswith("\n\n2023年科创局工作思路")
+
+
+def test_a_body_running_on_after_the_last_value_is_not_header() -> None:
+    line = ("日期:2023-03-25 来源:南昌舰 作者:南昌采茶戏 浏览:65 评论:0强化南昌在全省科技创新中的核心地位"
+            "南昌新闻网讯 科技型中小企业入库3000家以上,高新技术企业数量突破2000家,独角兽、瞪羚企业突破170家;")
+    text = "南昌市明确2023年科技工作重点和目标\n" + line + "\n新组建50家市级研发平台;"
+    assert text[header_end(text):].startswith("强化南昌在全省")  # the lead's targets are body text
+    dated = "发布时间:2021-04-26 10:23 " + "全市新增高新技术企业5家,科技型企业40家。" * 4
+    assert dated[header_end(dated):].lstrip().startswith("全市新增高新技术企业5家")
