@@ -2,6 +2,7 @@
 full name or (provinces and prefectures) short name, and English names by their pinyin."""
 from __future__ import annotations
 
+import itertools
 import re
 from functools import lru_cache
 
@@ -9,23 +10,37 @@ from assistant.lexicon import vocab
 from base.regions import abbreviations, english_names, level, name_forms, regions, regions_by_name, short_name
 
 
+MAX_READINGS = 6  # readings kept per name when some of its characters have several (闵行: minxing, minhang …)
+
+
+def readings(name: str) -> list[str]:
+    """The pinyin spellings of a name, lower case, its usual reading first: pypinyin's reading of
+    the name, then those its polyphonic characters allow (闵行 → minxing, minhang, minheng), since
+    a place name's reading is often not the word's usual one."""
+    from pypinyin import Style, lazy_pinyin, pinyin
+
+    first = "".join(lazy_pinyin(name)).lower()
+    combos = itertools.islice(itertools.product(*pinyin(name, style=Style.NORMAL, heteronym=True)), MAX_READINGS)
+    return list(dict.fromkeys([first, *("".join(c).lower() for c in combos)]))
+
+
 @lru_cache(maxsize=1)
 def pinyin_regions() -> dict[str, tuple[str, ...]]:
     """'xianning' → ('咸宁市',), 'huancounty' → ('环县',): pinyin of every gazetteer short name, and of
     every name's core followed by the English word for its level (words are joined when matched);
     and the English names that are not pinyin ('shaanxi' → ('陕西省',), 'innermongolia')."""
-    from pypinyin import lazy_pinyin
-
     suffixes = vocab()["region_suffixes_en"]
     out: dict[str, list[str]] = {}
     for r in regions():
         if r.short:
-            out.setdefault("".join(lazy_pinyin(r.short)).lower(), []).append(r.name)
+            for key in readings(r.short):
+                out.setdefault(key, []).append(r.name)
         for suf, words in suffixes.items():
             core = r.name[: -len(suf)]
             if r.name.endswith(suf) and core:
-                for w in words:
-                    out.setdefault("".join(lazy_pinyin(core)).lower() + w, []).append(r.name)
+                for key in readings(core):
+                    for w in words:
+                        out.setdefault(key + w, []).append(r.name)
                 break
     for name, englishes in english_names().items():  # Shaanxi, Inner Mongolia, Ordos: not their pinyin
         for e in englishes:
@@ -111,11 +126,9 @@ def find_regions_en(text: str, known: dict[str, list[str]]) -> list[str]:
 
 @lru_cache(maxsize=1024)
 def _english_pattern(region: str) -> re.Pattern[str] | None:
-    from pypinyin import lazy_pinyin
-
     core = short_name(region) or region
-    key = "".join(lazy_pinyin(core)).lower()
-    keys = [k for k in (key, *(e.lower() for e in english_names().get(region, ()))) if k.isascii() and len(k) >= 2]
+    keys = [k for k in (*readings(core), *(e.lower() for e in english_names().get(region, ())))
+            if k.isascii() and len(k) >= 2]
     if not keys:
         return None
     alts = "|".join(r"['’ -]?".join(map(re.escape, k.replace(" ", ""))) for k in keys)

@@ -46,6 +46,7 @@ class Query:
     units: list[str] = field(default_factory=list)  # unit categories of the figures asked: count, money, ratio
     bases: list[str] = field(default_factory=list)  # what the figures asked measure: growth, share, new, total
     past: bool = False  # asks what was achieved (截至2020年底已…), not a target
+    target: bool = False  # asks what a plan sets (目标, 力争, targets)
     others: bool = False  # the region or document named is a reference, not the scope (还有哪些文件也提到…)
 
     @property
@@ -222,6 +223,13 @@ def facet(text: str, lang: str, group: str) -> str:
     return next(iter(facets(text, lang, group)), "")
 
 
+def asks_target(text: str, lang: str) -> bool:
+    """The question asks what a plan sets (目标, 力争, targets, aims for), not what was achieved."""
+    pats = vocab()["facets"]["target"]["zh" if lang == "zh" else "en"]
+    low = text.lower() if lang == "en" else text
+    return any(re.search(p, low) for p in pats)
+
+
 def asks_past(text: str, lang: str) -> bool:
     pats = vocab()["facets"]["past"]["zh" if lang == "zh" else "en"]
     low = text.lower() if lang == "en" else text
@@ -364,7 +372,7 @@ def analyse(question: str, known_regions: dict[str, list[str]] | None = None,
     q = Query(text=text, lang=lang, qtype=question_type(text, lang), regions=regions_, years=years,
               terms=terms, focus=list(terms), enterprise_kinds=enterprise_kinds(text, lang),
               period=find_period(text), units=asked_units(text, lang), bases=facets(text, lang, "basis"),
-              past=asks_past(text, lang), relative=relative_years(text, lang))
+              past=asks_past(text, lang), target=asks_target(text, lang), relative=relative_years(text, lang))
     q.period_names_plan = bool(q.period) and period_names_plan(text, lang)
     q.year_names_report = bool(q.years) and year_names_report(text, lang)
     if q.qtype == "mentions" and _names_others(text, lang):

@@ -157,6 +157,9 @@ def year_features(q: Query, year: int | list[int] | None, doc_years: list[int],
     for a year the plan does not cover."""
     asked = set(q.years) | set(q.period)
     if not asked:
+        got = [] if year is None else year if isinstance(year, list) else [year]
+        if q.target and not q.past and got and doc_years and max(got) < min(doc_years):
+            return 0.0, 0.5  # a target asked; the evidence is a result of the years before the plan's (去年…)
         return 0.0, 0.0
     if (q.period_names_plan and not q.years) or q.year_names_report:
         got = set() if year is None else set(year) if isinstance(year, list) else {year}

@@ -166,3 +166,13 @@ def test_a_question_naming_last_year_asks_the_year_before_each_documents_own() -
     assert dated_query(q, dated("2023-03-25")).years == [2022]
     assert dated_query(analyse("What did Nanchang set for this year?"), dated("2023-03-25")).years == [2023]
     assert dated_query(analyse("南昌2021年去年…"), dated("2023-03-25")).years == [2021]  # its own year first
+
+
+def test_a_result_of_the_years_before_the_plan_answers_a_target_only_doubtfully() -> None:
+    from assistant.compose.features import year_features
+
+    target = analyse("Compare the high-tech enterprise targets of Minhang and Nanchang.")
+    assert target.target and not target.past
+    assert year_features(target, 2022, [2023]) == (0.0, 0.5)  # 去年… of a 2023 report
+    assert year_features(target, 2023, [2023]) == (0.0, 0.0)
+    assert year_features(analyse("南昌高企达到了多少家?"), 2022, [2023]) == (0.0, 0.0)  # no target asked
