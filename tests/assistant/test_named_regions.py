@@ -15,3 +15,9 @@ def test_conventional_english_names_are_not_their_pinyin() -> None:
     assert set(find_regions_en("Does Ordos, in Inner Mongolia, set a patent target?", {})) == {"鄂尔多斯市", "内蒙古自治区"}
     assert mention_at("Compare Ordos and Shaanxi", "陕西省") == 18
     assert mention_at("Compare Ordos and Shaanxi", "鄂尔多斯市") == 8
+
+
+def test_a_place_names_polyphonic_reading_names_it() -> None:
+    from assistant.named_regions import readings
+    assert readings("闵行")[0] == "minxing" and "minhang" in readings("闵行")
+    assert find_regions_en("What does Minhang District target?", {}) == ["闵行区"]
