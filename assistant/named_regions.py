@@ -29,23 +29,38 @@ def pinyin_regions() -> dict[str, tuple[str, ...]]:
     """'xianning' → ('咸宁市',), 'huancounty' → ('环县',): pinyin of every gazetteer short name, and of
     every name's core followed by the English word for its level (words are joined when matched);
     and the English names that are not pinyin ('shaanxi' → ('陕西省',), 'innermongolia')."""
-    suffixes = vocab()["region_suffixes_en"]
-    out: dict[str, list[str]] = {}
-    for r in regions():
-        if r.short:
-            for key in readings(r.short):
-                out.setdefault(key, []).append(r.name)
-        for suf, words in suffixes.items():
-            core = r.name[: -len(suf)]
-            if r.name.endswith(suf) and core:
-                for key in readings(core):
-                    for w in words:
-                        out.setdefault(key + w, []).append(r.name)
-                break
+    out = _spellings(lambda name: readings(name)[:1])
     for name, englishes in english_names().items():  # Shaanxi, Inner Mongolia, Ordos: not their pinyin
         for e in englishes:
             out.setdefault(re.sub(r"[^a-z]", "", e.lower()), []).insert(0, name)
     return {k: tuple(dict.fromkeys(v)) for k, v in out.items()}
+
+
+@lru_cache(maxsize=1)
+def other_readings() -> dict[str, tuple[str, ...]]:
+    """Like ``pinyin_regions``, for the other readings of polyphonic characters (minhang for 闵行).
+    They are many and some spell English words (set a → 色达), so they only name covered regions."""
+    out = _spellings(lambda name: readings(name)[1:])
+    return {k: tuple(dict.fromkeys(v)) for k, v in out.items()}
+
+
+def _spellings(spell) -> dict[str, list[str]]:
+    """Spelling → gazetteer names: of each short name, and of each name's core followed by the
+    English word for its level; `spell(name)` gives the spellings of a name."""
+    suffixes = vocab()["region_suffixes_en"]
+    out: dict[str, list[str]] = {}
+    for r in regions():
+        if r.short:
+            for key in spell(r.short):
+                out.setdefault(key, []).append(r.name)
+        for suf, words in suffixes.items():
+            core = r.name[: -len(suf)]
+            if r.name.endswith(suf) and core:
+                for key in spell(core):
+                    for w in words:
+                        out.setdefault(key + w, []).append(r.name)
+                break
+    return out
 
 
 @lru_cache(maxsize=8)
@@ -115,10 +130,14 @@ def find_regions_en(text: str, known: dict[str, list[str]]) -> list[str]:
     for n in (3, 2, 1):
         for i in range(len(words) - n + 1):
             key = "".join(words[i:i + n])
-            if len(key) < 4 or key not in pmap:
+            if len(key) < 4:
                 continue
-            cands = pmap[key]
+            cands = pmap.get(key, ())
             covered = [c for c in cands if c in known or any(a in c for a in known)]
+            if not cands:  # another reading names only a covered region (Minhang → 闵行区)
+                covered = [c for c in other_readings().get(key, ()) if c in known or any(a in c for a in known)]
+                if not covered:
+                    continue
             # an uncovered name: the highest level of that name (Hainan → 海南省, not 海南区)
             out.append((covered or sorted(cands, key=lambda c: level(c) or 9))[0])
     return list(dict.fromkeys(out))

@@ -20,4 +20,5 @@ def test_conventional_english_names_are_not_their_pinyin() -> None:
 def test_a_place_names_polyphonic_reading_names_it() -> None:
     from assistant.named_regions import readings
     assert readings("闵行")[0] == "minxing" and "minhang" in readings("闵行")
-    assert find_regions_en("What does Minhang District target?", {}) == ["闵行区"]
+    assert find_regions_en("What does Minhang District target?", {"闵行区": ["闵行"]}) == ["闵行区"]
+    assert find_regions_en("What does Minhang District target?", {}) == []  # uncovered: usual readings only
