@@ -4,6 +4,7 @@ calls 目标, else an inline 目标: paragraph, else its quantitative targets)."
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from assistant.compose.context import CitationBuilder, Context, answer, doc_name, doc_words, say
 from assistant.compose.params import params
@@ -66,23 +67,37 @@ def _cite_sentences(stored: StoredDoc, lo: int, hi: int, cb: CitationBuilder, li
     return out
 
 
+class _Part(NamedTuple):
+    """A stretch of text that is no heading's (a paragraph), read like a section for its figures."""
+    start: int
+    end: int
+
+
 def _cite_paragraph_leads(stored: StoredDoc, lo: int, hi: int, cb: CitationBuilder, limit: int,
-                          lang: str) -> list[str]:
+                          lang: str, figures: int = 0) -> list[str]:
     """A section without sub-headings, told by its paragraphs: each paragraph's first sentence (a
     plan opens a paragraph with what it is about: 科技创新综合实力稳步提升。…), or its first
-    sentences when it is one paragraph."""
+    sentences when it is one paragraph; with `figures`, a budget of key figures shared out among
+    the paragraphs as among sections (a report's paragraph of results shows them after its lead)."""
     text = stored.doc.text
     paras, a = [], lo
     for line in text[lo:hi].split("\n"):
         b = a + len(line)
         if line.strip():
-            paras.append((a, b))
+            paras.append(_Part(a, b))
         a = b + 1
-    if len(paras) < 2:
+    if len(paras) < 2 and not figures:
         return _cite_sentences(stored, lo, hi, cb, limit, lang)
+    paras = paras[:limit]
+    shares = _figure_shares(stored, paras, params()["structure"]["figures_per_section"], figures) \
+        if figures else [0] * len(paras)
     out = []
-    for a, b in paras[:limit]:
-        out += _cite_sentences(stored, a, b, cb, 1, lang)
+    for part, share in zip(paras, shares):
+        lead = sentences(text, part.start, part.end)[:1] or [(part.start, part.end)]
+        la, lb = clip_around(text, *lead[0], *lead[0], limit=params()["structure"]["quote_chars"])
+        spans = merged([clip_around(text, a, b, a, b, limit=60) for a, b in _key_figures(stored, part, share, (la, lb))])
+        cited = [f"{text[a:b]}{cb.mark(cb.cite(stored, a, b), lang)}" for a, b in [(la, lb), *spans]]
+        out.append(cited[0] + ("：" if lang == "zh" else ": ") + "；".join(cited[1:]) if len(cited) > 1 else cited[0])
     return out
 
 
@@ -200,6 +215,18 @@ def compose_overview(ctx: Context) -> Answer:
     cb = CitationBuilder()
     lines, items = [], []
     section = asked_section(q, stored)
+    lo = stored.meta.header_end or 0
+    first = next((n for n in outline(stored).nodes if n.start > lo), None)
+    if section is None and first is not None:
+        # what the plan says of itself before its first heading (为…,以“大零号湾”…为引领,…制定本要点):
+        # the last paragraph there, after any notice that issues it
+        paras = [(m.start() + lo, m.end() + lo) for m in re.finditer(r"[^\n]*\S[^\n]*", text[lo:first.start])]
+        roles = [sp for sp in (role_span(stored, "approach"), role_span(stored, "goals")) if sp]
+        if paras and any(a < paras[-1][1] and paras[-1][0] < b for a, b in roles):
+            paras = []  # the paragraph is the plan's 总体思路/目标, told below as such
+        lead = _cite_sentences(stored, *paras[-1], cb, 1, q.lang) if paras else []
+        if lead:
+            lines.append(say(q, "导语：", "Preamble: ") + lead[0])
     if section is None:
         span = role_span(stored, "approach")
         lead = _cite_sentences(stored, *span, cb, p["approach_sentences"], q.lang) if span else []
@@ -209,7 +236,6 @@ def compose_overview(ctx: Context) -> Answer:
         aims = _cite_sentences(stored, *span, cb, p["goal_lead_sentences"], q.lang) if span else []
         if aims:
             lines.append(say(q, "目标：", "Goals: ") + "".join(aims))
-    lo = stored.meta.header_end or 0
     if section is not None:
         top = section.children
         n = cb.cite(stored, section.start, section.line_end)
@@ -255,7 +281,8 @@ def compose_overview(ctx: Context) -> Answer:
         lines += [f"- {x}" for x in _cite_paragraph_leads(stored, top[0].body(text)[0], top[0].end, cb,
                                                          p["section_sentences"], q.lang)]
     if len(lines) < 2:
-        lines += [f"- {x}" for x in _cite_paragraph_leads(stored, lo, len(text), cb, p["section_sentences"], q.lang)]
+        lines += [f"- {x}" for x in _cite_paragraph_leads(stored, lo, len(text), cb, p["section_sentences"], q.lang,
+                                                         p["figures_budget"])]
     if not lines:
         return refuse(ctx)
     head = say(q, f"{doc_name(stored, 'zh')}的主要内容：", f"Overview of {doc_name(stored, 'en')} (quoted in Chinese):")

@@ -101,3 +101,23 @@ def test_overview_of_an_excerpt_names_its_wrapper_and_shows_its_figures(assistan
     assert "一、基础与形势" in ans.answer and "我市科技创新能力显著增强" in ans.answer  # the wrapper and its lead
     for figure in ("160项", "50亿元", "2.1%", "12.5件", "79项"):  # one part full of figures shows them
         assert figure in ans.answer, figure
+
+
+def test_a_report_without_headings_shows_each_paragraphs_lead_and_key_figures(assistant_over):
+    text = ("韶关市科技创新成效显著\n\n"
+            "记者从市政府新闻办获悉,近年来我市科技创新驱动作用进一步凸显。\n\n"
+            "根据最新统计数据,全社会研发经费投入58.4亿元,投入强度1.27%,技术合同交易额突破150亿元,国家级高新区2家,省级高新区7家。\n\n"
+            "去年,我市创新型企业数量大幅增长。新增孵化器4家,高新技术企业数量突破610家,新增180家。\n")
+    ans = assistant_over(sg=text).ask("简要概括这篇关于韶关科技创新成效的报道。")
+    assert not ans.refused
+    assert "去年,我市创新型企业数量大幅增长" in ans.answer  # each paragraph's lead
+    for figure in ("58.4亿元", "1.27%", "4家"):  # and its first key figures, shared out among paragraphs
+        assert figure in ans.answer, figure
+
+
+def test_an_overview_opens_with_what_the_plan_says_before_its_first_heading(assistant_over):
+    text = ("韶关市科技局2025年工作要点\n\n"
+            "2025年,市科技局将以“丹霞科创走廊”建设为引领,加快打造区域科技创新中心。\n\n"
+            "一、主要目标\n\n全社会研发投入强度达到1.5%。\n\n二、重点任务\n\n(一)培育创新主体。新增高新技术企业60家。\n")
+    ans = assistant_over(sgp=text).ask("概括一下韶关市科技局2025年工作要点的主要内容。")
+    assert "丹霞科创走廊" in ans.answer and "一、主要目标" in ans.answer
