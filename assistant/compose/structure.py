@@ -292,6 +292,19 @@ def compose_overview(ctx: Context) -> Answer:
     return ans
 
 
+def _goal_sentences(stored: StoredDoc, lo: int, hi: int, limit: int, targets: int) -> list[tuple[int, int]]:
+    """The sentences a goals section is told by, in order: those stating a target first (up to
+    `targets`; a table of goals whose rows open with a label cell must not lose its last target to
+    the labels), then the others, up to `limit` in all when the targets leave room."""
+    spans = sentences(stored.doc.text, lo, hi)
+    if len(spans) <= limit:
+        return spans
+    starts = [t.start for t in stored.targets]
+    stating = [sp for sp in spans if any(sp[0] <= t < sp[1] for t in starts)][:targets]
+    others = [sp for sp in spans if sp not in stating][: max(0, limit - len(stating))]
+    return sorted(stating + others)
+
+
 def compose_goals(ctx: Context) -> Answer:
     q = ctx.query
     stored = subject_doc(ctx)
@@ -301,7 +314,10 @@ def compose_goals(ctx: Context) -> Answer:
     text = stored.doc.text
     cb = CitationBuilder()
     span = role_span(stored, "goals")
-    quotes = _cite_sentences(stored, *span, cb, p["goal_sentences"], q.lang) if span else []
+    quotes = []
+    for a, b in (_goal_sentences(stored, *span, p["goal_sentences"], p["goal_targets"]) if span else []):
+        a2, b2 = clip_around(text, a, b, a, b, limit=p["quote_chars"])
+        quotes.append(f"{text[a2:b2]}{cb.mark(cb.cite(stored, a2, b2), q.lang)}")
     if not quotes:
         # no goals section: the plan's quantitative targets, in document order
         for t in stored.targets[: p["goal_targets"]]:

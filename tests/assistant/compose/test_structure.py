@@ -121,3 +121,14 @@ def test_an_overview_opens_with_what_the_plan_says_before_its_first_heading(assi
             "一、主要目标\n\n全社会研发投入强度达到1.5%。\n\n二、重点任务\n\n(一)培育创新主体。新增高新技术企业60家。\n")
     ans = assistant_over(sgp=text).ask("概括一下韶关市科技局2025年工作要点的主要内容。")
     assert "丹霞科创走廊" in ans.answer and "一、主要目标" in ans.answer
+
+
+def test_a_goals_section_of_labelled_rows_keeps_every_target(assistant_over):
+    rows = [("推动研发创新", "研发投入强度保持在3%左右"), ("推动成果转化", "技术合同成交额不低于30亿元"),
+            ("推动企业发展", "有效期内高新技术企业达400家"), ("推动人才集聚", "引进高层次人才50名"),
+            ("推动产业发展", "力争实现生物医药营收32亿元")]
+    body = "\n".join(f"{label}\n{target}。" for label, target in rows)
+    text = f"韶关市科技局2025年工作要点\n\n一、主要目标\n\n加快推进科技创新高水平发展。\n{body}\n\n二、重点任务\n\n做好各项工作。\n"
+    ans = assistant_over(sgg=text).ask("韶关市科技局2025年工作要点的主要目标有哪些?")
+    for figure in ("3%", "30亿元", "400家", "50名", "32亿元"):
+        assert figure in ans.answer, figure
