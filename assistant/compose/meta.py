@@ -162,6 +162,24 @@ def _dated_sentence(ctx: Context) -> Answer | None:
     return None
 
 
+_DAY = re.compile(r"(?<!\d)\d{1,2}\s*月\s*\d{1,2}\s*日")
+
+
+def _day_type(s) -> tuple[float, float]:
+    return (1.0, 0.0) if _DAY.search(s.text) else (0.0, 0.0)
+
+
+def _event_day(ctx: Context) -> Answer | None:
+    """A day the text gives an event the question names (记者从…新闻发布会获悉 on 2月3日, 3月24日…
+    会议召开): the best supported sentence, with a sentence naming a month and day preferred as the
+    kind of answer asked, answers "on what day was … held" when it names one."""
+    ranked = scored_sentences(ctx, _day_type)
+    th = model().threshold
+    if ranked and ranked[0].p >= th and _DAY.search(ranked[0].sentence.text) and ranked[0].feats.get("key_local", 0) >= th:
+        return compose_sentence(ctx, _day_type, limit=1)
+    return None
+
+
 def _field_line(ctx: Context, stored: StoredDoc, name: str, cb: CitationBuilder) -> str | None:
     q = ctx.query
     value = getattr(stored.meta, name)
@@ -203,6 +221,9 @@ def compose_meta(ctx: Context) -> Answer:
     by_column = column_answer(ctx, ranked)  # 完成期限, 责任单位: a column of the document's table
     if by_column is not None:
         return by_column
+    event = _event_day(ctx) if q.qtype == "date" and not _ASKS_YEARS.search(q.text) else None
+    if event is not None:
+        return event
     for stored in target_docs(ctx):
         if q.qtype == "date" and _ASKS_YEARS.search(q.text):
             dated = _dated_sentence(ctx)
