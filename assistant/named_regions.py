@@ -130,7 +130,7 @@ def find_regions_en(text: str, known: dict[str, list[str]]) -> list[str]:
     for n in (3, 2, 1):
         for i in range(len(words) - n + 1):
             key = "".join(words[i:i + n])
-            if len(key) < 4:
+            if len(key) < 4 or (n == 1 and key in vocab()["not_region_words_en"]["words"]):
                 continue
             cands = pmap.get(key, ())
             covered = [c for c in cands if c in known or any(a in c for a in known)]

@@ -144,10 +144,17 @@ def names_own_thing(before: str) -> bool:
     before = before.rstrip(" \t　了")  # 增加了90家
     if len(CJK.findall(before)) <= _ELIDED_CHARS or not CJK.match(before[-1:]):
         return False
-    return not before.endswith(_predicate_endings())
+    if not before.endswith(_predicate_endings()):
+        return True
+    # 技术合同成交额达到135.7亿元: a noun phrase of its own before the verb names the clause's thing
+    subject = before
+    while subject and subject.endswith(_predicate_endings()):
+        subject = subject[: -max(len(w) for w in _predicate_endings() if subject.endswith(w))].rstrip(" \t　了")
+    return len(CJK.findall(subject)) > _ELIDED_CHARS and bool(CJK.match(subject[-1:])) and _NOUN_PHRASE.fullmatch(subject) is not None
 
 
 _ELIDED_CHARS = 3  # 省级, 国家级: a level or kind alone, the counted thing left to the clause before
+_NOUN_PHRASE = re.compile(r"[\u4e00-\u9fffA-Za-z&()（）、]+")  # no figure, comparator base or quote before the verb
 
 
 @lru_cache(maxsize=1)
@@ -163,10 +170,11 @@ class _Asked:
     measure: str  # the measure word of what it counts (counted_measure)
     things: list[str]  # the things it asks about (nominal_keys)
     wording: str  # its own words, a follow-up's focus included
+    keys: list[str]  # its key terms (研发 where it names no thing: R&D money)
 
     @classmethod
     def of(cls, q: Query) -> "_Asked":
-        return cls(counted_measure(q), nominal_keys(q), f"{q.text} {' '.join(q.focus)}")
+        return cls(counted_measure(q), nominal_keys(q), f"{q.text} {' '.join(q.focus)}", key_terms(q))
 
 
 def _figures_in(ctx: Context, s: Sentence, wanted_regions: list[str] | None, asked: _Asked,
@@ -204,7 +212,7 @@ def _figures_in(ctx: Context, s: Sentence, wanted_regions: list[str] | None, ask
         if measure_conflict(asked.measure, m.unit):
             feats["type_bad"] = 1.0  # 多少名院士 is not answered by 10家 or 10场次
         feats["measure_bad"] = measure_bad(ctx.query, f"{indicator} {text[ca:b]}")  # what it measures: the words before it
-        if unstated or sibling_owned(things, local, text[ca:a], [text[x:y] for x, y in clauses if (x, y) != (ca, cb)]):
+        if unstated or sibling_owned(things or asked.keys, local, text[ca:a], [text[x:y] for x, y in clauses if (x, y) != (ca, cb)]):
             feats["measure_bad"] = 1.0  # 省级重点企业研究院1家 where the sentence counts 重点实验室 elsewhere
         out.append(Figure(s.stored, m, (ca, cb), (s.start, s.end), indicator, year, s.rank, s.section, t,
                           finish(feats, ctx.query.lang)))

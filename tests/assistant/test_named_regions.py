@@ -22,3 +22,7 @@ def test_a_place_names_polyphonic_reading_names_it() -> None:
     assert readings("闵行")[0] == "minxing" and "minhang" in readings("闵行")
     assert find_regions_en("What does Minhang District target?", {"闵行区": ["闵行"]}) == ["闵行区"]
     assert find_regions_en("What does Minhang District target?", {}) == []  # uncovered: usual readings only
+
+
+def test_the_currency_is_no_region() -> None:
+    assert find_regions_en("How much R&D money in yuan did Nanchang spend?", {"南昌市": ["南昌"]}) == ["南昌市"]

@@ -51,6 +51,9 @@ def test_sibling_owned_reads_the_figures_own_clause() -> None:
     assert not sibling_owned(["企业技术中心"], "省级20家", "省级", ["国家级企业技术中心5家"])  # elided thing
     assert not names_own_thing("是“十一五”末的") and not names_own_thing("较“十二五”末增加了")  # a predicate
     assert names_own_thing("国家级企业技术中心")
+    # a noun phrase of its own before the verb: 技术合同成交额达到135.7亿元 counts turnover, not R&D
+    assert names_own_thing("技术合同成交额达到") and not names_own_thing("全年新增")
+    assert sibling_owned(["研发"], "技术合同成交额达到135.7亿元", "技术合同成交额达到", ["全社会研发经费投入强度达到1.93%"])
 
 
 REVIEW = """十堰市科技创新“十三五”规划
