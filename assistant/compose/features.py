@@ -8,7 +8,8 @@ from typing import NamedTuple
 
 from assistant.compose.context import Context, absent_share, doc_words, key_terms, lowered, nominal_keys
 from assistant.evidence import coverage
-from assistant.query import Query, mask_baselines, vocab
+from assistant.query import Query, vocab
+from assistant.timewords import mask_baselines
 from base.regions import contains, genre, name_forms, subject_regions
 from base.text import YEAR_RANGE_DASHES
 from store import StoredDoc

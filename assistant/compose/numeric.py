@@ -15,7 +15,8 @@ from assistant.compose.params import params
 from assistant.compose.refusal import refuse
 from assistant.compose.support import model
 from assistant.named_regions import mention_at
-from assistant.query import Query, content_terms, facets, find_years, is_basis_word, vocab
+from assistant.query import Query, content_terms, facets, is_basis_word, vocab
+from assistant.timewords import find_years
 from base.mentions import find_numbers
 from base.numbers import NumberMention, parse_number, unit_category
 from base.types import Answer

@@ -205,6 +205,22 @@ def heading_span(text: str, node: Node, limit: int) -> tuple[int, int]:
     return a, cut
 
 
+def _preamble(stored: StoredDoc, lo: int, cb: CitationBuilder, lang: str) -> str | None:
+    """What the plan says of itself before its first heading (为…,以“大零号湾”…为引领,…制定本要点):
+    the first sentence of the last paragraph there, after any notice that issues it; none when that
+    paragraph is the plan's 总体思路/目标, which the overview tells as such."""
+    text = stored.doc.text
+    first = next((n for n in outline(stored).nodes if n.start > lo), None)
+    if first is None:
+        return None
+    paras = [(m.start() + lo, m.end() + lo) for m in re.finditer(r"[^\n]*\S[^\n]*", text[lo:first.start])]
+    roles = [sp for sp in (role_span(stored, "approach"), role_span(stored, "goals")) if sp]
+    if not paras or any(a < paras[-1][1] and paras[-1][0] < b for a, b in roles):
+        return None
+    lead = _cite_sentences(stored, *paras[-1], cb, 1, lang)
+    return lead[0] if lead else None
+
+
 def compose_overview(ctx: Context) -> Answer:
     q = ctx.query
     stored = subject_doc(ctx)
@@ -216,17 +232,9 @@ def compose_overview(ctx: Context) -> Answer:
     lines, items = [], []
     section = asked_section(q, stored)
     lo = stored.meta.header_end or 0
-    first = next((n for n in outline(stored).nodes if n.start > lo), None)
-    if section is None and first is not None:
-        # what the plan says of itself before its first heading (为…,以“大零号湾”…为引领,…制定本要点):
-        # the last paragraph there, after any notice that issues it
-        paras = [(m.start() + lo, m.end() + lo) for m in re.finditer(r"[^\n]*\S[^\n]*", text[lo:first.start])]
-        roles = [sp for sp in (role_span(stored, "approach"), role_span(stored, "goals")) if sp]
-        if paras and any(a < paras[-1][1] and paras[-1][0] < b for a, b in roles):
-            paras = []  # the paragraph is the plan's 总体思路/目标, told below as such
-        lead = _cite_sentences(stored, *paras[-1], cb, 1, q.lang) if paras else []
-        if lead:
-            lines.append(say(q, "导语：", "Preamble: ") + lead[0])
+    lead = _preamble(stored, lo, cb, q.lang) if section is None else None
+    if lead:
+        lines.append(say(q, "导语：", "Preamble: ") + lead)
     if section is None:
         span = role_span(stored, "approach")
         lead = _cite_sentences(stored, *span, cb, p["approach_sentences"], q.lang) if span else []

@@ -16,7 +16,8 @@ from assistant.compose.support import finish, model, score
 from assistant.compose.tables import cell
 from assistant.evidence import alternatives, maximal_terms
 from assistant.policy import measures
-from assistant.query import mask_baselines, vocab
+from assistant.query import vocab
+from assistant.timewords import mask_baselines
 from base.text import clip_around
 from base.types import Answer
 

@@ -134,7 +134,7 @@ def test_a_dated_text_names_years_relative_to_its_own() -> None:
     assert evidence_year(text, text.index("2707"), [2023], now=2023) == 2022
     assert evidence_year(text, text.index("3000"), [2023], now=2023) == 2023
     assert evidence_year(text, text.index("2707"), [2023]) is None  # an undated text: 去年 is no year
-    from assistant.query import mask_baselines
+    from assistant.timewords import mask_baselines
     assert [y for *_, y in years_named(mask_baselines("比上年增长15%,明年达到"), 2023)] == [2024]  # 比上年: a base
     lead = "去年以来,我市深入贯彻落实强省会战略;"
     part = "技术合同成交额达到135.7亿元。"

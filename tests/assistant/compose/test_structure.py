@@ -91,16 +91,21 @@ def test_overview_key_figures_are_shared_out_and_overlapping_quotes_merged() -> 
     assert merged([(10, 20), (0, 5), (15, 30), (40, 50)]) == [(0, 5), (10, 30), (40, 50)]
 
 
+def shows(ans, *pieces: str) -> None:
+    """The answer is given and quotes each piece."""
+    assert not ans.refused
+    for piece in pieces:
+        assert piece in ans.answer, piece
+
+
 def test_overview_of_an_excerpt_names_its_wrapper_and_shows_its_figures(assistant_over):
     text = ("江门市科技创新“十三五”规划\n\n一、基础与形势\n\n“十二五”期间,我市科技创新能力显著增强。\n\n(一)发展基础\n\n"
             "1.创新能力提升。累计实施160项重大项目,32项科技专项。全社会研发支出达到50亿元,研发强度达到2.1%。"
             "收录科技论文2300篇。每万人口发明专利拥有量达到12.5件。累计获得省科技奖励79项。\n\n"
             "2.企业带动作用增强。\n")
     ans = assistant_over(jm=text).ask("概括一下江门市科技创新“十三五”规划的主要内容。")
-    assert not ans.refused
-    assert "一、基础与形势" in ans.answer and "我市科技创新能力显著增强" in ans.answer  # the wrapper and its lead
-    for figure in ("160项", "50亿元", "2.1%", "12.5件", "79项"):  # one part full of figures shows them
-        assert figure in ans.answer, figure
+    shows(ans, "一、基础与形势", "我市科技创新能力显著增强")  # the wrapper and its lead
+    shows(ans, "160项", "50亿元", "2.1%", "12.5件", "79项")  # one part full of figures shows them
 
 
 def test_a_report_without_headings_shows_each_paragraphs_lead_and_key_figures(assistant_over):
@@ -109,10 +114,8 @@ def test_a_report_without_headings_shows_each_paragraphs_lead_and_key_figures(as
             "根据最新统计数据,全社会研发经费投入58.4亿元,投入强度1.27%,技术合同交易额突破150亿元,国家级高新区2家,省级高新区7家。\n\n"
             "去年,我市创新型企业数量大幅增长。新增孵化器4家,高新技术企业数量突破610家,新增180家。\n")
     ans = assistant_over(sg=text).ask("简要概括这篇关于韶关科技创新成效的报道。")
-    assert not ans.refused
-    assert "去年,我市创新型企业数量大幅增长" in ans.answer  # each paragraph's lead
-    for figure in ("58.4亿元", "1.27%", "4家"):  # and its first key figures, shared out among paragraphs
-        assert figure in ans.answer, figure
+    shows(ans, "去年,我市创新型企业数量大幅增长")  # each paragraph's lead
+    shows(ans, "58.4亿元", "1.27%", "4家")  # and its first key figures, shared out among paragraphs
 
 
 def test_an_overview_opens_with_what_the_plan_says_before_its_first_heading(assistant_over):
@@ -129,6 +132,4 @@ def test_a_goals_section_of_labelled_rows_keeps_every_target(assistant_over):
             ("推动产业发展", "力争实现生物医药营收32亿元")]
     body = "\n".join(f"{label}\n{target}。" for label, target in rows)
     text = f"韶关市科技局2025年工作要点\n\n一、主要目标\n\n加快推进科技创新高水平发展。\n{body}\n\n二、重点任务\n\n做好各项工作。\n"
-    ans = assistant_over(sgg=text).ask("韶关市科技局2025年工作要点的主要目标有哪些?")
-    for figure in ("3%", "30亿元", "400家", "50名", "32亿元"):
-        assert figure in ans.answer, figure
+    shows(assistant_over(sgg=text).ask("韶关市科技局2025年工作要点的主要目标有哪些?"), "3%", "30亿元", "400家", "50名", "32亿元")
