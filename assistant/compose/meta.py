@@ -51,6 +51,13 @@ def fields_named(q: Query, stored: StoredDoc) -> list[HeaderField]:
     return list(out.values())
 
 
+def fields_asked(q: Query, stored: StoredDoc) -> list[HeaderField]:
+    """The header fields a question of another type asks for by label: in Chinese the label as the
+    thing asked (这篇材料的来源是什么), not inside another word (多长时间 is no 时间 field)."""
+    return [f for f in fields_named(q, stored)
+            if q.lang != "zh" or re.search(rf"(?:^|的){re.escape(f.key)}(?:是|为|[:：?？]|$)", q.text)]
+
+
 def asks_author(q: Query) -> bool:
     pats = vocab()["authorship"]["zh" if q.lang == "zh" else "en"]
     return any(re.search(p, q.text if q.lang == "zh" else q.text.lower()) for p in pats)
@@ -212,7 +219,7 @@ def compose_meta(ctx: Context) -> Answer:
                 lines.append(say(q, f"{doc_name(stored, 'zh')}的编制单位：{sig[0]}[{n}]",
                                  f"{doc_name(stored, 'en')} was drawn up by {sig[0]} [{n}]"))
                 covered.add("issuer")
-        if named:
+        if named and q.qtype in ("date", "docno", "issuer"):
             lines += [ln for ln in (_field_line(ctx, stored, name, cb) for name in asked_fields(q)
                                     if name not in covered and name != "doc_no") if ln]
     if lines:

@@ -6,7 +6,7 @@ from typing import Callable
 from assistant.compose.context import CitationBuilder, Context, answer, doc_name, say, with_weights
 from assistant.compose.enumerate import compose_list, compose_named_group
 from assistant.compose.mentions import compose_mentions
-from assistant.compose.meta import compose_meta
+from assistant.compose.meta import compose_meta, fields_asked
 from assistant.compose.numeric import (compose_compare_all, compose_comparison, compose_numeric,
                                        compose_yes_no_figure, question_figures)
 from assistant.compose.pinyin_names import with_pinyin_names
@@ -45,6 +45,7 @@ REGISTRY: dict[str, Composer] = {
     "list": compose_list,
     "named_group": compose_named_group,
     "date": compose_meta,
+    "field": compose_meta,
     "docno": compose_meta,
     "issuer": compose_meta,
     "policy": compose_policy,
@@ -71,6 +72,12 @@ def route(ctx: Context) -> str:
         return "yes_no"  # "Does X aim for more than 300 …?" compares with a figure, not with a region
     if kind == "comparison" and len(ctx.groups) < 2 and len(ctx.docs) > 2 and not q.regions:
         return "compare_all"
+    # a header label asked for (这篇材料的来源是什么; which body is given as the source): its value; in
+    # English only by a question asking for a thing, since the label words are common ones (source hubs)
+    asks_field = kind in ("entity", "general", "how") if q.lang == "en" else \
+        kind not in ("date", "docno", "issuer", "comparison", "compare_all", "mentions")
+    if asks_field and any(fields_asked(q, s) for s in ctx.docs.values()):
+        return "field"
     return kind
 
 

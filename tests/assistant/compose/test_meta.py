@@ -17,3 +17,15 @@ def test_the_day_a_text_gives_an_event_answers_when_it_was_held(assistant_over):
 def test_a_question_naming_no_event_gets_the_pages_date(assistant_over):
     ans = assistant_over(sg=REPORT).ask("这篇韶关的报道是什么时候发布的?")
     assert "2023-03-25" in ans.answer and "3月24日" not in ans.answer
+
+
+PAGE = ("宝鸡市“双创”工作卓有成效\n\n来源：国家创新型城市工作动态信息\n发布时间：2020-04-27 10:04\n\n"
+        "宝鸡市高度重视“双创”工作,先后出台政策措施30多个。全市每两年通报表扬一批创新企业。\n")
+
+
+def test_a_header_label_asked_for_is_answered_by_its_value(assistant_over):
+    a = assistant_over(bj=PAGE)
+    ans = a.ask("宝鸡市这篇“双创”工作材料的来源是什么?")
+    assert "国家创新型城市工作动态信息" in ans.answer
+    # a label inside another word is not asked for: 多长时间 asks no 发布时间
+    assert "2020-04-27" not in a.ask("宝鸡市多长时间通报表扬一次创新企业?").answer
