@@ -57,20 +57,37 @@ def inline_role(stored: StoredDoc, role: str) -> tuple[int, int] | None:
     return m.start(), end
 
 
+def _cited(stored: StoredDoc, spans: list[tuple[int, int]], cb: CitationBuilder, lang: str) -> list[str]:
+    """Each span quoted with its citation mark, cited in order."""
+    text = stored.doc.text
+    return [f"{text[a:b]}{cb.mark(cb.cite(stored, a, b), lang)}" for a, b in spans]
+
+
+def _clipped(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sentences cut to the overview's quote length."""
+    limit = params()["structure"]["quote_chars"]
+    return [clip_around(text, a, b, a, b, limit=limit) for a, b in spans]
+
+
 def _cite_sentences(stored: StoredDoc, lo: int, hi: int, cb: CitationBuilder, limit: int, lang: str) -> list[str]:
     text = stored.doc.text
-    out = []
-    for a, b in sentences(text, lo, hi)[:limit]:
-        a2, b2 = clip_around(text, a, b, a, b, limit=params()["structure"]["quote_chars"])
-        n = cb.cite(stored, a2, b2)
-        out.append(f"{text[a2:b2]}{cb.mark(n, lang)}")
-    return out
+    return _cited(stored, _clipped(text, sentences(text, lo, hi)[:limit]), cb, lang)
+
+
+def _with_details(head: str, details: list[str], lang: str) -> str:
+    """A line of the overview: its head, then what it holds (key figures, sub-headings)."""
+    return head + (("：" if lang == "zh" else ": ") + "；".join(details) if details else "")
 
 
 class _Part(NamedTuple):
     """A stretch of text that is no heading's (a paragraph), read like a section for its figures."""
     start: int
     end: int
+
+
+def _paragraphs(text: str, lo: int, hi: int) -> list[_Part]:
+    """The non-blank lines of text[lo:hi]."""
+    return [_Part(m.start() + lo, m.end() + lo) for m in re.finditer(r"[^\n]*\S[^\n]*", text[lo:hi])]
 
 
 def _cite_paragraph_leads(stored: StoredDoc, lo: int, hi: int, cb: CitationBuilder, limit: int,
@@ -80,12 +97,7 @@ def _cite_paragraph_leads(stored: StoredDoc, lo: int, hi: int, cb: CitationBuild
     sentences when it is one paragraph; with `figures`, a budget of key figures shared out among
     the paragraphs as among sections (a report's paragraph of results shows them after its lead)."""
     text = stored.doc.text
-    paras, a = [], lo
-    for line in text[lo:hi].split("\n"):
-        b = a + len(line)
-        if line.strip():
-            paras.append(_Part(a, b))
-        a = b + 1
+    paras = _paragraphs(text, lo, hi)
     if len(paras) < 2 and not figures:
         return _cite_sentences(stored, lo, hi, cb, limit, lang)
     paras = paras[:limit]
@@ -93,12 +105,16 @@ def _cite_paragraph_leads(stored: StoredDoc, lo: int, hi: int, cb: CitationBuild
         if figures else [0] * len(paras)
     out = []
     for part, share in zip(paras, shares):
-        lead = sentences(text, part.start, part.end)[:1] or [(part.start, part.end)]
-        la, lb = clip_around(text, *lead[0], *lead[0], limit=params()["structure"]["quote_chars"])
-        spans = merged([clip_around(text, a, b, a, b, limit=60) for a, b in _key_figures(stored, part, share, (la, lb))])
-        cited = [f"{text[a:b]}{cb.mark(cb.cite(stored, a, b), lang)}" for a, b in [(la, lb), *spans]]
-        out.append(cited[0] + ("：" if lang == "zh" else ": ") + "；".join(cited[1:]) if len(cited) > 1 else cited[0])
+        lead = _clipped(text, sentences(text, part.start, part.end)[:1] or [(part.start, part.end)])[0]
+        cited = _cited(stored, [lead, *_figure_spans(stored, part, share, lead)], cb, lang)
+        out.append(_with_details(cited[0], cited[1:], lang))
     return out
+
+
+def _figure_spans(stored: StoredDoc, node: Node | _Part, limit: int, shown: tuple[int, int]) -> list[tuple[int, int]]:
+    """The quotes of a part's first key figures (past the text already `shown`), overlapping ones merged."""
+    text = stored.doc.text
+    return merged([clip_around(text, a, b, a, b, limit=60) for a, b in _key_figures(stored, node, limit, shown)])
 
 
 def _key_figures(stored: StoredDoc, node: Node, limit: int, shown: tuple[int, int] = (0, 0)) -> list[tuple[int, int]]:
@@ -205,16 +221,15 @@ def heading_span(text: str, node: Node, limit: int) -> tuple[int, int]:
     return a, cut
 
 
-def _preamble(stored: StoredDoc, lo: int, cb: CitationBuilder, lang: str) -> str | None:
+def _preamble(stored: StoredDoc, lo: int, roles: list[tuple[int, int]], cb: CitationBuilder, lang: str) -> str | None:
     """What the plan says of itself before its first heading (为…,以“大零号湾”…为引领,…制定本要点):
     the first sentence of the last paragraph there, after any notice that issues it; none when that
-    paragraph is the plan's 总体思路/目标, which the overview tells as such."""
+    paragraph is the plan's 总体思路/目标 (one of `roles`), which the overview tells as such."""
     text = stored.doc.text
     first = next((n for n in outline(stored).nodes if n.start > lo), None)
     if first is None:
         return None
-    paras = [(m.start() + lo, m.end() + lo) for m in re.finditer(r"[^\n]*\S[^\n]*", text[lo:first.start])]
-    roles = [sp for sp in (role_span(stored, "approach"), role_span(stored, "goals")) if sp]
+    paras = _paragraphs(text, lo, first.start)
     if not paras or any(a < paras[-1][1] and paras[-1][0] < b for a, b in roles):
         return None
     lead = _cite_sentences(stored, *paras[-1], cb, 1, lang)
@@ -232,16 +247,15 @@ def compose_overview(ctx: Context) -> Answer:
     lines, items = [], []
     section = asked_section(q, stored)
     lo = stored.meta.header_end or 0
-    lead = _preamble(stored, lo, cb, q.lang) if section is None else None
-    if lead:
-        lines.append(say(q, "导语：", "Preamble: ") + lead)
     if section is None:
-        span = role_span(stored, "approach")
-        lead = _cite_sentences(stored, *span, cb, p["approach_sentences"], q.lang) if span else []
+        approach, goals = role_span(stored, "approach"), role_span(stored, "goals")
+        lead = _preamble(stored, lo, [sp for sp in (approach, goals) if sp], cb, q.lang)
+        if lead:
+            lines.append(say(q, "导语：", "Preamble: ") + lead)
+        lead = _cite_sentences(stored, *approach, cb, p["approach_sentences"], q.lang) if approach else []
         if lead:
             lines.append(say(q, "总体思路：", "Approach: ") + "".join(lead))
-        span = role_span(stored, "goals")
-        aims = _cite_sentences(stored, *span, cb, p["goal_lead_sentences"], q.lang) if span else []
+        aims = _cite_sentences(stored, *goals, cb, p["goal_lead_sentences"], q.lang) if goals else []
         if aims:
             lines.append(say(q, "目标：", "Goals: ") + "".join(aims))
     if section is not None:
@@ -273,15 +287,10 @@ def compose_overview(ctx: Context) -> Answer:
     for node, share in zip(top, shares):
         ha, hb = heading_span(text, node, p["heading_chars"])
         n = cb.cite(stored, ha, hb)
-        spans = merged([clip_around(text, a, b, a, b, limit=60) for a, b in _key_figures(stored, node, share, (ha, hb))])
-        figs = [f"{text[sa:sb]}{cb.mark(cb.cite(stored, sa, sb), q.lang)}" for sa, sb in spans]
+        figs = _cited(stored, _figure_spans(stored, node, share, (ha, hb)), cb, q.lang)
         body = f"{text[ha:hb]}{cb.mark(n, q.lang)}"
-        kids = []
-        for c in node.children[:per_section]:
-            ca, cb_end = heading_span(text, c, p["heading_chars"])
-            kids.append(f"{text[ca:cb_end]}{cb.mark(cb.cite(stored, ca, cb_end), q.lang)}")
-        detail = figs + kids
-        lines.append("- " + body + (("：" if q.lang == "zh" else ": ") + "；".join(detail) if detail else ""))
+        kids = _cited(stored, [heading_span(text, c, p["heading_chars"]) for c in node.children[:per_section]], cb, q.lang)
+        lines.append("- " + _with_details(body, figs + kids, q.lang))
         items.append({"title": node.title, "text": body, "citations": [n],
                       "more": [c.core or c.title for c in node.children[:p["more_per_section"]]]})
     if len(top) == 1 and not top[0].children:
@@ -322,15 +331,12 @@ def compose_goals(ctx: Context) -> Answer:
     text = stored.doc.text
     cb = CitationBuilder()
     span = role_span(stored, "goals")
-    quotes = []
-    for a, b in (_goal_sentences(stored, *span, p["goal_sentences"], p["goal_targets"]) if span else []):
-        a2, b2 = clip_around(text, a, b, a, b, limit=p["quote_chars"])
-        quotes.append(f"{text[a2:b2]}{cb.mark(cb.cite(stored, a2, b2), q.lang)}")
+    spans = _goal_sentences(stored, *span, p["goal_sentences"], p["goal_targets"]) if span else []
+    quotes = _cited(stored, _clipped(text, spans), cb, q.lang)
     if not quotes:
         # no goals section: the plan's quantitative targets, in document order
-        for t in stored.targets[: p["goal_targets"]]:
-            a, b = clip_around(text, t.start, t.end, t.start, t.end, limit=80)
-            quotes.append(f"{text[a:b]}{cb.mark(cb.cite(stored, a, b), q.lang)}")
+        quotes = _cited(stored, [clip_around(text, t.start, t.end, t.start, t.end, limit=80)
+                                 for t in stored.targets[: p["goal_targets"]]], cb, q.lang)
     if not quotes:
         return refuse(ctx)
     head = say(q, f"{doc_name(stored, 'zh')}的目标：", f"The goals of {doc_name(stored, 'en')} (quoted in Chinese):")
