@@ -158,17 +158,6 @@ def _years_line(ctx: Context, stored: StoredDoc, cb: CitationBuilder) -> str | N
                f"{doc_name(stored, 'en')} covers: {span}{''.join(marks)}")
 
 
-def _dated_sentence(ctx: Context) -> Answer | None:
-    """A well supported sentence that names years answers a years question about something the plan
-    cites ("功能区建设三年行动方案覆盖哪几年?")."""
-    ranked = scored_sentences(ctx)
-    th = model().threshold
-    for r in ranked[:3]:
-        if r.p >= th and _YEAR.search(r.sentence.text) and r.feats.get("key_local", 0) >= th:
-            return compose_sentence(ctx, limit=1)
-    return None
-
-
 _DAY = re.compile(r"(?<!\d)\d{1,2}\s*月\s*\d{1,2}\s*日")
 
 
@@ -176,14 +165,15 @@ def _day_type(s) -> tuple[float, float]:
     return (1.0, 0.0) if _DAY.search(s.text) else (0.0, 0.0)
 
 
-def _event_day(ctx: Context) -> Answer | None:
-    """A day the text gives an event the question names (记者从…新闻发布会获悉 on 2月3日, 3月24日…
-    会议召开): the best supported sentence, with a sentence naming a month and day preferred as the
-    kind of answer asked, answers "on what day was … held" when it names one."""
-    ranked = scored_sentences(ctx, _day_type)
+def _dated_sentence(ctx: Context, date: re.Pattern[str], type_of=None, among: int = 1) -> Answer | None:
+    """A well supported sentence naming the kind of date asked answers it, when one of the `among`
+    best does: years, for a years question about something the plan cites (功能区建设三年行动方案覆盖
+    哪几年?); a month and day, preferred as the kind of answer asked (`type_of`), for the day of an
+    event the question names (记者从…新闻发布会获悉 on 2月3日, 3月24日…会议召开)."""
+    ranked = scored_sentences(ctx, type_of)
     th = model().threshold
-    if ranked and ranked[0].p >= th and _DAY.search(ranked[0].sentence.text) and ranked[0].feats.get("key_local", 0) >= th:
-        return compose_sentence(ctx, _day_type, limit=1)
+    if any(r.p >= th and date.search(r.sentence.text) and r.feats.get("key_local", 0) >= th for r in ranked[:among]):
+        return compose_sentence(ctx, type_of, limit=1, ranked=ranked)
     return None
 
 
@@ -228,12 +218,12 @@ def compose_meta(ctx: Context) -> Answer:
     by_column = column_answer(ctx, ranked)  # 完成期限, 责任单位: a column of the document's table
     if by_column is not None:
         return by_column
-    event = _event_day(ctx) if q.qtype == "date" and not _ASKS_YEARS.search(q.text) else None
+    event = _dated_sentence(ctx, _DAY, _day_type) if q.qtype == "date" and not _ASKS_YEARS.search(q.text) else None
     if event is not None:
         return event
     for stored in target_docs(ctx):
         if q.qtype == "date" and _ASKS_YEARS.search(q.text):
-            dated = _dated_sentence(ctx)
+            dated = _dated_sentence(ctx, _YEAR, among=3)
             if dated is not None:
                 return dated
             ln = _years_line(ctx, stored, cb)

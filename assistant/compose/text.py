@@ -73,10 +73,12 @@ def quote(ctx: Context, s: Sentence, cb: CitationBuilder, limit: int | None = No
     return f"{text[a:b]}{cb.mark(n, ctx.query.lang)}"
 
 
-def compose_sentence(ctx: Context, type_of=None, limit: int | None = None) -> Answer:
-    """The best supported sentence(s), quoted, with the document they come from."""
+def compose_sentence(ctx: Context, type_of=None, limit: int | None = None,
+                     ranked: list[Scored] | None = None) -> Answer:
+    """The best supported sentence(s), quoted, with the document they come from (`ranked`: the
+    sentences as ``scored_sentences(ctx, type_of)`` ranks them, when the caller has them already)."""
     q = ctx.query
-    ranked = scored_sentences(ctx, type_of)
+    ranked = scored_sentences(ctx, type_of) if ranked is None else ranked
     th = model().threshold
     if not ranked or ranked[0].p < th:
         return refuse(ctx)
