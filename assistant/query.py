@@ -135,17 +135,21 @@ def facet(text: str, lang: str, group: str) -> str:
     return next(iter(facets(text, lang, group)), "")
 
 
-def asks_target(text: str, lang: str) -> bool:
-    """The question asks what a plan sets (目标, 力争, targets, aims for), not what was achieved."""
-    pats = vocab()["facets"]["target"]["zh" if lang == "zh" else "en"]
+def _asks(text: str, lang: str, facet_name: str) -> bool:
+    """Whether the question matches one of a facet's patterns (question_vocab ``facets``)."""
+    pats = vocab()["facets"][facet_name]["zh" if lang == "zh" else "en"]
     low = text.lower() if lang == "en" else text
     return any(re.search(p, low) for p in pats)
+
+
+def asks_target(text: str, lang: str) -> bool:
+    """The question asks what a plan sets (目标, 力争, targets, aims for), not what was achieved."""
+    return _asks(text, lang, "target")
 
 
 def asks_past(text: str, lang: str) -> bool:
-    pats = vocab()["facets"]["past"]["zh" if lang == "zh" else "en"]
-    low = text.lower() if lang == "en" else text
-    return any(re.search(p, low) for p in pats)
+    """The question asks what was achieved (截至2020年底已…, had reached), not a target."""
+    return _asks(text, lang, "past")
 
 
 _ORDINAL_EN = re.compile(r"\d+(?:st|nd|rd|th)", re.I)

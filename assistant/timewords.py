@@ -27,14 +27,21 @@ def mask_baselines(text: str) -> str:
     return text
 
 
+@lru_cache(maxsize=2)
+def relative_year_words(lang: str) -> tuple[re.Pattern[str], dict[str, int]]:
+    """The words naming a year relative to a text's own (vocabulary ``relative_years``), longest
+    first, and the offset each stands for (去年 → -1). English ones are whole lower-case words."""
+    offsets = {w: int(o) for w, o in vocab()["relative_years"][lang].items()}
+    alts = "|".join(sorted(map(re.escape, offsets), key=len, reverse=True))
+    return re.compile(rf"\b(?:{alts})\b" if lang == "en" else alts), offsets
+
+
 def relative_years(text: str, lang: str) -> list[int]:
     """The years a question names relative to the document's own (去年 → -1, this year → 0), as
     offsets: each document's date resolves them (``compose.features``)."""
-    words = vocab()["relative_years"][lang]
+    pattern, offsets = relative_year_words(lang)
     low = mask_baselines(text.lower() if lang == "en" else text)
-    if lang == "en":
-        return sorted({o for w, o in words.items() if re.search(rf"\b{re.escape(w)}\b", low)})
-    return sorted({o for w, o in words.items() if w in low})
+    return sorted({offsets[m.group(0)] for m in pattern.finditer(low)})
 
 
 def find_years(text: str) -> list[int]:
@@ -58,13 +65,20 @@ def find_period(text: str) -> list[int]:
 # the 13th Five-Year S&T innovation plan), or a year followed by a report's or meeting's name
 # (2023年全市科技工作会议, its 2023 S&T work conference)
 _EN_PLAN_WORDS = r"(?:plan|programme|program|outline|scheme)\b"
-_EN_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 _ZH_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}\s*年")
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=2)
 def _document_words(lang: str) -> str:
     return "(?:" + "|".join(map(re.escape, vocab()["document_words"][lang])) + ")"
+
+
+@lru_cache(maxsize=2)
+def _plan_name_words(lang: str) -> str:
+    """What ends the name of a plan after its period: a plan word or kind, or a report's word."""
+    if lang == "en":
+        return f"(?:{_EN_PLAN_WORDS}|{_document_words('en')})"
+    return "(?:" + "|".join(map(re.escape, [*plan_kinds(), *vocab()["document_words"]["zh"]])) + ")"
 
 
 def _phrase_ends_in(text: str, ends: list[int], words: str, lang: str) -> bool:
@@ -80,11 +94,10 @@ def period_names_plan(text: str, lang: str) -> bool:
     the asked figure is about — such a plan also reports the years before it (its review)."""
     text = mask_baselines(text)
     if lang == "en":
-        ends, words = [m.end() for m in _EN_PERIOD.finditer(text)], f"(?:{_EN_PLAN_WORDS}|{_document_words('en')})"
+        ends = [m.end() for m in _EN_PERIOD.finditer(text)]
     else:
         ends = [m.end() for name in genre().get("plan_periods", {}) for m in re.finditer(re.escape(name), text)]
-        words = "(?:" + "|".join(map(re.escape, [*plan_kinds(), *vocab()["document_words"]["zh"]])) + ")"
-    return _phrase_ends_in(text, ends, words, lang)
+    return _phrase_ends_in(text, ends, _plan_name_words(lang), lang)
 
 
 def year_names_report(text: str, lang: str) -> bool:
@@ -92,7 +105,7 @@ def year_names_report(text: str, lang: str) -> bool:
     会议…, the report on its 2023 S&T work conference): it tells which document, not which year the
     asked figure is about — such a report also tells the year before it (去年…)."""
     text = mask_baselines(text)
-    ends = [m.end() for m in (_EN_YEAR if lang == "en" else _ZH_YEAR).finditer(text)]
+    ends = [m.end() for m in (_YEAR if lang == "en" else _ZH_YEAR).finditer(text)]
     return _phrase_ends_in(text, ends, _document_words(lang), lang)
 
 

@@ -9,18 +9,12 @@ from typing import NamedTuple
 from assistant.compose.context import Context, absent_share, doc_words, key_terms, lowered, nominal_keys
 from assistant.evidence import coverage
 from assistant.query import Query, vocab
-from assistant.timewords import mask_baselines
+from assistant.timewords import mask_baselines, relative_year_words
 from base.regions import contains, genre, name_forms, subject_regions
 from base.text import YEAR_RANGE_DASHES
 from store import StoredDoc
 
 YEAR_MENTION = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*(?:年|[" + YEAR_RANGE_DASHES + r"]\s*(?:19|20)\d{2})")
-
-
-@lru_cache(maxsize=1)
-def _relative_years() -> tuple[re.Pattern[str], dict[str, int]]:
-    words = {w: int(o) for w, o in vocab()["relative_years"]["zh"].items()}
-    return re.compile("|".join(sorted(map(re.escape, words), key=len, reverse=True))), words
 
 
 def years_named(text: str, now: int | None = None) -> list[tuple[int, int, int]]:
@@ -29,7 +23,7 @@ def years_named(text: str, now: int | None = None) -> list[tuple[int, int, int]]
     comparison bases (比上年) first."""
     out = [(m.start(), m.end(), int(m.group(1))) for m in YEAR_MENTION.finditer(text)]
     if now is not None:
-        pattern, offsets = _relative_years()
+        pattern, offsets = relative_year_words("zh")
         out += [(m.start(), m.end(), now + offsets[m.group(0)]) for m in pattern.finditer(text)]
     return sorted(out)
 
@@ -157,13 +151,12 @@ def year_features(q: Query, year: int | list[int] | None, doc_years: list[int],
     (a past year the plan may report) 0.5. Undated evidence is neutral, except for a target asked
     for a year the plan does not cover."""
     asked = set(q.years) | set(q.period)
+    got = set() if year is None else set(year) if isinstance(year, list) else {year}
     if not asked:
-        got = [] if year is None else year if isinstance(year, list) else [year]
         if q.target and not q.past and got and doc_years and max(got) < min(doc_years):
             return 0.0, 0.5  # a target asked; the evidence is a result of the years before the plan's (去年…)
         return 0.0, 0.0
     if (q.period_names_plan and not q.years) or q.year_names_report:
-        got = set() if year is None else set(year) if isinstance(year, list) else {year}
         if got & asked:
             return 1.0, 0.0
         if doc_years and not set(doc_years) & asked:
@@ -176,7 +169,6 @@ def year_features(q: Query, year: int | list[int] | None, doc_years: list[int],
     # the question asks a target of a year the plan does not cover (nor does the evidence name it)
     outside = bool(doc_years) and not q.past and not asked & set(doc_years)
     if year is not None:
-        got = set(year) if isinstance(year, list) else {year}
         return (1.0, 0.0) if got & asked else (0.0, 1.0 if explicit or outside else 0.5)
     if outside:
         return 0.0, 0.5
