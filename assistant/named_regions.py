@@ -13,15 +13,17 @@ from base.regions import abbreviations, english_names, level, name_forms, region
 MAX_READINGS = 6  # readings kept per name when some of its characters have several (闵行: minxing, minhang …)
 
 
-def readings(name: str) -> list[str]:
+@lru_cache(maxsize=None)
+def readings(name: str) -> tuple[str, ...]:
     """The pinyin spellings of a name, lower case, its usual reading first: pypinyin's reading of
     the name, then those its polyphonic characters allow (闵行 → minxing, minhang, minheng), since
-    a place name's reading is often not the word's usual one."""
+    a place name's reading is often not the word's usual one. Kept: the gazetteer's spelling maps
+    and the questions' patterns read the same names."""
     from pypinyin import Style, lazy_pinyin, pinyin
 
     first = "".join(lazy_pinyin(name)).lower()
     combos = itertools.islice(itertools.product(*pinyin(name, style=Style.NORMAL, heteronym=True)), MAX_READINGS)
-    return list(dict.fromkeys([first, *("".join(c).lower() for c in combos)]))
+    return tuple(dict.fromkeys([first, *("".join(c).lower() for c in combos)]))
 
 
 @lru_cache(maxsize=1)
