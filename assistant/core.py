@@ -105,7 +105,7 @@ class Assistant:
             hybrid = HybridRetriever(bm25=bm25, dense=dense, k=self.settings.top_k, rrf_k=self.settings.rrf_k)
         # what the grounding check of every answer compares with, built once per snapshot
         texts = {p: s.doc.text for p, s in corpus.docs.items()}
-        meta = {p: f"{p} {s.meta.title or ''} {s.meta.date or ''} {s.meta.doc_no or ''}" for p, s in corpus.docs.items()}
+        meta = {p: f"{p} {s.meta.shown_title or ''} {s.meta.date or ''} {s.meta.doc_no or ''}" for p, s in corpus.docs.items()}
         with self._lock:
             self.corpus = corpus
             self._doc_texts, self._doc_meta = texts, meta

@@ -37,7 +37,7 @@ class Doc:
 class DocMeta:
     """Metadata derived from a document's content (stage: metadata). None = not stated."""
 
-    title: str | None = None
+    title: str | None = None  # the plan's own title; it may name the plan's region and years
     region: str | None = None
     issuer: str | None = None
     date: str | None = None  # ISO yyyy-mm-dd when day known, else yyyy-mm / yyyy
@@ -47,6 +47,12 @@ class DocMeta:
     kind: str | None = None  # 工作要点 / 工作思路 / 工作方案 / 行动方案 / …
     aliases: list[str] = field(default_factory=list)  # other names of the region
     header_end: int = 0  # offset where the body starts (header/metadata lines before it)
+    headline: str | None = None  # a news page's headline, when it has no plan title: shown, never scoped by
+
+    @property
+    def shown_title(self) -> str | None:
+        """What a reader is shown as the document's title: its own title, else its headline."""
+        return self.title or self.headline
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

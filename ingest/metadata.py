@@ -134,6 +134,28 @@ def find_title(text: str, fields: dict[str, str], max_lines: int = HEADER_SCAN_L
     return None
 
 
+_NEWS_LEAD = re.compile(
+    r"\s*(?:来源|信息来源|文章来源|发布时间|发布日期|日期|时间|作者|编辑|本报讯|新华社|[\u4e00-\u9fff]{1,12}讯\s*[(（]\s*记者"
+    r"|(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2})")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _is_headline_line(line: str) -> bool:
+    if not (6 <= len(line) <= TITLE_MAX) or _SENTENCE_PUNCT.search(line) or re.search(r"[:：>/|]", line):
+        return False
+    return len(_CJK.findall(line)) >= len(line) / 2 and not _DATE_ONLY_LINE.match(line)
+
+
+def find_headline(text: str, max_lines: int = 12) -> str | None:
+    """A news page's headline, for a text with no plan title: a short standalone line near the top
+    followed by its byline, source/date line or the lead's 本报讯 (宝鸡市“双创”工作卓有成效 / 来源：…)."""
+    lines = [ln.strip() for ln in text.split("\n")[:max_lines] if ln.strip()]
+    for cur, nxt in zip(lines, lines[1:]):
+        if _is_headline_line(cur) and (_NEWS_LEAD.match(nxt) or _BYLINE.match(nxt)):
+            return cur
+    return None
+
+
 def find_kind(title: str | None, text: str) -> str | None:
     kinds = sorted(genre()["plan_kinds"], key=len, reverse=True)
     if title:
@@ -320,7 +342,8 @@ def apply_overrides(meta: DocMeta, fields: dict[str, Any] | None) -> DocMeta:
 def extract_metadata(doc: Doc, override: dict[str, Any] | None = None) -> DocMeta:
     text = doc.text
     fields, header_end = header_fields(text)
-    title = find_title(text, fields)
+    title = find_title(text, fields)  # a plan's own title: it may name the region and the years
+    headline = None if title else find_headline(text)  # a news page's: shown, not read for scope or years
     sig_issuer, sig_date = signature(text)
     issuer = fields.get("issuer") or sig_issuer or issuer_in_title(title)
     date = normalise_date(fields["date"]) if fields.get("date") else None
@@ -337,5 +360,6 @@ def extract_metadata(doc: Doc, override: dict[str, Any] | None = None) -> DocMet
         kind=find_kind(title, text),
         aliases=region_aliases(region, text[header_end:]),
         header_end=header_end,
+        headline=headline,
     )
     return apply_overrides(meta, override)

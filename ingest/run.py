@@ -241,7 +241,7 @@ class _Run:
             self.tokens[key] = toks
         self.stored[key] = stored
         (self.summary.updated if prev else self.summary.added).append(rel)
-        return {"key": key, "title": stored.meta.title, "chunks": len(stored.chunks), "targets": len(stored.targets)}
+        return {"key": key, "title": stored.meta.shown_title, "chunks": len(stored.chunks), "targets": len(stored.targets)}
 
     def _chunk_tokens(self, key: str) -> list[list[str]]:
         """Tokens of a document version: computed this run, stored with it, or (an index of the

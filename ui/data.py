@@ -41,7 +41,7 @@ def doc_rows(docs: Mapping[str, Any]) -> list[dict[str, Any]]:
     for path, s in sorted(docs.items()):
         m = s.meta
         rows.append({
-            "文件": path, "标题": m.title or "", "地区": m.region or "", "段落数": len(s.chunks),
+            "文件": path, "标题": m.shown_title or "", "地区": m.region or "", "段落数": len(s.chunks),
             "指标数": len(s.targets), "发布机构": m.issuer or "", "日期": m.date or "", "文号": m.doc_no or "",
             "年份": "、".join(str(y) for y in m.years), "类型": m.kind or "", "别名": "、".join(m.aliases),
         })
@@ -50,7 +50,7 @@ def doc_rows(docs: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 def doc_label(path: str, s: Any) -> str:
     m = s.meta
-    bits = [m.region or "地区未注明", m.title or path]
+    bits = [m.region or "地区未注明", m.shown_title or path]
     return " · ".join(bits) + f"（{path}）"
 
 
@@ -68,7 +68,7 @@ def find_policies(docs: Mapping[str, Any], region: str | None, kinds: Sequence[s
         if items:
             m = s.meta
             specific = sum(1 for i in items if i["tier"] < 2)
-            groups.append({"doc": path, "title": m.title, "region": m.region, "issuer": m.issuer,
+            groups.append({"doc": path, "title": m.shown_title, "region": m.region, "issuer": m.issuer,
                            "date": m.date, "items": items, "specific": specific,
                            "score": max(i["score"] for i in items)})
     groups.sort(key=lambda g: (-g["specific"], -g["score"], g["doc"]))
@@ -105,7 +105,7 @@ def target_records(docs: Mapping[str, Any]) -> list[dict[str, Any]]:
         for t in s.targets:
             d = t.to_dict() if hasattr(t, "to_dict") else dict(t.__dict__)
             d["region"] = d.get("region") or s.meta.region
-            d["title"] = s.meta.title
+            d["title"] = s.meta.shown_title
             d["doc"] = d.get("doc") or path
             out.append(d)
     return out

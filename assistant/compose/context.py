@@ -61,7 +61,7 @@ class CitationBuilder:
                 return c.n
         n = len(self.items) + 1
         self.items.append(Citation(
-            n=n, doc=stored.doc.path, title=stored.meta.title, region=stored.meta.region,
+            n=n, doc=stored.doc.path, title=stored.meta.shown_title, region=stored.meta.region,
             date=stored.meta.date, section=section if section is not None else section_at(stored, a),
             quote=stored.doc.text[a:b], start=a, end=b, issuer=stored.meta.issuer))
         return n
@@ -87,7 +87,7 @@ def doc_words(stored: StoredDoc) -> str:
 
 def doc_name(stored: StoredDoc, lang: str) -> str:
     m = stored.meta
-    title = f"《{m.title}》" if m.title else (f"（{m.kind}）" if m.kind else ("(untitled)" if lang == "en" else "（无标题文件）"))
+    title = f"《{m.shown_title}》" if m.shown_title else (f"（{m.kind}）" if m.kind else ("(untitled)" if lang == "en" else "（无标题文件）"))
     region = m.region or ("region not stated" if lang == "en" else "地区未注明")
     return f"{region} {title}" if lang == "en" else f"{region}{title}"
 

@@ -97,7 +97,7 @@ def compose_mentions(ctx: Context) -> Answer:
         count = sum(lowered(text).count(x.lower()) for x in alternatives(term))
         lines.append(say(q, f"- {doc_name(stored, 'zh')}：{text[a:b]}[{n}]",
                          f"- {doc_name(stored, 'en')}: {text[a:b]} [{n}]"))
-        rows.append([stored.meta.region or "—", stored.meta.title or path, str(count), f"[{n}]"])
+        rows.append([stored.meta.region or "—", stored.meta.shown_title or path, str(count), f"[{n}]"])
     shown = alternatives(term)[0]
     if not lines:
         return refuse(ctx, say(q, f"资料中没有文件提到“{shown}”。", f"No document mentions “{shown}”."))

@@ -141,7 +141,7 @@ class LLMAnswerer:
                 continue
             m = stored.meta
             out.append(Passage(n=len(out) + 1, doc=stored.doc.path, start=a, end=b, text=text[a:b],
-                               section=d.metadata.get("section") or "", title=m.title, region=m.region,
+                               section=d.metadata.get("section") or "", title=m.shown_title, region=m.region,
                                date=m.date, doc_no=m.doc_no, issuer=m.issuer))
         settings = self.host.settings
         return fit_passages(out, settings.llm_ctx, settings.llm_max_tokens, turn.llm_query.text)
@@ -222,7 +222,7 @@ class LLMAnswerer:
         for n in sorted(report.cited):
             p = by_n[n]
             stored = host.corpus.docs[p.doc]
-            citations.append(Citation(n=n, doc=p.doc, title=stored.meta.title, region=stored.meta.region,
+            citations.append(Citation(n=n, doc=p.doc, title=stored.meta.shown_title, region=stored.meta.region,
                                       date=stored.meta.date, section=p.section, quote=p.text, start=p.start,
                                       end=p.end, issuer=stored.meta.issuer))
         ans = Answer(question=q.text, answer=report.text, refused=False, citations=citations, answerer="llm",

@@ -88,7 +88,7 @@ def build_passages(item: dict[str, Any], corpus_dir: Path = CORPUS) -> list:
         end = start + len(p["quote"])
         m = stored.meta
         out.append(Passage(n=p["n"], doc=p["doc"], start=start, end=end, text=text[start:end],
-                           section=section_at(stored, start), title=m.title, region=m.region, date=m.date,
+                           section=section_at(stored, start), title=m.shown_title, region=m.region, date=m.date,
                            doc_no=m.doc_no, issuer=m.issuer))
     return out
 

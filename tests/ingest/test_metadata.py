@@ -126,6 +126,22 @@ def test_a_byline_and_a_publication_time_followed_by_the_body() -> None:
     assert meta.date == "2021-04-26" and meta.signed == "2021-03-24"  # posted one day, signed another
 
 
+def test_a_news_page_is_titled_by_its_headline_which_does_not_set_its_scope() -> None:
+    from base.types import Doc
+    from ingest.metadata import find_headline
+
+    page = ("首页>资讯 > 经济 > 正文\n2021年黑龙江省科技工作会议在哈尔滨召开\n2021-04-09 12:24:19 来源:科技日报\n"
+            "到2025年,黑龙江省全社会研发投入强度力争达到全国平均水平,全省高新技术企业数量力争突破5000家。\n")
+    meta = extract_metadata(Doc(path="x.txt", text=page, kind="txt", sha256="0"))
+    assert meta.title is None and meta.shown_title == "2021年黑龙江省科技工作会议在哈尔滨召开"
+    assert meta.region == "黑龙江省" and meta.years == [2025]  # not 哈尔滨, not the meeting's year
+    lead = "排名全国第9位!\n陕西省综合科技创新水平指数68.39%\n本报讯(记者 柴迎)2月3日,记者获悉,陕西省科技创新成效凸显。\n"
+    assert find_headline(lead) == "陕西省综合科技创新水平指数68.39%"
+    # a first line that runs into the body, or a label, is no headline
+    assert find_headline("为加快建设创新型城市,制定本方案。\n一、总体目标\n到2025年,高新技术企业达到500家。\n") is None
+    assert find_headline("当前版:01版\n发布日期:\n") is None
+
+
 def test_a_text_naming_no_year_of_its_own_is_about_the_year_it_is_dated() -> None:
     from ingest.metadata import find_years
 
