@@ -121,18 +121,27 @@ def _pairs_inline(line: str) -> list[tuple[str, int, int]]:
     return out
 
 
-def _line_pairs(text: str, max_lines: int):
-    """(line offset, line, pairs) for each of the first lines that holds a label."""
+def _lines(text: str, max_lines: int):
+    """(offset, line) of the first lines."""
     offset = 0
     for n, line in enumerate(text.split("\n")):
         if n >= max_lines:
             break
-        pairs = _pairs_in_cells(line) if _CELL_SEP.search(line) else []
-        if not pairs:
-            pairs = _pairs_inline(line)
+        yield offset, line
+        offset += len(line) + 1
+
+
+def _pairs_of(line: str) -> list[tuple[str, int, int]]:
+    pairs = _pairs_in_cells(line) if _CELL_SEP.search(line) else []
+    return pairs or _pairs_inline(line)
+
+
+def _line_pairs(text: str, max_lines: int):
+    """(line offset, line, pairs) for each of the first lines that holds a label."""
+    for offset, line in _lines(text, max_lines):
+        pairs = _pairs_of(line)
         if pairs:
             yield offset, line, pairs
-        offset += len(line) + 1
 
 
 # a date as pages write it (2021-04-26, 2021/4/26, 2021年4月26日), and the 年月日 form alone
@@ -177,8 +186,20 @@ def _line_header_end(line: str, pairs: list[tuple[str, int, int]]) -> int:
     return end
 
 
+_BODY_LINE = re.compile(r"[。；;！!？?]")
+BODY_LINE_CHARS = 60
+
+
+def _is_body_line(line: str) -> bool:
+    """A paragraph of running text (long, with a sentence end): once one has come, the header is over."""
+    return len(line.strip()) >= BODY_LINE_CHARS and bool(_BODY_LINE.search(line))
+
+
 def header_end(text: str, max_lines: int = HEADER_SCAN_LINES) -> int:
     """Offset of the end of the header: the end of the last line that holds a header label, or of
-    that line's last value when the body runs on after it (0 when there is no label)."""
-    return max((offset + _line_header_end(line, pairs) for offset, line, pairs in _line_pairs(text, max_lines)),
-               default=0)
+    that line's last value when the body runs on after it (0 when there is no label). Labels after
+    the body has begun (a short page's closing 来源:… line) are no part of the header."""
+    body = next((offset for offset, line in _lines(text, max_lines) if _is_body_line(line)
+                 and not _pairs_of(line)), len(text))
+    return max((offset + _line_header_end(line, pairs) for offset, line, pairs in _line_pairs(text, max_lines)
+                if offset < body), default=0)

@@ -16,3 +16,10 @@ def test_a_body_running_on_after_the_last_value_is_not_header() -> None:
     assert text[header_end(text):].startswith("强化南昌在全省")  # the lead's targets are body text
     dated = "发布时间:2021-04-26 10:23 " + "全市新增高新技术企业5家,科技型企业40家。" * 4
     assert dated[header_end(dated):].lstrip().startswith("全市新增高新技术企业5家")
+
+
+def test_a_label_after_the_body_has_begun_is_no_part_of_the_header() -> None:
+    body = ("据悉,大连将重点抓好五件事:一是加快科技创新平台建设,提升创新策源能力。二是开展关键核心技术攻关,"
+            "全社会研发经费投入年均增长10%,到2025年,占地区生产总值的比重力争达到3.5%。")
+    text = "大连未来将建设创新策源中心\n作者:施文郁 发布时间:2021年02月23日\n" + body + "\n来源:中国经济导报\n"
+    assert text[header_end(text):].lstrip().startswith("据悉,大连")  # a short page's closing source line
