@@ -8,7 +8,7 @@ from functools import lru_cache
 from base.vocab import BASE_DATA, load_json, load_tsv
 
 
-REGION_SUFFIXES = ("自治县", "自治州", "自治旗", "新区", "林区", "特区", "省", "市", "区", "县", "州", "旗", "盟")
+REGION_SUFFIXES = ("自治区", "自治县", "自治州", "自治旗", "新区", "林区", "特区", "省", "市", "区", "县", "州", "旗", "盟")
 
 
 @lru_cache(maxsize=1)
@@ -38,10 +38,33 @@ class Region:
 
 
 def short_name(name: str) -> str:
+    """The name without its administrative suffix, and for an autonomous region or prefecture
+    without the ethnic groups it is named after (广西壮族自治区 → 广西, 黔东南苗族侗族自治州 → 黔东南).
+    An autonomous county keeps them (新平彝族傣族自治县 → 新平彝族傣族): its bare core is too often
+    an ordinary word (新平台, 打通通道)."""
     for suf in REGION_SUFFIXES:
         if name.endswith(suf) and len(name) - len(suf) >= 2:
-            return name[: -len(suf)]
+            core = name[: -len(suf)]
+            return _without_ethnic_names(core) if suf in ("自治区", "自治州") else core
     return ""
+
+
+@lru_cache(maxsize=1)
+def _ethnic_endings() -> tuple[str, ...]:
+    """Endings an autonomous area's core may have: 苗族, and the longer names also without 族 (维吾尔)."""
+    names = genre().get("ethnic_names", [])
+    endings = [n + "族" for n in names] + [n for n in names if len(n) >= 2]
+    return tuple(sorted(endings, key=len, reverse=True))
+
+
+def _without_ethnic_names(core: str) -> str:
+    while True:
+        ending = next((e for e in _ethnic_endings() if core.endswith(e)), None)
+        if ending is None:
+            return core
+        if len(core) - len(ending) < 2:
+            return core.removesuffix("族") if len(core.removesuffix("族")) >= 2 else core
+        core = core[: -len(ending)]
 
 
 @lru_cache(maxsize=1)

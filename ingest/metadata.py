@@ -222,12 +222,13 @@ def _regions_in(s: str) -> list[Region]:
 
 def _regions_by_short(s: str) -> list[Region]:
     """Short names (咸宁, 下陆) are only trusted in short, high-signal strings (issuer, title)."""
-    out = []
+    by_short: dict[str, Region] = {}
     for name, regs in regions_by_name().items():
         short = short_name(name)
         if short and len(short) >= 2 and short in s and name not in s:
-            out.append(regs[0])
-    return out
+            if short not in by_short or regs[0].level < by_short[short].level:
+                by_short[short] = regs[0]  # a short name several share is the highest one's (海南 → 海南省)
+    return list(by_short.values())
 
 
 def _regions_in_label(s: str) -> list[Region]:

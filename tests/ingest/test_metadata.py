@@ -147,3 +147,10 @@ def test_a_text_naming_no_year_of_its_own_is_about_the_year_it_is_dated() -> Non
 
     assert find_years(None, "一是成立科技创新委员会,全年新增高新技术企业5家。", "2021-04-26") == [2021]
     assert find_years(None, "到2025年,高新技术企业达到500家。", "2022-03-01") == [2022, 2023, 2024, 2025]
+
+
+def test_a_short_name_several_regions_share_in_a_title_is_the_highest_ones() -> None:
+    from ingest.metadata import find_region
+
+    assert find_region(None, "海南科技创新三年行动计划", "") == "海南省"  # not 海南藏族自治州
+    assert find_region(None, "广西科技强桂三年行动方案", "") == "广西壮族自治区"
