@@ -38,7 +38,19 @@ def asked_labels(q: Query) -> list[str]:
         return []  # matched against each document's own labels
     low = q.text.lower()
     return [lab for pat, labs in vocab()["header_labels"].items() if not pat.startswith("_")
-            and re.search(pat, low) for lab in labs]
+            and any(_is_head(low, m.end()) for m in re.finditer(pat, low)) for lab in labs]
+
+
+_NEXT_WORD = re.compile(r"\s+([a-z]+)")
+
+
+def _is_head(low: str, end: int) -> bool:
+    """Whether a label ending at `end` is the thing asked, not a modifier of the noun after it:
+    followed by nothing, punctuation or a word of _followers (the source of …, the source?)."""
+    if end >= len(low) or not low[end].isspace():
+        return True  # the end, punctuation, or the rest of a word the pattern stops inside (expir…)
+    m = _NEXT_WORD.match(low, end)
+    return not m or m.group(1) in vocab()["header_labels"]["_followers"]
 
 
 def fields_named(q: Query, stored: StoredDoc) -> list[HeaderField]:
