@@ -7,7 +7,8 @@ import re
 from functools import lru_cache
 
 from assistant.lexicon import vocab
-from base.regions import abbreviations, english_names, level, name_forms, regions, regions_by_name, short_name
+from base.regions import (abbreviations, contains, english_names, level, name_forms, regions, regions_by_name,
+                          short_name)
 
 
 MAX_READINGS = 6  # readings kept per name when some of its characters have several (闵行: minxing, minhang …)
@@ -165,3 +166,43 @@ def mention_at(text: str, region: str) -> int | None:
     if m:
         hits.append(m.start())
     return min(hits) if hits else None
+
+
+def _mentions(text: str, region: str) -> list[tuple[int, int]]:
+    """Every place the text names the region: its Chinese names, or its English/pinyin ones."""
+    spans = [(m.start(), m.end()) for n in name_forms(region) for m in re.finditer(re.escape(n), text)]
+    pat = _english_pattern(region)
+    spans += [(m.start(), m.end()) for m in pat.finditer(text)] if pat else []
+    # a short name inside the full one (西安 in 西安市) is the same mention
+    return sorted(sp for sp in set(spans) if not any(o != sp and o[0] <= sp[0] and sp[1] <= o[1] for o in spans))
+
+
+_BETWEEN_LOCATIVE = re.compile(r"(?:的|\s*|\s*['’]s\s+)")  # 广西玉林市, 湖北省的咸宁市, Guangxi's Yulin
+_AFTER_LOCATIVE = re.compile(r"\s*(?:,|，|\bin\b|\bof\b)\s*", re.I)  # Yulin in Guangxi, Yulin, Guangxi
+
+
+def _locative(text: str, outer: tuple[int, int], inners: list[tuple[int, int]]) -> bool:
+    """Whether this naming of a region only places a region inside it (广西玉林市, Yulin in Guangxi)."""
+    for a, b in inners:
+        if a >= outer[1] and _BETWEEN_LOCATIVE.fullmatch(text[outer[1]:a]):
+            return True
+        if b <= outer[0] and _AFTER_LOCATIVE.fullmatch(text[b:outer[0]]):
+            return True
+    return False
+
+
+def subjects(text: str, named: list[str]) -> list[str]:
+    """The regions a question is about. A region named together with one inside it only locates the
+    inner one ("湖北省咸宁市", "Yulin in Guangxi"), unless the question also names it on its own
+    ("广西科技强桂行动方案和玉林市分别…", "Guangxi as a whole and … Yulin in Guangxi"): then both are.
+    A region the text does not name (inherited by a follow-up) is only a locator too."""
+    out = []
+    for r in named:
+        inner = [o for o in named if o != r and contains(r, o)]
+        if inner:
+            spans = [sp for o in inner for sp in _mentions(text, o)]
+            if not any(not _locative(text, m, spans) for m in _mentions(text, r)):
+                continue
+        out.append(r)
+    return out
+

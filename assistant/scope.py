@@ -8,8 +8,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from assistant.named_regions import subjects
 from assistant.query import GENERIC_TERMS, Query
-from base.regions import contains, genre, name_forms, short_name, subject_regions
+from base.regions import contains, genre, name_forms, short_name
 from store import StoredDoc
 
 # weights of a document for a region the question names (data: the strength of each relation)
@@ -161,7 +162,7 @@ _WHOLE = re.compile(r"全(?:省|市|州|盟|区|县)(?!域内)")
 def _region_groups(q: Query, pool: dict[str, StoredDoc]) -> tuple[list[dict[str, StoredDoc]], dict[str, float]]:
     whole = bool(_WHOLE.search(q.text))  # 黄石市全市: the city's own plan, not a district's
     groups, weights = [], {}
-    for r in subject_regions(q.regions):
+    for r in subjects(q.text, q.regions):
         g = {}
         for p, s in pool.items():
             w = region_weight(s, r, whole)

@@ -128,12 +128,6 @@ def contains(parent: str, child: str) -> bool:
     return False
 
 
-def subject_regions(regions: list[str]) -> list[str]:
-    """The regions a question is about: a region named together with one inside it ("湖北省…黄石市",
-    "Xi'an's Yanta District") only locates the inner one."""
-    return [r for r in regions if not any(o != r and contains(r, o) for o in regions)]
-
-
 def name_forms(region: str) -> list[str]:
     """How running text names a region for sure: its full name and its short name (下陆区, 下陆), at
     least two characters each."""

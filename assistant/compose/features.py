@@ -8,9 +8,10 @@ from typing import NamedTuple
 
 from assistant.compose.context import Context, absent_share, doc_words, key_terms, lowered, nominal_keys
 from assistant.evidence import coverage
+from assistant.named_regions import subjects
 from assistant.query import Query, vocab
 from assistant.timewords import mask_baselines, relative_year_words
-from base.regions import contains, genre, name_forms, subject_regions
+from base.regions import contains, genre, name_forms
 from base.text import YEAR_RANGE_DASHES
 from store import StoredDoc
 
@@ -242,7 +243,7 @@ def region_bad(q: Query, stored: StoredDoc, local: str, wanted: list[str] | None
     """1 when the question names a region that the evidence's document neither is nor covers by
     naming it near the figure (a city's total given for one of its districts); 0.5 when the document
     is a district's and the question asks its whole city; 0 otherwise."""
-    regions = subject_regions(wanted if wanted is not None else q.regions)
+    regions = subjects(q.text, wanted if wanted is not None else q.regions)
     if not regions:
         return 0.0
     m = stored.meta

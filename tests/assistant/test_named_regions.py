@@ -26,3 +26,19 @@ def test_a_place_names_polyphonic_reading_names_it() -> None:
 
 def test_the_currency_is_no_region() -> None:
     assert find_regions_en("How much R&D money in yuan did Nanchang spend?", {"南昌市": ["南昌"]}) == ["南昌市"]
+
+
+def test_a_region_named_with_one_inside_it_only_locates_it_unless_also_named_on_its_own() -> None:
+    from assistant.named_regions import subjects
+
+    assert subjects("西安市雁塔区的高企有多少?", ["西安市", "雁塔区"]) == ["雁塔区"]
+    assert subjects("湖北省的咸宁市2024年目标", ["湖北省", "咸宁市"]) == ["咸宁市"]
+    assert subjects("How many firms does Yulin in Guangxi have?", ["广西壮族自治区", "玉林市"]) == ["玉林市"]
+    assert subjects("What is Guangxi's Yulin aiming for?", ["广西壮族自治区", "玉林市"]) == ["玉林市"]
+    # both sides of a comparison: the outer region is named on its own too
+    assert subjects("广西科技强桂三年行动方案和玉林市分别给出的技术合同成交额是多少?",
+                    ["广西壮族自治区", "玉林市"]) == ["广西壮族自治区", "玉林市"]
+    assert subjects("Compare the figures for Guangxi as a whole and for the city of Yulin in Guangxi.",
+                    ["广西壮族自治区", "玉林市"]) == ["广西壮族自治区", "玉林市"]
+    assert subjects("西安市和宣州区分别是多少", ["西安市", "宣州区"]) == ["西安市", "宣州区"]  # side by side
+    assert subjects("那里的目标呢?", ["湖北省", "咸宁市"]) == ["咸宁市"]  # inherited, not named: a locator
