@@ -92,6 +92,8 @@ def doc_references(q: Query, docs: dict[str, StoredDoc]) -> set[str]:
     for r in q.regions:  # regions are scoped separately; their names are no document reference
         for w in filter(None, (r, short_name(r))):
             text = text.replace(w, " ")
+    for period in genre().get("plan_periods", {}):  # so are plan periods (十四五): many plans share one
+        text = text.replace(period, " ")
     kinds = {s.meta.kind for s in docs.values() if s.meta.kind}
     names = {p: f"{s.meta.title or ''} {s.meta.issuer or ''}" for p, s in docs.items()}
     every_name = "\n".join(names.values())  # one search rules out a piece no document's name has

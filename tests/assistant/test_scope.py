@@ -128,3 +128,19 @@ def test_a_document_of_unknown_region_that_names_the_region_is_in_scope_below_th
     # a region no document names is still the corpus gap
     sc = scope(analyse("咸宁市2024年新增多少家高新技术企业？", known), {"page.txt": page, "other.txt": other}, {})
     assert sc.refusal == "region" and sc.docs == {}
+
+
+def test_a_plan_period_in_the_question_names_no_document() -> None:
+    from types import SimpleNamespace
+
+    from assistant.query import analyse
+    from assistant.scope import doc_references
+
+    def doc(title: str):
+        meta = SimpleNamespace(title=title, issuer=None, kind=None)
+        return SimpleNamespace(meta=meta, doc=SimpleNamespace(text=title))
+
+    docs = {"a.txt": doc("衡阳市“十四五”科技创新发展规划"), "b.txt": doc("大连未来将建设创新策源中心"),
+            "c.txt": doc("玉林科技强玉三年行动顺利收官"), "d.txt": doc("广西科技强桂行动")}
+    q = analyse("在大连“十四五”规划纲要主题发布会上介绍科技创新工作的是谁?", {"大连市": ["大连"]})
+    assert doc_references(q, docs) == set()  # 十四五 is a period many plans share, scoped apart
