@@ -93,8 +93,51 @@ def compose_sentence(ctx: Context, type_of=None, limit: int | None = None,
                          f"According to {doc_name(stored, 'en')} (quoted in Chinese): {body}"), cb)
 
 
+@lru_cache(maxsize=1)
+def _person_re() -> re.Pattern[str]:
+    marks = vocab()["entity_marks"]
+    titles = "|".join(map(re.escape, sorted(marks["person_titles"], key=len, reverse=True)))
+    not_first = re.escape(marks["person_not_first"])
+    return re.compile(rf"(?:{titles})([^{not_first}\W\d\sA-Za-z][\u4e00-\u9fff]{{1,2}}?)"
+                      r"(?=表示|介绍|说|指出|出席|强调|称|认为|透露|谈到|主持|报道|作|在|就|等|[,，、。;；:：\s)）]|$)")
+
+
+def persons(text: str) -> list[tuple[int, int]]:
+    """Spans of the persons a text names by title and name (副局长赵宏志, 处长张士军)."""
+    return [(m.start(), m.end()) for m in _person_re().finditer(text)]
+
+
+def asks_person(q) -> bool:
+    """Whether the question asks for a person only (哪位, which officials), not for a unit."""
+    pats = vocab()["asks_person"]["zh" if q.lang == "zh" else "en"]
+    return any(re.search(p, q.text if q.lang == "zh" else q.text.lower()) for p in pats)
+
+
 def _entity_type(s: Sentence) -> tuple[float, float]:
-    return (1.0, 0.0) if _entity_re().search(s.text) else (0.0, 0.0)
+    """A unit, place or named thing, or a person by title and name: either answers who / which."""
+    return (1.0, 0.0) if _entity_re().search(s.text) or persons(s.text) else (0.0, 0.0)
+
+
+def _person_type(s: Sentence) -> tuple[float, float]:
+    return (1.0, 0.0) if persons(s.text) else (0.0, 1.0)
+
+
+def _person_answer(ctx: Context, ranked: list[Scored]) -> Answer | None:
+    """A question asking for persons: the titles and names in the best supported sentence naming one."""
+    q = ctx.query
+    th = model().threshold
+    best = next((r for r in ranked[:4] if r.p >= th and persons(r.sentence.text)), None)
+    if best is None:
+        return None
+    s = best.sentence
+    cb = CitationBuilder()
+    names = []
+    for a, b in persons(s.text):
+        n = cb.cite(s.stored, s.start + a, s.start + b)
+        names.append(f"{s.text[a:b]}{cb.mark(n, q.lang)}")
+    body = quote(ctx, s, cb)
+    return answer(q, say(q, f"{'、'.join(names)}。相关内容：{body}",
+                         f"{'; '.join(names)}. Context (Chinese): {body}"), cb)
 
 
 def _lead_unit(ctx: Context, s: Sentence) -> tuple[str, int, int] | None:
@@ -135,10 +178,15 @@ def compose_entity(ctx: Context) -> Answer:
     questions the unit in charge stated for that task."""
     q = ctx.query
     asks_lead = bool(re.search(r"牵头|负责|lead|in charge|responsible", q.text, re.I))
-    ranked = scored_sentences(ctx, _entity_type)
+    person = asks_person(q)
+    ranked = scored_sentences(ctx, _person_type if person else _entity_type)
     th = model().threshold
     if not ranked or ranked[0].p < th:
         return refuse(ctx)
+    if person:
+        by_name = _person_answer(ctx, ranked)
+        if by_name is not None:
+            return by_name
     by_column = column_answer(ctx, ranked)
     if by_column is not None:
         return by_column

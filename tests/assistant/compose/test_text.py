@@ -1,0 +1,25 @@
+"""Sentence answers: who / which unit, and the persons a question asks for."""
+from __future__ import annotations
+
+
+BRIEFING = ("韶关将实施科技强韶行动\n\n"
+            "7月16日,韶关举行“加快创新型韶关建设”新闻发布会,市科技局党组成员、副局长李明远,"
+            "市科技局高新技术科科长王芳出席并介绍有关情况。\n\n"
+            "记者从发布会获悉,过去五年,韶关高新技术企业数量增长2.4倍,技术合同成交额增长5.1倍。\n\n"
+            "李明远介绍,目前全市即将印发《韶关科技强韶三年行动方案》,目标到2023年高新技术企业达到600家。\n")
+
+
+def test_persons_are_read_by_title_and_name() -> None:
+    from assistant.compose.text import persons
+
+    text = "自治区科技厅党组成员、副厅长蹇兴超,自治区科技厅社会发展科技处处长张士军出席并介绍有关情况。"
+    assert [text[a:b] for a, b in persons(text)] == ["副厅长蹇兴超", "处长张士军"]
+    assert persons("召开局长会议,部署全年工作。") == []  # a title before an ordinary word names nobody
+
+
+def test_a_question_asking_for_persons_is_answered_with_their_titles_and_names(assistant_over):
+    a = assistant_over(sg=BRIEFING)
+    for q in ("Which officials of the Shaoguan science and technology bureau briefed the press conference?",
+              "韶关创新型城市建设新闻发布会上是哪几位领导介绍情况的?"):
+        ans = a.ask(q)
+        assert not ans.refused and "副局长李明远" in ans.answer and "科长王芳" in ans.answer, q
