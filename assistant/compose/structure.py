@@ -309,6 +309,23 @@ def compose_overview(ctx: Context) -> Answer:
     return ans
 
 
+def _result_frame() -> re.Pattern[str]:
+    return re.compile("|".join(map(re.escape, genre().get("result_frames", []))) or r"(?!)")
+
+
+def _targets_first(stored: StoredDoc) -> list:
+    """The document's quantitative targets, those its sentence frames as results already reached
+    (过去五年…增长3.4倍, 截至2020年底…) after the others, each group in document order."""
+    text, frame = stored.doc.text, _result_frame()
+    bounds = sentences(text, 0, len(text))
+
+    def reached(t) -> bool:
+        start = next((a for a, b in bounds if a <= t.start < b), t.start)
+        return bool(frame.search(text, start, t.start))
+
+    return sorted(stored.targets, key=lambda t: (reached(t), t.start))
+
+
 def _goal_sentences(stored: StoredDoc, lo: int, hi: int, limit: int, targets: int) -> list[tuple[int, int]]:
     """The sentences a goals section is told by, in order: those stating a target first (up to
     `targets`; a table of goals whose rows open with a label cell must not lose its last target to
@@ -316,8 +333,9 @@ def _goal_sentences(stored: StoredDoc, lo: int, hi: int, limit: int, targets: in
     spans = sentences(stored.doc.text, lo, hi)
     if len(spans) <= limit:
         return spans
-    starts = [t.start for t in stored.targets]
-    stating = [sp for sp in spans if any(sp[0] <= t < sp[1] for t in starts)][:targets]
+    starts = [t.start for t in _targets_first(stored)]
+    stating = sorted((sp for sp in spans if any(sp[0] <= t < sp[1] for t in starts)),
+                     key=lambda sp: min(i for i, t in enumerate(starts) if sp[0] <= t < sp[1]))[:targets]
     others = [sp for sp in spans if sp not in stating][: max(0, limit - len(stating))]
     return sorted(stating + others)
 
@@ -335,8 +353,9 @@ def compose_goals(ctx: Context) -> Answer:
     quotes = _cited(stored, _clipped(text, spans), cb, q.lang)
     if not quotes:
         # no goals section: the plan's quantitative targets, in document order
-        quotes = _cited(stored, [clip_around(text, t.start, t.end, t.start, t.end, limit=80)
-                                 for t in stored.targets[: p["goal_targets"]]], cb, q.lang)
+        picked = sorted(_targets_first(stored)[: p["goal_targets"]], key=lambda t: t.start)
+        quotes = _cited(stored, [clip_around(text, t.start, t.end, t.start, t.end, limit=80) for t in picked],
+                        cb, q.lang)
     if not quotes:
         return refuse(ctx)
     head = say(q, f"{doc_name(stored, 'zh')}的目标：", f"The goals of {doc_name(stored, 'en')} (quoted in Chinese):")

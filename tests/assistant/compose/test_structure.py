@@ -133,3 +133,12 @@ def test_a_goals_section_of_labelled_rows_keeps_every_target(assistant_over):
     body = "\n".join(f"{label}\n{target}。" for label, target in rows)
     text = f"韶关市科技局2025年工作要点\n\n一、主要目标\n\n加快推进科技创新高水平发展。\n{body}\n\n二、重点任务\n\n做好各项工作。\n"
     shows(assistant_over(sgg=text).ask("韶关市科技局2025年工作要点的主要目标有哪些?"), "3%", "30亿元", "400家", "50名", "32亿元")
+
+
+def test_goals_without_a_goals_section_put_the_targets_before_the_results(assistant_over):
+    past = ",".join(f"指标{i}增长{i}.{i}倍" for i in range(1, 9))
+    targets = ",".join(f"目标指标{i}达到{i}00家" for i in range(1, 7))
+    text = (f"韶关将实施科技强韶行动\n\n记者从发布会获悉,过去五年,韶关{past}。\n\n"
+            f"全市即将印发《韶关科技强韶三年行动方案(2021—2023年)》,目标到2023年,{targets}。\n")
+    ans = assistant_over(sgr=text).ask("韶关科技强韶三年行动方案到2023年的主要目标有哪些?")
+    shows(ans, *(f"{i}00家" for i in range(1, 7)))  # the six targets, not eight results ahead of them
