@@ -140,6 +140,9 @@ def test_a_news_page_is_titled_by_its_headline_which_does_not_set_its_scope() ->
     # a first line that runs into the body, or a label, is no headline
     assert find_headline("为加快建设创新型城市,制定本方案。\n一、总体目标\n到2025年,高新技术企业达到500家。\n") is None
     assert find_headline("当前版:01版\n发布日期:\n") is None
+    dated_lead = "广西将实施科技强桂行动,以科技强支撑产业、经济\n\n7月16日,广西举行新闻发布会。自治区科技厅介绍有关情况。\n"
+    assert find_headline(dated_lead) == "广西将实施科技强桂行动,以科技强支撑产业、经济"  # a lead opening with its day
+    assert find_headline("一、重点任务\n3月16日,召开全市科技工作会议,部署全年工作。\n") is None  # a heading
 
 
 def test_a_text_naming_no_year_of_its_own_is_about_the_year_it_is_dated() -> None:
