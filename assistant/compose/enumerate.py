@@ -44,6 +44,7 @@ class Enumeration:
     rank: int
     section: str
     kind: str  # ordinal | series | named | outline
+    lead: str = ""  # the words introducing an outline's items right before the first (基本原则, 主要任务如下:)
     feats: dict[str, float] = field(default_factory=dict)
     p: float = 0.0
     r: float = 0.0
@@ -163,8 +164,21 @@ def outline_enumerations(ctx: Context) -> list[Enumeration]:
             members = [(k.core or k.title, k.start, k.line_end) for k in kids]
             span = (parent.start, parent.line_end) if parent else (kids[0].start, kids[0].line_end)
             section = parent.title if parent else ""
-            out.append(Enumeration(stored, span, members, rank.get(stored.doc.path, 9), section, "outline"))
+            lead = lead_in(stored.doc.text, kids[0].start, parent.line_end if parent else 0)
+            out.append(Enumeration(stored, span, members, rank.get(stored.doc.path, 9), section, "outline", lead))
     return out
+
+
+_LEAD_STOP = re.compile(r"[。；;！!？?]")
+LEAD_CHARS = 40
+
+
+def lead_in(text: str, first: int, floor: int = 0) -> str:
+    """The words just before a list's first item that introduce it: the rest of the text after the
+    last sentence end before it (…加快建设科技强市。基本原则 → 基本原则), at most LEAD_CHARS."""
+    lo = max(floor, first - LEAD_CHARS)
+    stops = [m.end() for m in _LEAD_STOP.finditer(text, lo, first)]
+    return text[stops[-1] if stops else lo:first].strip()
 
 
 # ---------------------------------------------------------------- choosing and answering
@@ -183,7 +197,7 @@ def _score(ctx: Context, e: Enumeration, want: int | None, name: str | None) -> 
     _narrow(ctx, e, want)
     text = e.stored.doc.text
     body = " ".join(m[0] for m in e.members)
-    context = f"{text[e.span[0]:e.span[1]]} {e.section} {body}"
+    context = f"{text[e.span[0]:e.span[1]]} {e.section} {e.lead} {body}"
     feats = evidence_features(ctx, e.stored, context, context, e.section, e.rank, None)
     feats["type_ok"] = 1.0
     feats["type_bad"] = 0.0

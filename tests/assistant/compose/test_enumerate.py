@@ -113,3 +113,14 @@ def test_a_named_group_spelled_out_in_clauses_after_its_name(assistant_over):
     for part in ("制度创新为突破口", "科技投入和科技人才为支撑", "产学研结合体系"):  # what the parts stand for
         assert part in ans.answer, part
     assert "校企联盟" not in ans.answer  # the next sentence is no part of it
+
+
+def test_the_words_introducing_a_list_before_its_first_item_name_it(assistant_over):
+    from assistant.compose.enumerate import lead_in
+
+    text = ("韶关市“十四五”科技创新发展规划\n\n(一) 指导思想\n\n坚持创新在韶关发展全局中的核心地位,加快建设科技强市。基本原则\n\n"
+            "1. 坚持创新引领,融合发展\n\n2. 坚持改革创新,引领发展\n\n3. 坚持问题导向,高效发展\n\n"
+            "(二) 发展思路\n\n深入实施创新驱动发展战略,打造现代产业高地。\n")
+    assert lead_in(text, text.index("1. 坚持")) == "基本原则"  # run on at the end of the paragraph before
+    ans = assistant_over(sgl=text).ask("韶关十四五规划的基本原则有哪些?")
+    assert all(w in ans.answer for w in ("创新引领", "改革创新", "问题导向")), ans.answer
