@@ -13,7 +13,8 @@ from assistant.compose.pinyin_names import with_pinyin_names
 from assistant.compose.refusal import refuse
 from assistant.compose.structure import compose_goals, compose_overview
 from assistant.compose.support import model
-from assistant.compose.text import compose_entity, compose_policy, compose_sentence, quote, scored_sentences
+from assistant.compose.text import (asks_book_name, compose_book_name, compose_entity, compose_policy, compose_sentence,
+                                    quote, scored_sentences)
 from assistant.query import matches_type
 from base.types import Answer
 
@@ -52,6 +53,7 @@ REGISTRY: dict[str, Composer] = {
     "overview": compose_overview,
     "goals": compose_goals,
     "mentions": compose_mentions,
+    "book": compose_book_name,
     "how": lambda ctx: compose_sentence(ctx, limit=3),
     "general": compose_sentence,
 }
@@ -78,6 +80,8 @@ def route(ctx: Context) -> str:
         kind not in ("date", "docno", "issuer", "comparison", "compare_all", "mentions")
     if asks_field and any(fields_asked(q, s) for s in ctx.docs.values()):
         return "field"
+    if kind in ("entity", "general", "how", "list") and asks_book_name(q):
+        return "book"  # 行动方案的全称, what is the plan called: a 《…》 name
     return kind
 
 

@@ -205,6 +205,38 @@ def compose_entity(ctx: Context) -> Answer:
     return compose_sentence(ctx, _entity_type, limit=1)
 
 
+_BOOK = re.compile(r"《([^《》]{2,80})》")
+
+
+def asks_book_name(q) -> bool:
+    """Whether the question asks for the name of a plan or document (全称, what is the plan called)."""
+    pats = vocab()["asks_book_name"]["zh" if q.lang == "zh" else "en"]
+    return any(re.search(p, q.text if q.lang == "zh" else q.text.lower()) for p in pats)
+
+
+def _book_type(s: Sentence) -> tuple[float, float]:
+    return (1.0, 0.0) if _BOOK.search(s.text) else (0.0, 1.0)
+
+
+def compose_book_name(ctx: Context) -> Answer:
+    """The name of a plan or document asked for: the 《…》 names in the best supported sentence
+    naming one, each cited, with the sentence."""
+    q = ctx.query
+    ranked = scored_sentences(ctx, _book_type)
+    th = model().threshold
+    best = next((r for r in ranked[:4] if r.p >= th and _BOOK.search(r.sentence.text)), None)
+    if best is None:
+        return compose_sentence(ctx, ranked=ranked)
+    s = best.sentence
+    cb = CitationBuilder()
+    names = []
+    for m in _BOOK.finditer(s.text):
+        n = cb.cite(s.stored, s.start + m.start(), s.start + m.end())
+        names.append(f"{m.group(0)}{cb.mark(n, q.lang)}")
+    body = quote(ctx, s, cb)
+    return answer(q, say(q, f"{'、'.join(names)}。相关内容：{body}", f"{'; '.join(names)}. Context (Chinese): {body}"), cb)
+
+
 def compose_policy(ctx: Context) -> Answer:
     """Support measures for the enterprise the question describes, in the scoped documents, each
     cited (the same measures as the web app's policy finder: ``assistant.policy``)."""

@@ -23,3 +23,10 @@ def test_a_question_asking_for_persons_is_answered_with_their_titles_and_names(a
               "韶关创新型城市建设新闻发布会上是哪几位领导介绍情况的?"):
         ans = a.ask(q)
         assert not ans.refused and "副局长李明远" in ans.answer and "科长王芳" in ans.answer, q
+
+
+def test_the_name_of_a_plan_asked_for_is_its_book_title(assistant_over):
+    a = assistant_over(sg=BRIEFING)
+    for q in ("What is the full name of the plan Shaoguan is about to issue?", "韶关即将印发的三年行动方案全称是什么?"):
+        ans = a.ask(q)
+        assert ans.answer.startswith("《韶关科技强韶三年行动方案》"), (q, ans.answer)
