@@ -270,7 +270,10 @@ def find_region(issuer: str | None, title: str | None, body: str) -> str | None:
     if own and not any(name.endswith(own) for name in counts):
         # "市科技局…我市…南阳中试基地": a city that calls itself 我市 but never by its full name
         counts.update(r.name for r in _regions_by_short_of_level(_strip_books(body), own))
-    ranked = sorted(counts.items(), key=lambda kv: (bool(own and kv[0].endswith(own)), kv[1]), reverse=True)
+    # 全区 is said by a district and by an autonomous region alike: a district the text names is the
+    # more specific reading (昆都仑区 over the 内蒙古 its text names more often)
+    ranked = sorted(counts.items(), key=lambda kv: (bool(own and kv[0].endswith(own) and not kv[0].endswith("自治区")),
+                                                     bool(own and kv[0].endswith(own)), kv[1]), reverse=True)
     return ranked[0][0]
 
 

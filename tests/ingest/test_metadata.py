@@ -157,3 +157,13 @@ def test_a_short_name_several_regions_share_in_a_title_is_the_highest_ones() -> 
 
     assert find_region(None, "海南科技创新三年行动计划", "") == "海南省"  # not 海南藏族自治州
     assert find_region(None, "广西科技强桂三年行动方案", "") == "广西壮族自治区"
+
+
+def test_a_district_saying_quanqu_is_not_the_autonomous_region_its_text_names_more() -> None:
+    from ingest.metadata import find_region
+
+    body = ("全区上下深入贯彻自治区党委部署。内蒙古科技厅支持。内蒙古自治区创新大会召开,内蒙古各地推进。"
+            "昆都仑区科技局推进全区高新技术企业培育,全区新增高企10家。")
+    assert find_region(None, None, body) == "昆都仑区"  # 全区 is the district's own word too
+    assert find_region(None, None, "广西举行新闻发布会,全区科技进步贡献率提高7个百分点。广西将实施科技强桂行动。") \
+        == "广西壮族自治区"
