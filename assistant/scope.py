@@ -16,6 +16,8 @@ from store import StoredDoc
 # weights of a document for a region the question names (data: the strength of each relation)
 SAME, INSIDE_ASKED, NAMES_ASKED, COVERS_ASKED = 1.0, 0.7, 0.8, 0.4
 UNKNOWN_NAMES = 0.4  # the metadata cannot tell the document's region, and its text names the one asked
+MENTIONS_ASKED = 0.3  # no document is the region's by its metadata, but a text names it again and again
+MIN_MENTIONS = 3
 YEAR_MISS = 0.6  # the document's plan years do not include a year the question names
 
 
@@ -51,6 +53,12 @@ def names_region(stored: StoredDoc, region: str) -> bool:
     """Whether the document's text names `region` (full name or a usual short form)."""
     text = stored.doc.text
     return any(n in text for n in name_forms(region))
+
+
+def mentions(stored: StoredDoc, region: str) -> int:
+    """How many times the document's text names the region (its full name, else its short form)."""
+    text = stored.doc.text
+    return max((text.count(n) for n in name_forms(region)), default=0)
 
 
 def region_weight(stored: StoredDoc, region: str, whole: bool) -> float:
@@ -161,7 +169,9 @@ def apply_filters(docs: dict[str, StoredDoc], filters: dict) -> dict[str, Stored
 _WHOLE = re.compile(r"全(?:省|市|州|盟|区|县)(?!域内)")
 
 
-def _region_groups(q: Query, pool: dict[str, StoredDoc]) -> tuple[list[dict[str, StoredDoc]], dict[str, float]]:
+def _region_groups(q: Query, pool: dict[str, StoredDoc]) -> tuple[list[dict[str, StoredDoc]], dict[str, float], bool]:
+    """One group of documents per region asked, with each document's weight; True when no document
+    is any asked region's by its metadata and the groups are the texts that keep naming one."""
     whole = bool(_WHOLE.search(q.text))  # 黄石市全市: the city's own plan, not a district's
     groups, weights = [], {}
     for r in subjects(q.text, q.regions):
@@ -177,7 +187,17 @@ def _region_groups(q: Query, pool: dict[str, StoredDoc]) -> tuple[list[dict[str,
             g = {p: s for p, s in g.items() if weights[p] >= min(best, NAMES_ASKED)} or g
             if not any(set(g) == set(h) for h in groups):
                 groups.append(g)
-    return groups, weights
+    if groups:
+        return groups, weights, False
+    # no document is any asked region's by its metadata: before saying the corpus has none, the texts
+    # that keep naming one (metadata read wrong, or a page about it posted by another body)
+    for r in subjects(q.text, q.regions):
+        g = {p: s for p, s in pool.items() if mentions(s, r) >= MIN_MENTIONS
+             and not (s.meta.region and (contains(r, s.meta.region) or contains(s.meta.region, r)))}
+        if g and not any(set(g) == set(h) for h in groups):
+            groups.append(g)
+            weights.update({p: max(weights.get(p, 0.0), MENTIONS_ASKED) for p in g})
+    return groups, weights, bool(groups)
 
 
 def _scope(q: Query, docs: dict[str, StoredDoc], filters: dict) -> Scope:
@@ -186,10 +206,12 @@ def _scope(q: Query, docs: dict[str, StoredDoc], filters: dict) -> Scope:
         return Scope({}, refusal="no_docs_for_filters")
     refs = set() if q.others else doc_references(q, pool)  # "besides X's plan, which others …": all of them
     weights = {p: 1.0 for p in pool}
+    note = ""
     if q.regions:
-        groups, rw = _region_groups(q, pool)
+        groups, rw, by_mentions = _region_groups(q, pool)
         if not groups:
             return Scope({}, refusal="region", note="、".join(q.regions))
+        note = "region_mentions" if by_mentions else ""
         weights = rw
         named = {p for g in groups for p in g}
         if refs and not refs & named:
@@ -210,7 +232,7 @@ def _scope(q: Query, docs: dict[str, StoredDoc], filters: dict) -> Scope:
             if p in weights and not _year_ok(s, years):
                 weights[p] *= YEAR_MISS
     in_scope = {p: s for g in groups for p, s in g.items()}
-    return Scope(in_scope, weights={p: weights.get(p, 1.0) for p in in_scope}, groups=groups)
+    return Scope(in_scope, weights={p: weights.get(p, 1.0) for p in in_scope}, groups=groups, note=note)
 
 
 def _split_by_year(groups: list[dict[str, StoredDoc]], years: list[int]) -> list[dict[str, StoredDoc]]:

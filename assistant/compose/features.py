@@ -257,6 +257,8 @@ def region_bad(q: Query, stored: StoredDoc, local: str, wanted: list[str] | None
             best = min(best, 0.5)
         elif not m.region:
             best = min(best, 0.5)
+        elif names_region(local, r):
+            best = min(best, 0.5)  # another region's document, but the evidence itself names the one asked
     return best
 
 

@@ -40,6 +40,11 @@ def default_reason(ctx: Context) -> str:
         return say(q, f"资料中没有{region}{years}年的规划，也没有找到该年份的相关内容。",
                    f"The documents contain no plan {'for ' + region + ' ' if region else ''}covering {years}, "
                    "and nothing about that year answers the question.")
+    if ctx.note == "region_mentions":
+        region = "、".join(q.regions)
+        return say(q, f"资料中没有{region}的科技创新规划；其他文件提到{region}的段落中也没有找到答案。",
+                   f"The documents contain no science & innovation plan for {region}, and the passages of other "
+                   "documents that name it do not answer the question.")
     return say(q, "资料中未找到该问题的答案。", "The documents do not contain the answer to this question.")
 
 

@@ -144,3 +144,15 @@ def test_a_plan_period_in_the_question_names_no_document() -> None:
             "c.txt": doc("玉林科技强玉三年行动顺利收官"), "d.txt": doc("广西科技强桂行动")}
     q = analyse("在大连“十四五”规划纲要主题发布会上介绍科技创新工作的是谁?", {"大连市": ["大连"]})
     assert doc_references(q, docs) == set()  # 十四五 is a period many plans share, scoped apart
+
+
+def test_a_region_no_metadata_names_is_looked_for_in_the_texts_that_keep_naming_it(assistant_over):
+    # the page's metadata says 上海 (the body that posted it), its text is about 大连 throughout
+    page = ("发布机构:上海市科学技术委员会\n发布时间:2021年02月23日\n大连未来将建设创新策源中心\n"
+            "大连市科技局副局长赵宏志表示,大连市将建设创新策源中心。据悉,大连将重点抓好五件事。"
+            "到2025年,大连市高新技术企业数量超过5000家。\n")
+    a = assistant_over(dl=page)
+    ans = a.ask("到2025年大连高新技术企业要超过多少家?")
+    assert not ans.refused and "5000" in ans.answer, ans.answer
+    gap = a.ask("武汉市2024年技术合同成交额目标是多少?")  # named nowhere: the corpus gap, said as such
+    assert gap.refused and "武汉市" in gap.answer
