@@ -85,9 +85,10 @@ class _Part(NamedTuple):
     end: int
 
 
-def _paragraphs(text: str, lo: int, hi: int) -> list[_Part]:
-    """The non-blank lines of text[lo:hi]."""
-    return [_Part(m.start() + lo, m.end() + lo) for m in re.finditer(r"[^\n]*\S[^\n]*", text[lo:hi])]
+def _paragraphs(text: str, lo: int, hi: int, skip: tuple[str, ...] = ()) -> list[_Part]:
+    """The non-blank lines of text[lo:hi], but those in `skip` (a news page's headline: its title)."""
+    return [_Part(m.start() + lo, m.end() + lo) for m in re.finditer(r"[^\n]*\S[^\n]*", text[lo:hi])
+            if m.group(0).strip() not in skip]
 
 
 def _cite_paragraph_leads(stored: StoredDoc, lo: int, hi: int, cb: CitationBuilder, limit: int,
@@ -97,7 +98,7 @@ def _cite_paragraph_leads(stored: StoredDoc, lo: int, hi: int, cb: CitationBuild
     sentences when it is one paragraph; with `figures`, a budget of key figures shared out among
     the paragraphs as among sections (a report's paragraph of results shows them after its lead)."""
     text = stored.doc.text
-    paras = _paragraphs(text, lo, hi)
+    paras = _paragraphs(text, lo, hi, skip=tuple(filter(None, (stored.meta.headline,))))
     if len(paras) < 2 and not figures:
         return _cite_sentences(stored, lo, hi, cb, limit, lang)
     paras = paras[:limit]

@@ -142,3 +142,11 @@ def test_goals_without_a_goals_section_put_the_targets_before_the_results(assist
             f"全市即将印发《韶关科技强韶三年行动方案(2021—2023年)》,目标到2023年,{targets}。\n")
     ans = assistant_over(sgr=text).ask("韶关科技强韶三年行动方案到2023年的主要目标有哪些?")
     shows(ans, *(f"{i}00家" for i in range(1, 7)))  # the six targets, not eight results ahead of them
+
+
+def test_a_news_pages_overview_does_not_repeat_its_headline_as_content(assistant_over):
+    page = ("韶关将实施科技强韶行动\n\n7月16日,韶关举行新闻发布会。\n\n记者从发布会获悉,过去五年,韶关高新技术企业数量增长2.4倍。\n\n"
+            "李明远介绍,目前全市即将印发《韶关科技强韶三年行动方案》。\n")
+    ans = assistant_over(sgn=page).ask("概括一下韶关这次新闻发布会的主要内容。")
+    items = [ln for ln in ans.answer.split("\n") if ln.startswith("- ")]
+    assert items and not any("韶关将实施科技强韶行动" in ln for ln in items), ans.answer  # it is the title
