@@ -142,9 +142,25 @@ def repeated_header_lines(lines: list[str], window: int = HEADER_WINDOW) -> set[
 # --------------------------------------------------------------------------- whitespace
 
 
+_FIGURE_GAP = re.compile(r"(?<=\d) (?=\.\d|%)|(?<=\d\.) (?=\d)")
+_SPLIT_YEAR = re.compile(r"(?<!\d)(\d{1,3}) (\d{1,3})(?=\s*(?:年|[—–\-－~～至到]\s*\d))")
+_THOUSANDS = re.compile(r"(?<![\d.])(\d{1,3}) (\d{3})(?![\d.])(?=\s*[\u4e00-\u9fff%])")
+
+
+def close_figure_gaps(line: str) -> str:
+    """Spaces a conversion left inside figures and years (突破 3 .1 %, 超过 1 000 家, 202 4 年): a
+    figure is one token. Spaces between words stay: titles and header rows use them as separators."""
+    line = _SPLIT_YEAR.sub(lambda m: m.group(1) + m.group(2) if len(m.group(1) + m.group(2)) == 4 else m.group(0), line)
+    prev = None
+    while prev != line:
+        prev, line = line, _THOUSANDS.sub(r"\1\2", line)
+    return _FIGURE_GAP.sub("", line)
+
+
 def normalize_line(line: str) -> str:
-    """Strip the line and collapse runs of spaces/tabs (any Unicode space) to one space."""
-    return _INLINE_SPACE.sub(" ", _ZERO_WIDTH.sub("", line)).strip()
+    """Strip the line, collapse runs of spaces/tabs (any Unicode space) to one space, and close the
+    gaps a conversion leaves inside figures."""
+    return close_figure_gaps(_INLINE_SPACE.sub(" ", _ZERO_WIDTH.sub("", line)).strip())
 
 
 def join_lines(lines: list[str]) -> str:

@@ -232,3 +232,15 @@ def test_parse_boilerplate_comments_phrases_and_patterns() -> None:
     assert is_boilerplate("第12页", rules)
     assert not is_boilerplate("第12页内容", rules)
     assert not is_boilerplate("请设为首页", rules)
+
+
+def test_a_figure_or_year_a_conversion_spaced_out_is_one_token_again() -> None:
+    from ingest.clean import close_figure_gaps
+
+    assert close_figure_gaps("科技财政支出占公共财政支出比重突破 3 .1 %") == "科技财政支出占公共财政支出比重突破 3.1%"
+    assert close_figure_gaps("培育国家科技型中小企业超过 1 000 家") == "培育国家科技型中小企业超过 1000 家"
+    assert close_figure_gaps("工作方案 (20 22 —202 4 年)") == "工作方案 (2022 —2024 年)"
+    # words keep their spaces (a title's or a header row's separators), and so do lists of figures
+    assert close_figure_gaps("洞头区大力提升科技创新能力 全面落实") == "洞头区大力提升科技创新能力 全面落实"
+    assert close_figure_gaps("索引号 11330208591592561J/2023") == "索引号 11330208591592561J/2023"
+    assert close_figure_gaps("分别为 29.92 29.64 33.57 亿元") == "分别为 29.92 29.64 33.57 亿元"
