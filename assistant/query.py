@@ -135,11 +135,16 @@ def facet(text: str, lang: str, group: str) -> str:
     return next(iter(facets(text, lang, group)), "")
 
 
+def matches_patterns(text: str, lang: str, spec: dict, flags: int = 0) -> bool:
+    """Whether the question matches one of a vocabulary entry's patterns ({"zh": […], "en": […]};
+    English ones match the lower-cased text)."""
+    low = text.lower() if lang == "en" else text
+    return any(re.search(p, low, flags) for p in spec["zh" if lang == "zh" else "en"])
+
+
 def _asks(text: str, lang: str, facet_name: str) -> bool:
     """Whether the question matches one of a facet's patterns (question_vocab ``facets``)."""
-    pats = vocab()["facets"][facet_name]["zh" if lang == "zh" else "en"]
-    low = text.lower() if lang == "en" else text
-    return any(re.search(p, low) for p in pats)
+    return matches_patterns(text, lang, vocab()["facets"][facet_name])
 
 
 def asks_target(text: str, lang: str) -> bool:
@@ -172,8 +177,7 @@ def expand_english(text: str) -> list[str]:
 
 def matches_type(text: str, lang: str, qtype: str) -> bool:
     """Whether the question reads as `qtype` by that type's patterns (question_vocab.json)."""
-    pats = vocab()["types"][qtype]["zh" if lang == "zh" else "en"]
-    return any(re.search(p, text.lower() if lang == "en" else text, re.I) for p in pats)
+    return matches_patterns(text, lang, vocab()["types"][qtype], re.I)
 
 
 _EN_PLAN_NAME_WORDS = re.compile(r"\b(?:work|annual|year[- ]end|government) (?:summary|report|plan)\b", re.I)

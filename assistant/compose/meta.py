@@ -9,7 +9,7 @@ from assistant.compose.context import CitationBuilder, Context, answer, doc_name
 from assistant.compose.refusal import refuse
 from assistant.compose.support import model
 from assistant.compose.text import column_answer, compose_sentence, scored_sentences
-from assistant.query import Query, matches_type, vocab
+from assistant.query import Query, matches_patterns, matches_type, vocab
 from base.header import HeaderField, header_pairs
 from base.regions import genre
 from base.text import clip_around, sentence_bounds
@@ -71,8 +71,7 @@ def fields_asked(q: Query, stored: StoredDoc) -> list[HeaderField]:
 
 
 def asks_author(q: Query) -> bool:
-    pats = vocab()["authorship"]["zh" if q.lang == "zh" else "en"]
-    return any(re.search(p, q.text if q.lang == "zh" else q.text.lower()) for p in pats)
+    return matches_patterns(q.text, q.lang, vocab()["authorship"])
 
 
 _DATE_LINE = re.compile(r"^\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?\s*$")

@@ -16,7 +16,7 @@ from assistant.compose.support import finish, model, score
 from assistant.compose.tables import cell
 from assistant.evidence import alternatives, maximal_terms
 from assistant.policy import measures
-from assistant.query import vocab
+from assistant.query import matches_patterns, vocab
 from assistant.timewords import mask_baselines
 from base.text import clip_around
 from base.types import Answer
@@ -109,8 +109,7 @@ def persons(text: str) -> list[tuple[int, int]]:
 
 def asks_person(q) -> bool:
     """Whether the question asks for a person only (哪位, which officials), not for a unit."""
-    pats = vocab()["asks_person"]["zh" if q.lang == "zh" else "en"]
-    return any(re.search(p, q.text if q.lang == "zh" else q.text.lower()) for p in pats)
+    return matches_patterns(q.text, q.lang, vocab()["asks_person"])
 
 
 def _entity_type(s: Sentence) -> tuple[float, float]:
@@ -122,17 +121,18 @@ def _person_type(s: Sentence) -> tuple[float, float]:
     return (1.0, 0.0) if persons(s.text) else (0.0, 1.0)
 
 
-def _person_answer(ctx: Context, ranked: list[Scored]) -> Answer | None:
-    """A question asking for persons: the titles and names in the best supported sentence naming one."""
+def _names_answer(ctx: Context, ranked: list[Scored], spans_of) -> Answer | None:
+    """The names `spans_of(text)` finds (persons, 《…》 titles) in the best supported sentence naming
+    one, among the first four ranked, each cited, then the sentence; None when none names one."""
     q = ctx.query
     th = model().threshold
-    best = next((r for r in ranked[:4] if r.p >= th and persons(r.sentence.text)), None)
+    best = next((r for r in ranked[:4] if r.p >= th and spans_of(r.sentence.text)), None)
     if best is None:
         return None
     s = best.sentence
     cb = CitationBuilder()
     names = []
-    for a, b in persons(s.text):
+    for a, b in spans_of(s.text):
         n = cb.cite(s.stored, s.start + a, s.start + b)
         names.append(f"{s.text[a:b]}{cb.mark(n, q.lang)}")
     body = quote(ctx, s, cb)
@@ -184,7 +184,7 @@ def compose_entity(ctx: Context) -> Answer:
     if not ranked or ranked[0].p < th:
         return refuse(ctx)
     if person:
-        by_name = _person_answer(ctx, ranked)
+        by_name = _names_answer(ctx, ranked, persons)
         if by_name is not None:
             return by_name
     by_column = column_answer(ctx, ranked)
@@ -210,8 +210,12 @@ _BOOK = re.compile(r"《([^《》]{2,80})》")
 
 def asks_book_name(q) -> bool:
     """Whether the question asks for the name of a plan or document (全称, what is the plan called)."""
-    pats = vocab()["asks_book_name"]["zh" if q.lang == "zh" else "en"]
-    return any(re.search(p, q.text if q.lang == "zh" else q.text.lower()) for p in pats)
+    return matches_patterns(q.text, q.lang, vocab()["asks_book_name"])
+
+
+def _books(text: str) -> list[tuple[int, int]]:
+    """Spans of the 《…》 names in a text."""
+    return [(m.start(), m.end()) for m in _BOOK.finditer(text)]
 
 
 def _book_type(s: Sentence) -> tuple[float, float]:
@@ -221,20 +225,8 @@ def _book_type(s: Sentence) -> tuple[float, float]:
 def compose_book_name(ctx: Context) -> Answer:
     """The name of a plan or document asked for: the 《…》 names in the best supported sentence
     naming one, each cited, with the sentence."""
-    q = ctx.query
     ranked = scored_sentences(ctx, _book_type)
-    th = model().threshold
-    best = next((r for r in ranked[:4] if r.p >= th and _BOOK.search(r.sentence.text)), None)
-    if best is None:
-        return compose_sentence(ctx, ranked=ranked)
-    s = best.sentence
-    cb = CitationBuilder()
-    names = []
-    for m in _BOOK.finditer(s.text):
-        n = cb.cite(s.stored, s.start + m.start(), s.start + m.end())
-        names.append(f"{m.group(0)}{cb.mark(n, q.lang)}")
-    body = quote(ctx, s, cb)
-    return answer(q, say(q, f"{'、'.join(names)}。相关内容：{body}", f"{'; '.join(names)}. Context (Chinese): {body}"), cb)
+    return _names_answer(ctx, ranked, _books) or compose_sentence(ctx, ranked=ranked)
 
 
 def compose_policy(ctx: Context) -> Answer:
