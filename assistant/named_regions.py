@@ -157,17 +157,6 @@ def _english_pattern(region: str) -> re.Pattern[str] | None:
     return re.compile(rf"(?<![a-z])(?:{alts})(?![a-z])", re.I)
 
 
-def mention_at(text: str, region: str) -> int | None:
-    """Where a question first names a region: by its full or short Chinese name, or in pinyin
-    (Xi'an, Bozhou); None when it does not."""
-    hits = [text.find(n) for n in name_forms(region) if n in text]
-    pat = _english_pattern(region)
-    m = pat.search(text) if pat else None
-    if m:
-        hits.append(m.start())
-    return min(hits) if hits else None
-
-
 def _mentions(text: str, region: str) -> list[tuple[int, int]]:
     """Every place the text names the region: its Chinese names, or its English/pinyin ones."""
     spans = [(m.start(), m.end()) for n in name_forms(region) for m in re.finditer(re.escape(n), text)]
@@ -175,6 +164,13 @@ def _mentions(text: str, region: str) -> list[tuple[int, int]]:
     spans += [(m.start(), m.end()) for m in pat.finditer(text)] if pat else []
     # a short name inside the full one (西安 in 西安市) is the same mention
     return sorted(sp for sp in set(spans) if not any(o != sp and o[0] <= sp[0] and sp[1] <= o[1] for o in spans))
+
+
+def mention_at(text: str, region: str) -> int | None:
+    """Where a question first names a region: by its full or short Chinese name, or in pinyin
+    (Xi'an, Bozhou); None when it does not."""
+    spans = _mentions(text, region)
+    return spans[0][0] if spans else None
 
 
 _BETWEEN_LOCATIVE = re.compile(r"(?:的|\s*|\s*['’]s\s+)")  # 广西玉林市, 湖北省的咸宁市, Guangxi's Yulin
@@ -205,4 +201,3 @@ def subjects(text: str, named: list[str]) -> list[str]:
                 continue
         out.append(r)
     return out
-

@@ -174,7 +174,8 @@ def _region_groups(q: Query, pool: dict[str, StoredDoc]) -> tuple[list[dict[str,
     is any asked region's by its metadata and the groups are the texts that keep naming one."""
     whole = bool(_WHOLE.search(q.text))  # 黄石市全市: the city's own plan, not a district's
     groups, weights = [], {}
-    for r in subjects(q.text, q.regions):
+    asked = subjects(q.text, q.regions)
+    for r in asked:
         g = {}
         for p, s in pool.items():
             w = region_weight(s, r, whole)
@@ -191,7 +192,7 @@ def _region_groups(q: Query, pool: dict[str, StoredDoc]) -> tuple[list[dict[str,
         return groups, weights, False
     # no document is any asked region's by its metadata: before saying the corpus has none, the texts
     # that keep naming one (metadata read wrong, or a page about it posted by another body)
-    for r in subjects(q.text, q.regions):
+    for r in asked:
         g = {p: s for p, s in pool.items() if mentions(s, r) >= MIN_MENTIONS
              and not (s.meta.region and (contains(r, s.meta.region) or contains(s.meta.region, r)))}
         if g and not any(set(g) == set(h) for h in groups):
