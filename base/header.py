@@ -199,7 +199,11 @@ def header_end(text: str, max_lines: int = HEADER_SCAN_LINES) -> int:
     """Offset of the end of the header: the end of the last line that holds a header label, or of
     that line's last value when the body runs on after it (0 when there is no label). Labels after
     the body has begun (a short page's closing 来源:… line) are no part of the header."""
-    body = next((offset for offset, line in _lines(text, max_lines) if _is_body_line(line)
-                 and not _pairs_of(line)), len(text))
-    return max((offset + _line_header_end(line, pairs) for offset, line, pairs in _line_pairs(text, max_lines)
-                if offset < body), default=0)
+    end = 0
+    for offset, line in _lines(text, max_lines):
+        pairs = _pairs_of(line)
+        if pairs:
+            end = max(end, offset + _line_header_end(line, pairs))
+        elif _is_body_line(line):
+            break
+    return end

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from base.header import CN_DATE, DATE, HEADER_SCAN_LINES, header_end, header_pairs
+from base.numbers import CJK
 from base.regions import Region, abbreviations, genre, region_pattern, regions_by_name, short_name
 from base.text import SENT_END, YEAR_RANGE_DASHES
 from base.types import Doc, DocMeta
@@ -138,13 +139,12 @@ _NEWS_LEAD = re.compile(
     r"\s*(?:来源|信息来源|文章来源|发布时间|发布日期|日期|时间|作者|编辑|本报讯|新华社|[\u4e00-\u9fff]{1,12}讯\s*[(（]\s*记者"
     r"|(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}|\d{1,2}\s*月\s*\d{1,2}\s*日\s*[,，])")
 _HEADING_START = re.compile(r"\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(]\s*[一二三四五六七八九十\d]+\s*[)）]|\d+\s*[、.．])")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def _is_headline_line(line: str) -> bool:
     if not (6 <= len(line) <= TITLE_MAX) or _SENTENCE_PUNCT.search(line) or re.search(r"[:：>/|]", line):
         return False
-    return (len(_CJK.findall(line)) >= len(line) / 2 and not _DATE_ONLY_LINE.match(line)
+    return (len(CJK.findall(line)) >= len(line) / 2 and not _DATE_ONLY_LINE.match(line)
             and not _HEADING_START.match(line))  # 一、总体目标 before 3月底前… is a heading
 
 
