@@ -4,6 +4,8 @@ calls 目标, else an inline 目标: paragraph, else its quantitative targets)."
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from functools import lru_cache
 from typing import NamedTuple
 
 from assistant.compose.context import CitationBuilder, Context, answer, doc_name, doc_words, say
@@ -310,6 +312,7 @@ def compose_overview(ctx: Context) -> Answer:
     return ans
 
 
+@lru_cache(maxsize=1)
 def _result_frame() -> re.Pattern[str]:
     return re.compile("|".join(map(re.escape, genre().get("result_frames", []))) or r"(?!)")
 
@@ -319,9 +322,11 @@ def _targets_first(stored: StoredDoc) -> list:
     (过去五年…增长3.4倍, 截至2020年底…) after the others, each group in document order."""
     text, frame = stored.doc.text, _result_frame()
     bounds = sentences(text, 0, len(text))
+    starts = [a for a, _ in bounds]
 
     def reached(t) -> bool:
-        start = next((a for a, b in bounds if a <= t.start < b), t.start)
+        i = bisect_right(starts, t.start) - 1  # the sentence holding the figure (sentences are in order)
+        start = bounds[i][0] if i >= 0 and t.start < bounds[i][1] else t.start
         return bool(frame.search(text, start, t.start))
 
     return sorted(stored.targets, key=lambda t: (reached(t), t.start))
