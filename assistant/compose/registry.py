@@ -9,6 +9,7 @@ from assistant.compose.mentions import compose_mentions
 from assistant.compose.meta import compose_meta, fields_asked
 from assistant.compose.numeric import (compose_compare_all, compose_comparison, compose_numeric,
                                        compose_yes_no_figure, question_figures)
+from assistant.compose.english_words import soften, with_english_words
 from assistant.compose.pinyin_names import with_pinyin_names
 from assistant.compose.refusal import refuse
 from assistant.compose.structure import compose_goals, compose_overview
@@ -88,5 +89,6 @@ def route(ctx: Context) -> str:
 def compose(ctx: Context) -> Answer:
     if not ctx.docs:
         return refuse(ctx)
-    ctx.query = with_weights(with_pinyin_names(ctx), ctx.docs)
+    named = with_pinyin_names(ctx)
+    ctx.query = soften(with_weights(with_english_words(ctx, named), ctx.docs), named)
     return composer(route(ctx))(ctx)
