@@ -44,6 +44,22 @@ def _period_years(text: str) -> list[int]:
 
 
 _SENTENCE_END = re.compile(r"[。！？!?]")
+_CLAUSE_END = re.compile(r"[。！？!?，,；;：:\n]")
+
+
+def opens_clause(text: str, start: int) -> bool:
+    """Whether the year named at `start` opens its clause (“2023年,…”, “到2025年,…”): it dates what
+    follows in the sentence. A year inside a clause (颁发2022年度科学技术奖,聘请40位专家) names what
+    that clause is about and dates nothing after it."""
+    cut = max((m.end() for m in _CLAUSE_END.finditer(text, 0, start)), default=0)
+    lead = re.sub(r"[\s“”\"（）()、]", "", text[cut:start])
+    return not lead or lead in genre().get("year_lead_words", ())
+
+
+def _dating(text: str, named: list[tuple[int, int, int]], pos: int) -> list[int]:
+    """The years named before `pos` that date it: those of its own clause, and those that open theirs."""
+    cut = max((m.end() for m in _CLAUSE_END.finditer(text, 0, pos)), default=0)
+    return [y for s, e, y in named if e <= pos and (s >= cut or opens_clause(text, s))]
 
 
 class LeadDates(NamedTuple):
@@ -62,7 +78,7 @@ def _paragraph_dates(text: str, a: int, b: int, now: int | None = None) -> tuple
     however long they are."""
     masked = mask_baselines.__wrapped__(text[a:b])  # the digest is what is kept, not the masked paragraph
     ends = tuple(m.end() for m in _SENTENCE_END.finditer(masked))
-    years = tuple(years_named(masked, now))
+    years = tuple(y for y in years_named(masked, now) if opens_clause(masked, y[0]))
     periods = tuple(sorted((masked.find(name), masked.find(name) + len(name), lo, hi)
                            for name, (lo, hi) in genre().get("plan_periods", {}).items() if name in masked))
     return ends, years, periods
@@ -102,7 +118,7 @@ def evidence_year(text: str, pos: int, doc_years: list[int], section: str = "",
         return int(base.group("y")) if base.group("y") else _period_years(base.group("p"))
     text = mask_baselines(text)
     named = years_named(text, now)  # 去年/今年 too, when the text is dated
-    before = [y for _, e, y in named if e <= pos]
+    before = _dating(text, named, pos)
     if before:
         return before[-1]
     if lead.year is not None:

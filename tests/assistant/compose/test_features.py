@@ -176,3 +176,16 @@ def test_a_result_of_the_years_before_the_plan_answers_a_target_only_doubtfully(
     assert year_features(target, 2022, [2023]) == (0.0, 0.5)  # 去年… of a 2023 report
     assert year_features(target, 2023, [2023]) == (0.0, 0.0)
     assert year_features(analyse("南昌高企达到了多少家?"), 2022, [2023]) == (0.0, 0.0)  # no target asked
+
+
+def test_a_year_inside_a_clause_dates_that_clause_only() -> None:
+    from assistant.compose.features import evidence_year, opens_clause
+
+    text = "召开全市科技创新大会,颁发2022年度科学技术奖,聘请40位顶尖专家为科技顾问"
+    assert not opens_clause(text, text.index("2022"))  # 颁发2022年度…: what that clause is about
+    assert evidence_year(text, text.index("40位"), [2023]) is None  # the report's own year decides
+    assert evidence_year(text, text.index("2022") + 8, [2023]) == 2022  # in its own clause it dates
+    opening = "2023年,全市新增高新技术企业600家,聘请40位专家"
+    assert opens_clause(opening, 0) and evidence_year(opening, opening.index("40位"), [2024]) == 2023
+    target = "力争到2025年,建成重点实验室10家"
+    assert evidence_year(target, target.index("10家"), [2023]) == 2025
