@@ -107,6 +107,19 @@ def _is_title_line(line: str) -> bool:
     return core.endswith(tuple(genre()["plan_kinds"])) or bool(_BOOK_RE.search(line) and line.endswith("通知"))
 
 
+# a notice's title that names the plan without book-name marks, after a site's label: 安徽:关于印发 安徽省“十四五”科技创新规划的通知
+_NOTICE_TITLE = re.compile(r"^(?:[^:：]{1,12}[:：]\s*)?(?:[\u4e00-\u9fff]{2,30}?)?关于印发\s*([^《》]{4,80}?)\s*的通知$")
+
+
+def notice_title(line: str) -> str | None:
+    """The plan a 关于印发X的通知 line (no 《》 around X) issues, when X reads as a plan's title."""
+    m = _NOTICE_TITLE.match(_title_text(line))
+    if not m or _SENTENCE_PUNCT.search(m.group(1)):
+        return None
+    name = m.group(1).strip()
+    return name if _TRAILING_YEARS.sub("", name).endswith(tuple(genre()["plan_kinds"])) else None
+
+
 def notice_names(text: str, max_chars: int = 3000) -> list[str]:
     """Names a covering notice gives the plan it issues: 现将《X》印发给你们, 《X》已经…通过,现印发给你们."""
     return [m.group(1).strip() for m in _NOTICE_NAME.finditer(text[:max_chars])]
@@ -128,6 +141,9 @@ def find_title(text: str, fields: dict[str, str], max_lines: int = HEADER_SCAN_L
     if candidates:
         m = _BOOK_RE.search(candidates[0])
         return m.group(1) if m else candidates[0]
+    issued = [n for n in map(notice_title, text.split("\n")[:max_lines]) if n]
+    if issued:
+        return issued[0]
     if fields.get("title") and len(fields["title"]) <= TITLE_MAX:
         return fields["title"]
     if named and len(named[0]) <= TITLE_MAX:
@@ -136,7 +152,7 @@ def find_title(text: str, fields: dict[str, str], max_lines: int = HEADER_SCAN_L
 
 
 _NEWS_LEAD = re.compile(
-    r"\s*(?:来源|信息来源|文章来源|发布时间|发布日期|日期|时间|作者|编辑|本报讯|新华社|[\u4e00-\u9fff]{1,12}讯\s*[(（]\s*记者"
+    r"\s*(?:来源|信息来源|文章来源|发布时间|发布日期|刊发日期|出版日期|发表日期|日期|时间|作者|编辑|本报讯|新华社|[\u4e00-\u9fff]{1,12}讯\s*[(（]\s*记者"
     r"|(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}|\d{1,2}\s*月\s*\d{1,2}\s*日\s*[,，])")
 _HEADING_START = re.compile(r"\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(]\s*[一二三四五六七八九十\d]+\s*[)）]|\d+\s*[、.．])")
 
@@ -188,6 +204,9 @@ def _strip_books(text: str) -> str:
     return _BOOK_RE.sub(lambda m: " " * len(m.group(0)), text)
 
 
+EARLY_MONTH = 3  # a report dated in its year's first months may be about the year before
+
+
 def find_years(title: str | None, text: str, date: str | None) -> list[int]:
     """Years the plan covers: those in the title; else its 到YYYY年 target years (from the issue year)."""
     if title:
@@ -207,8 +226,14 @@ def find_years(title: str | None, text: str, date: str | None) -> list[int]:
         m = re.match(r"\s*((?:19|20)\d{2})\s*年\s*[,，是]", body)
         if m:
             return [int(m.group(1))]
-        # a text naming no year of its own (a bulletin, a report) is about the year it is dated
-        return [int(date[:4])] if date else []
+        # a text naming no year of its own (a bulletin, a report) is about the year it is dated, and
+        # also the year before when it is dated early in the year and names it (a January report on
+        # 2025年以来…: what it says undated is as likely that year's)
+        if not date:
+            return []
+        year = int(date[:4])
+        early = date[5:7].isdigit() and int(date[5:7]) <= EARLY_MONTH
+        return [year - 1, year] if early and re.search(rf"(?<!\d){year - 1}\s*年", body) else [year]
     last = max(targets)
     first = int(date[:4]) if date else min(targets)
     if first > last or last - first > 10:

@@ -167,3 +167,29 @@ def test_a_district_saying_quanqu_is_not_the_autonomous_region_its_text_names_mo
     assert find_region(None, None, body) == "昆都仑区"  # 全区 is the district's own word too
     assert find_region(None, None, "广西举行新闻发布会,全区科技进步贡献率提高7个百分点。广西将实施科技强桂行动。") \
         == "广西壮族自治区"
+
+
+def test_a_notice_title_without_book_marks_names_the_plan():
+    from ingest.metadata import find_title, notice_title
+
+    assert notice_title("安徽:关于印发 安徽省“十四五”科技创新规划的通知") == "安徽省“十四五”科技创新规划"
+    assert notice_title("市政府办公室关于印发明州市科技创新行动方案(2023—2025年)的通知") == "明州市科技创新行动方案(2023—2025年)"
+    assert notice_title("关于做好2024年科技工作的通知") is None  # issues no plan
+    text = "网站首页: 主页 > 政策法规 >\n安徽:关于印发 安徽省“十四五”科技创新规划的通知\n为深入贯彻…,制定本规划。\n"
+    assert find_title(text, {}) == "安徽省“十四五”科技创新规划"
+
+
+def test_a_report_dated_early_in_a_year_is_also_about_the_year_before():
+    from ingest.metadata import find_years
+
+    body = "本报讯 2025年以来,全县新申报高新技术企业12家。\n立项实施县级科技项目56项。"
+    assert find_years(None, body, "2026-01-12") == [2025, 2026]
+    assert find_years(None, body, "2026-08-12") == [2026]  # mid-year: its own year
+    assert find_years(None, "全县新申报高新技术企业12家。", "2026-01-12") == [2026]  # names no earlier year
+
+
+def test_a_newspapers_publication_date_line_follows_its_headline():
+    from ingest.metadata import find_headline
+
+    text = "A2:综合 总第6157期\n甘肃酒泉金塔县构建科技企业升级全链条\n刊发日期:2026-01-12 作者:\n本报讯 (记者 刘晓磊)2025年以来,…"
+    assert find_headline(text) == "甘肃酒泉金塔县构建科技企业升级全链条"
