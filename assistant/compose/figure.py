@@ -214,9 +214,27 @@ def _figures_in(ctx: Context, s: Sentence, wanted_regions: list[str] | None, ask
         feats["measure_bad"] = measure_bad(ctx.query, f"{indicator} {text[ca:b]}")  # what it measures: the words before it
         if unstated or sibling_owned(things or asked.keys, local, text[ca:a], [text[x:y] for x, y in clauses if (x, y) != (ca, cb)]):
             feats["measure_bad"] = 1.0  # 省级重点企业研究院1家 where the sentence counts 重点实验室 elsewhere
+        if qualifies(text, m, [n for n, *_ in found], s.start, (ca, cb)):
+            feats["measure_bad"] = 1.0  # 年营收3亿元以上工业企业…114家: a threshold of what is counted, not an amount
         out.append(Figure(s.stored, m, (ca, cb), (s.start, s.end), indicator, year, s.rank, s.section, t,
                           finish(feats, ctx.query.lang)))
     return out
+
+
+_QUALIFIER = re.compile(r"(?:及)?(?:以上|以下)的?[\u4e00-\u9fff]|的[\u4e00-\u9fff]")
+
+
+def qualifies(text: str, m: NumberMention, mentions: list[NumberMention], offset: int,
+              clause: tuple[int, int]) -> bool:
+    """Whether an amount or share only delimits what a later count of its clause counts (年营收3亿元
+    以上工业企业组建研发机构114家, 强度2.5%以上的区县3个, 3亿元以上企业研发机构覆盖率89.68%): it
+    is followed by a noun, with 以上/以下 or 的 between, and another figure follows in its clause."""
+    if unit_category(m.unit) not in ("money", "ratio"):
+        return False
+    if not _QUALIFIER.match(text, m.end):
+        return False
+    return any(clause[0] <= offset + n.start and offset + n.end <= clause[1] and offset + n.start > m.end
+               for n in mentions)
 
 
 # 十大技术攻关项目, never 党的二十大 / 十九大精神 (a party congress) nor 一大批

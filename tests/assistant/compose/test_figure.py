@@ -107,3 +107,19 @@ def test_a_groups_name_states_its_count() -> None:
     found = named_counts("以十大技术攻关项目为示范,实施三大行动")
     assert [(m.value, m.number) for m in found] == [("十", 10.0), ("三", 3.0)]
     assert named_counts("党的二十大精神") == [] and named_counts("一大批项目") == [] and named_counts("学习十九大报告") == []
+
+
+def test_an_amount_that_only_delimits_what_is_counted_is_no_amount() -> None:
+    from assistant.compose.figure import qualifies
+    from base.mentions import find_numbers
+
+    def first(text: str) -> bool:
+        ms = find_numbers(text)
+        return qualifies(text, ms[0], ms, 0, (0, len(text)))
+
+    assert first("推动年营收3亿元以上工业企业组建初级研发机构114家")
+    assert first("年营收3亿元以上工业企业研发机构覆盖率达到89.68%")
+    assert first("全市R&D投入强度达到2.5%以上的区县3个")
+    assert not first("研发投入达到3亿元以上,同比增长12%")  # the amount itself
+    assert not first("实现增长10%以上的目标")  # nothing counted after it
+    assert not first("培育10家以上企业,新增产值5亿元")  # a count is what it counts
