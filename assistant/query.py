@@ -12,7 +12,7 @@ from functools import lru_cache
 from assistant.evidence import maximal_terms
 from assistant.lexicon import english_variants, glossary, vocab
 from assistant.named_regions import find_regions_en, find_regions_zh
-from assistant.timewords import (find_period, find_years, period_names_plan, plan_kinds,
+from assistant.timewords import (en_time_phrases, find_period, find_years, period_names_plan, plan_kinds,
                                  relative_years, year_names_report)
 from base.mentions import find_numbers
 from base.number_words import find_english_numbers
@@ -288,7 +288,10 @@ def analyse(question: str, known_regions: dict[str, list[str]] | None = None,
     stripped = text
     for w in sorted(region_words | set(genre().get("plan_periods", {})), key=len, reverse=True):
         stripped = stripped.replace(w, " ")  # regions and plan periods are scoped, not searched
-    terms = content_terms(stripped, lang)
+    period_names: list[str] = []
+    if lang == "en":
+        stripped, period_names = en_time_phrases(stripped)
+    terms = list(dict.fromkeys(content_terms(stripped, lang) + period_names))
     q = Query(text=text, lang=lang, qtype=question_type(text, lang), regions=regions_, years=years,
               terms=terms, focus=list(terms), enterprise_kinds=enterprise_kinds(text, lang),
               period=find_period(text), units=asked_units(text, lang), bases=facets(text, lang, "basis"),

@@ -51,6 +51,19 @@ def find_years(text: str) -> list[int]:
 
 _EN_PERIOD = re.compile(r"\b(1[1-5])th (?:five[- ]year\b|fyp\b)", re.I)
 _EN_PERIOD_NAMES = {"11": "十一五", "12": "十二五", "13": "十三五", "14": "十四五", "15": "十五五"}
+# the words an English question dates itself by, which a Chinese one writes as 十三五末 / 2020年底 and
+# which are scoped (years, periods), not searched: "by the end of the 13th Five-Year Plan period"
+EN_TIME_PHRASE = re.compile(
+    r"\b(?:(?:by|at|until|till|before) )?(?:the )?(?:end|close) of (?:the )?(?=(?:1[1-5]th|(?:19|20)\d{2})\b)"
+    r"|\b(?:the )?(?P<n>1[1-5])th (?:five[- ]year|fyp)\b(?: plan\b)?(?: period\b)?", re.I)
+
+
+def en_time_phrases(text: str) -> tuple[str, list[str]]:
+    """An English question without its dating words, and the Chinese names of the plan periods they
+    name (the 13th Five-Year Plan period → 十三五): the names are matched like terms, as the documents
+    write them; the words around them (plan, period, end) are not searched for."""
+    names = [_EN_PERIOD_NAMES[m.group("n")] for m in EN_TIME_PHRASE.finditer(text) if m.group("n")]
+    return EN_TIME_PHRASE.sub(" ", text), list(dict.fromkeys(names))
 
 
 def find_period(text: str) -> list[int]:

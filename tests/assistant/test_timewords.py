@@ -23,3 +23,13 @@ def test_a_period_or_year_naming_a_document() -> None:
     assert not period_names_plan("“十三五”期间高新技术企业要达到多少家?", "zh")
     assert year_names_report("What was the R&D intensity according to its 2023 S&T work conference report?", "en")
     assert not year_names_report("神木市2022年计划新增多少家高新技术企业?", "zh")
+
+
+def test_english_dating_words_are_scoped_and_the_period_kept_by_its_chinese_name() -> None:
+    from assistant.timewords import en_time_phrases
+
+    text, names = en_time_phrases("How many platforms had Anhui built by the end of the 13th Five-Year Plan period?")
+    assert names == ["十三五"] and "end" not in text and "Plan" not in text and "period" not in text
+    assert "platforms" in text and "built" in text
+    assert en_time_phrases("What will Anhui reach by the end of 2025?")[0].strip().endswith("2025?")
+    assert en_time_phrases("How many plans are there?") == ("How many plans are there?", [])
