@@ -19,6 +19,7 @@ UNKNOWN_NAMES = 0.4  # the metadata cannot tell the document's region, and its t
 MENTIONS_ASKED = 0.3  # no document is the region's by its metadata, but a text names it again and again
 MIN_MENTIONS = 3
 YEAR_MISS = 0.6  # the document's plan years do not include a year the question names
+REVIEW_YEARS = 5  # a plan reports the period before it (a 十四五 plan's 十三五 results): no year miss
 
 
 @dataclass
@@ -79,6 +80,12 @@ def region_weight(stored: StoredDoc, region: str, whole: bool) -> float:
 
 def _year_ok(stored: StoredDoc, years: list[int]) -> bool:
     return not stored.meta.years or any(y in stored.meta.years for y in years)
+
+
+def _year_near(stored: StoredDoc, years: list[int]) -> bool:
+    """The document covers a year asked, or reports it: a plan's review of the period before it."""
+    ys = stored.meta.years
+    return _year_ok(stored, years) or any(min(ys) - REVIEW_YEARS <= y < min(ys) for y in years)
 
 
 def _distinct(hits: set[str], docs: dict[str, StoredDoc], piece: str = "") -> bool:
@@ -230,7 +237,7 @@ def _scope(q: Query, docs: dict[str, StoredDoc], filters: dict) -> Scope:
     years = q.years or q.period
     if years:
         for p, s in pool.items():
-            if p in weights and not _year_ok(s, years):
+            if p in weights and not _year_near(s, years):
                 weights[p] *= YEAR_MISS
     in_scope = {p: s for g in groups for p, s in g.items()}
     return Scope(in_scope, weights={p: weights.get(p, 1.0) for p in in_scope}, groups=groups, note=note)
@@ -256,6 +263,6 @@ def scope(q: Query, docs: dict[str, StoredDoc], filters: dict | None = None) -> 
         unfiltered = _scope(q, docs, {})
         if unfiltered.docs:
             return Scope({}, refusal="filters", note=FilterNote("、".join(q.regions), filters))
-    if sc.docs and (filters or {}).get("year") is None and q.years and not any(_year_ok(s, q.years) for s in sc.docs.values()):
+    if sc.docs and (filters or {}).get("year") is None and q.years and not any(_year_near(s, q.years) for s in sc.docs.values()):
         sc.note = "year"  # no plan in scope covers the year asked: said when the answer is a refusal
     return sc

@@ -156,3 +156,13 @@ def test_a_region_no_metadata_names_is_looked_for_in_the_texts_that_keep_naming_
     assert not ans.refused and "5000" in ans.answer, ans.answer
     gap = a.ask("武汉市2024年技术合同成交额目标是多少?")  # named nowhere: the corpus gap, said as such
     assert gap.refused and "武汉市" in gap.answer
+
+
+def test_a_plan_reports_the_period_before_it_but_not_earlier_ones() -> None:
+    from types import SimpleNamespace
+
+    from assistant.scope import _year_near
+
+    plan = SimpleNamespace(meta=SimpleNamespace(years=[2021, 2022, 2023, 2024, 2025]))
+    assert _year_near(plan, [2023]) and _year_near(plan, [2020]) and _year_near(plan, [2016])
+    assert not _year_near(plan, [2010]) and not _year_near(plan, [2030])
