@@ -80,7 +80,10 @@ def compose_sentence(ctx: Context, type_of=None, limit: int | None = None,
     q = ctx.query
     ranked = scored_sentences(ctx, type_of) if ranked is None else ranked
     th = model().threshold
-    if not ranked or ranked[0].p < th:
+    # the best ranked of the sentences that support an answer well enough: a better ranked one
+    # that does not (the notice's title line, high in retrieval) does not make the question unanswered
+    ranked = [r for r in ranked if r.p >= th]
+    if not ranked:
         return refuse(ctx)
     limit = limit or params()["text"]["max_sentences"]
     picks = [ranked[0]] + [r for r in ranked[1:] if r.p >= max(th, ranked[0].p - params()["text"]["second_margin"])
