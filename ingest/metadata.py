@@ -53,6 +53,21 @@ def normalise_date(s: str) -> str | None:
     return f"{y:04d}-{mo:02d}-{d:02d}"
 
 
+_NEXT_LABEL = re.compile(r"\s+[\u4e00-\u9fff]{2,4}\s*[:：].*$")
+
+
+def split_issuer(value: str) -> tuple[str | None, str | None]:
+    """An issuer cell that also holds a date or the next label of its line (发展计划处 ( 2016-09-28 ),
+    芜湖市科技局 作者:芜湖市科技局) → (the issuer alone, the date it holds)."""
+    value = _NEXT_LABEL.sub("", value.strip())
+    m = _DATE_RE.search(value)
+    date = normalise_date(m.group(0)) if m else None
+    if m:
+        value = value[:m.start()] + value[m.end():]
+    value = re.sub(r"[（(]\s*[)）]", "", value).strip(" ()（）[]【】")
+    return value or None, date
+
+
 _BYLINE = re.compile(rf"^\s*(?P<issuer>[\u4e00-\u9fff（）()]{{3,30}}?)\s+(?P<date>{CN_DATE})\s*$")
 
 
@@ -376,9 +391,10 @@ def extract_metadata(doc: Doc, override: dict[str, Any] | None = None) -> DocMet
     title = find_title(text, fields)  # a plan's own title: it may name the region and the years
     headline = None if title else find_headline(text)  # a news page's: shown, not read for scope or years
     sig_issuer, sig_date = signature(text)
-    issuer = fields.get("issuer") or sig_issuer or issuer_in_title(title)
+    field_issuer, issuer_date = split_issuer(fields.get("issuer") or "")
+    issuer = field_issuer or sig_issuer or issuer_in_title(title)
     date = normalise_date(fields["date"]) if fields.get("date") else None
-    date = date or sig_date
+    date = date or issuer_date or sig_date
     region = find_region(issuer, title, text[header_end:])
     meta = DocMeta(
         title=title,

@@ -193,3 +193,11 @@ def test_a_newspapers_publication_date_line_follows_its_headline():
 
     text = "A2:综合 总第6157期\n甘肃酒泉金塔县构建科技企业升级全链条\n刊发日期:2026-01-12 作者:\n本报讯 (记者 刘晓磊)2025年以来,…"
     assert find_headline(text) == "甘肃酒泉金塔县构建科技企业升级全链条"
+
+
+def test_an_issuer_cell_keeps_the_issuer_only():
+    from ingest.metadata import split_issuer
+
+    assert split_issuer("发展计划处 ( 2016-09-28 )") == ("发展计划处", "2016-09-28")
+    assert split_issuer("芜湖市科技局 作者:芜湖市科技局") == ("芜湖市科技局", None)
+    assert split_issuer("") == (None, None)
