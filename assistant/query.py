@@ -77,7 +77,8 @@ def language(text: str) -> str:
     return "zh" if cjk and cjk * 3 >= latin * 0.5 else ("en" if latin else "zh")
 
 
-_MONEY_ITSELF = re.compile(r"\b(?:how much (?:money|funding)|yuan|rmb|amount)\b|元", re.I)
+_MONEY_ITSELF = re.compile(r"\b(?:how much (?:money|funding)|yuan|rmb|amount)\b|元"
+                           r"|\bhow much\b(?! of\b)[^?,]{0,60}?\b(?:invest(?:ed|s)?|spen[dt]s?|allocat\w*)\b", re.I)
 
 
 def without_stated_quantities(text: str) -> str:

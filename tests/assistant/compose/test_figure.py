@@ -123,3 +123,24 @@ def test_an_amount_that_only_delimits_what_is_counted_is_no_amount() -> None:
     assert not first("研发投入达到3亿元以上,同比增长12%")  # the amount itself
     assert not first("实现增长10%以上的目标")  # nothing counted after it
     assert not first("培育10家以上企业,新增产值5亿元")  # a count is what it counts
+
+
+def test_the_money_after_a_count_is_the_counted_things_when_both_are_asked() -> None:
+    from assistant.compose.figure import continues
+    from assistant.query import analyse
+    from base.mentions import find_numbers
+
+    text = "立项实施县级科技项目2批次,共56项,涉及资金共730万元。"
+    money = [m for m in find_numbers(text) if m.unit == "万元"][0]
+    earlier = [(0, text.index(",涉及"))]
+    both = analyse("How many county-level science and technology projects did Jinta County approve, and with how much money?")
+    assert continues(both, ["项目"], money, text, earlier)
+    only_money = analyse("How much R&D money did Jinta County spend?")
+    assert not continues(only_money, ["项目"], money, text, earlier)  # nothing counted is asked
+
+
+def test_an_english_question_asking_what_was_invested_asks_an_amount() -> None:
+    from assistant.query import analyse
+
+    assert analyse("How much did Zongyang County invest in R&D, and how fast did this grow?").units == ["money", "ratio"]
+    assert "money" not in analyse("How much of its GDP did the city invest in R&D?").units
