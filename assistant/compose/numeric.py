@@ -13,7 +13,7 @@ from assistant.compose.features import basis_of
 from assistant.compose.figure import Figure, best_per_doc, figure_candidates, line, render
 from assistant.compose.params import params
 from assistant.compose.refusal import refuse
-from assistant.compose.support import model
+from assistant.compose.support import model, passing
 from assistant.named_regions import mention_at
 from assistant.query import Query, content_terms, facets, is_basis_word, vocab
 from assistant.timewords import find_years
@@ -26,9 +26,10 @@ def compose_numeric(ctx: Context) -> Answer:
     q = ctx.query
     cands = figure_candidates(ctx)
     th = model().threshold
-    if not cands or cands[0].p < th:
+    supported = passing(cands, th)
+    if not supported:
         return refuse(ctx)
-    best = cands[0]
+    best = supported[0]
     picks = [best]
     if not q.regions and len(ctx.docs) > 1:
         # the same indicator in several documents and nothing in the question picks one: each one's figure

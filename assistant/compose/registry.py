@@ -13,7 +13,7 @@ from assistant.compose.english_words import soften, with_english_words
 from assistant.compose.pinyin_names import with_pinyin_names
 from assistant.compose.refusal import refuse
 from assistant.compose.structure import compose_goals, compose_overview
-from assistant.compose.support import model
+from assistant.compose.support import model, passing
 from assistant.compose.text import (asks_book_name, compose_book_name, compose_entity, compose_policy, compose_sentence,
                                     quote, scored_sentences)
 from assistant.query import matches_type
@@ -29,8 +29,8 @@ def compose_yes_no(ctx: Context) -> Answer:
     by_figure = compose_yes_no_figure(ctx)
     if by_figure is not None:
         return by_figure
-    ranked = scored_sentences(ctx)
-    if not ranked or ranked[0].p < model().threshold:
+    ranked = passing(scored_sentences(ctx))
+    if not ranked:
         return refuse(ctx, say(q, "资料中没有找到能确认这一点的内容。", "The documents say nothing that confirms this."))
     s = ranked[0].sentence
     cb = CitationBuilder()

@@ -100,3 +100,12 @@ def score(feats: dict[str, float], evidence: str, kind: str, label_text: str | N
     sm = model()
     z = sm.logit(feats) + offset
     return sm.rank(feats) + offset, 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def passing(cands: list, threshold: float | None = None) -> list:
+    """The candidates (ranked best first, each with its support ``p``) whose support reaches the
+    threshold, in rank order: the answer is the best ranked of these. A better ranked candidate
+    below it (a notice's title line, a figure of the asked unit in a sentence about something else)
+    does not make a question unanswered that a well supported candidate answers."""
+    th = model().threshold if threshold is None else threshold
+    return [c for c in cands if c.p >= th]

@@ -12,7 +12,7 @@ from assistant.compose.features import (evidence_features, evidence_year, plan_y
                                         years_named)
 from assistant.compose.params import params
 from assistant.compose.refusal import refuse
-from assistant.compose.support import finish, model, score
+from assistant.compose.support import finish, model, passing, score
 from assistant.compose.tables import cell
 from assistant.evidence import alternatives, maximal_terms
 from assistant.policy import measures
@@ -80,9 +80,7 @@ def compose_sentence(ctx: Context, type_of=None, limit: int | None = None,
     q = ctx.query
     ranked = scored_sentences(ctx, type_of) if ranked is None else ranked
     th = model().threshold
-    # the best ranked of the sentences that support an answer well enough: a better ranked one
-    # that does not (the notice's title line, high in retrieval) does not make the question unanswered
-    ranked = [r for r in ranked if r.p >= th]
+    ranked = passing(ranked, th)
     if not ranked:
         return refuse(ctx)
     limit = limit or params()["text"]["max_sentences"]
@@ -182,9 +180,9 @@ def compose_entity(ctx: Context) -> Answer:
     q = ctx.query
     asks_lead = bool(re.search(r"牵头|负责|lead|in charge|responsible", q.text, re.I))
     person = asks_person(q)
-    ranked = scored_sentences(ctx, _person_type if person else _entity_type)
+    ranked = passing(scored_sentences(ctx, _person_type if person else _entity_type))
     th = model().threshold
-    if not ranked or ranked[0].p < th:
+    if not ranked:
         return refuse(ctx)
     if person:
         by_name = _names_answer(ctx, ranked, persons)
