@@ -68,6 +68,16 @@ def split_issuer(value: str) -> tuple[str | None, str | None]:
     return value or None, date
 
 
+# a news lead's byline: 海东日报讯(记者 张璐) — not 本报讯, which names no source
+_SOURCE_BYLINE = re.compile(r"^\s*(?!本报|本网)([\u4e00-\u9fff]{2,12}?)讯\s*[(（]\s*(?:记者|通讯员)", re.M)
+
+
+def byline_source(body: str, max_chars: int = 400) -> str | None:
+    """The newspaper or agency a news report's byline names at the start of its body (海东日报)."""
+    m = _SOURCE_BYLINE.search(body[:max_chars])
+    return m.group(1) if m else None
+
+
 _BYLINE = re.compile(rf"^\s*(?P<issuer>[\u4e00-\u9fff（）()]{{3,30}}?)\s+(?P<date>{CN_DATE})\s*$")
 
 
@@ -392,7 +402,7 @@ def extract_metadata(doc: Doc, override: dict[str, Any] | None = None) -> DocMet
     headline = None if title else find_headline(text)  # a news page's: shown, not read for scope or years
     sig_issuer, sig_date = signature(text)
     field_issuer, issuer_date = split_issuer(fields.get("issuer") or "")
-    issuer = field_issuer or sig_issuer or issuer_in_title(title)
+    issuer = field_issuer or sig_issuer or issuer_in_title(title) or byline_source(text[header_end:])
     date = normalise_date(fields["date"]) if fields.get("date") else None
     date = date or issuer_date or sig_date
     region = find_region(issuer, title, text[header_end:])

@@ -136,8 +136,14 @@ def locate(stored: StoredDoc, value: str, field: str) -> tuple[int, int] | None:
             ls = text.rfind("\n", 0, i) + 1
             le = text.find("\n", i)
             le = len(text) if le < 0 else le
-            return (i, i + len(p)) if le - ls > 120 else (ls, le)
+            if le - ls <= 120:
+                return ls, le
+            tail = _BYLINE_TAIL.match(text, i + len(p))  # 海东日报讯(记者 张璐): the source with its reporter
+            return i, tail.end() if tail else i + len(p)
     return None
+
+
+_BYLINE_TAIL = re.compile(r"讯\s*[(（][^()（）]{1,24}[)）]")
 
 
 def asked_fields(q: Query) -> list[str]:

@@ -178,3 +178,10 @@ def test_a_quantity_the_question_states_is_a_condition_not_the_unit_asked() -> N
     assert q.units == ["ratio"]  # 300 million yuan qualifies the firms; a share is asked
     assert analyse("年营收3亿元以上工业企业研发机构覆盖率是多少?").units == ["ratio"]
     assert analyse("咸宁研发投入多少亿元?").units == ["money"]  # a unit asked, with no number of its own
+
+
+def test_asking_which_newspaper_or_media_asks_the_source() -> None:
+    from assistant.query import analyse
+
+    assert analyse("这篇文章来源于哪家媒体?").qtype == "issuer"
+    assert analyse("Which newspaper published the Haidong report?").qtype == "issuer"

@@ -201,3 +201,11 @@ def test_an_issuer_cell_keeps_the_issuer_only():
     assert split_issuer("发展计划处 ( 2016-09-28 )") == ("发展计划处", "2016-09-28")
     assert split_issuer("芜湖市科技局 作者:芜湖市科技局") == ("芜湖市科技局", None)
     assert split_issuer("") == (None, None)
+
+
+def test_a_news_bylines_source_is_the_issuer_when_the_page_names_none():
+    from ingest.metadata import byline_source
+
+    assert byline_source("海东日报讯(记者 张璐)今年以来,海东市科技创新工作…") == "海东日报"
+    assert byline_source("本报讯 (记者 刘晓磊)2025年以来,…") is None  # names no source
+    assert byline_source("今年以来,全市科技创新工作…") is None
