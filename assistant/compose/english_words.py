@@ -71,10 +71,10 @@ def unknown_words(text: str, max_words: int) -> list[tuple[str, tuple[str, ...]]
         if hit is None:
             w = toks[i]
             if _WORD.fullmatch(w) and len(w) >= 3 and w not in stop and w.replace("-", "") not in regions:
-                for form in lemmas(w):
-                    if form in d and form not in stop:
-                        hit = (w, d[form], 1)
-                        break
+                # every form the dictionary lists it under: 'results' (调查结果) and 'result' (成果, 结果)
+                zh = tuple(dict.fromkeys(z for form in lemmas(w) if form not in stop for z in d.get(form, ())))
+                if zh:
+                    hit = (w, zh, 1)
         if hit is not None:
             out.append(hit[:2])
             i += hit[2]

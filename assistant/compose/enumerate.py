@@ -15,7 +15,7 @@ from assistant.compose.context import (CitationBuilder, Context, Sentence, answe
                                        retrieved_sentences, say)
 from assistant.compose.features import evidence_features
 from assistant.compose.members import (abbreviated_members, book_members, line_start, ordinal_members,
-                                       quoted_members, quoted_members_before, sentence_end, series_members,
+                                       parallel_members, quoted_members, quoted_members_before, sentence_end, series_members,
                                        series_named_by, spelled_out_members)
 from assistant.compose.params import params
 from assistant.compose.refusal import refuse
@@ -117,6 +117,8 @@ def sentence_enumerations(ctx: Context) -> list[Enumeration]:
         kind = "ordinal"
         if not members:
             members, kind = series_members(text, s.start, s.end), "series"
+        if not members:
+            members, kind = parallel_members(text, s.start, s.end), "parallel"
         if not members:
             members, kind = quoted_members(text, s.start, s.end), "quoted"
         if not members:

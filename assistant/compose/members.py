@@ -69,6 +69,32 @@ def series_members(text: str, lo: int, hi: int) -> list[tuple[str, int, int]]:
     return best if len(best) >= 2 else []
 
 
+_PARALLEL_MARK = re.compile(r"[一两二三四五六七八九十百]+[批个项支套类家座所]")
+
+
+def parallel_members(text: str, lo: int, hi: int) -> list[tuple[str, int, int]]:
+    """Clauses written in parallel around one same quantity word (落地一批重点科技项目,培育一批科技创新
+    企业,认定一批技术创新成果): the longest run of three or more consecutive clauses of text[lo:hi],
+    each a short verb then that same word (建设一批…、引进一批…)."""
+    cuts = [lo] + [i + 1 for i in range(lo, hi) if text[i] in "，,；;、"] + [hi + 1]
+    clauses = [(a, b - 1) for a, b in zip(cuts, cuts[1:]) if b - 1 > a]
+    best: list[tuple[str, int, int]] = []
+    run: list[tuple[str, int, int]] = []
+    mark = None
+    for a, b in clauses:
+        a, b = _trim(text, a, b)
+        m = _PARALLEL_MARK.search(text, a, min(b, a + 5))
+        here = m.group(0) if m and 1 <= m.start() - a <= 4 else None
+        if here is not None and here == mark:
+            run.append((text[a:b], a, b))
+        else:
+            run = [(text[a:b], a, b)] if here else []
+            mark = here
+        if len(run) > len(best):
+            best = list(run)
+    return best if len(best) >= 3 else []
+
+
 _SEGMENT_SEP = re.compile(r"[；;]")
 _SPELLED_OUT = re.compile(r"即|就是|：|:")
 _FULL_STOP = re.compile(r"[。！？!?]")

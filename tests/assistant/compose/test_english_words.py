@@ -39,3 +39,8 @@ def test_an_english_question_finds_a_figure_by_an_everyday_word(assistant_over):
             "新增省级专家工作站12家。\n二、平台建设\n新建省级重点实验室5家,新增院士工作站3家。\n")
     ans = assistant_over(mingzhou=plan).ask("How many top experts were appointed as science and technology advisers?")
     assert not ans.refused and "40" in ans.answer and "12" not in ans.answer.split("—")[0]
+
+
+def test_a_plural_takes_the_senses_of_its_singular_too() -> None:
+    found = dict(unknown_words("What results did the district report?", 3))
+    assert "成果" in found["results"]  # 'results' alone glosses 调查结果 only

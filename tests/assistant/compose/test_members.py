@@ -25,3 +25,16 @@ def test_a_name_after_its_members_in_quotes_is_spelled_out_by_them() -> None:
     assert [m for m, *_ in quoted_members_before(text, text.index("双子星"))] == ["牧原", "卧龙"]
     text = "建设“科技强市”示范区。"  # one quoted name is no group
     assert quoted_members_before(text, text.index("示范区")) == []
+
+
+def test_clauses_in_parallel_around_one_quantity_word_are_members() -> None:
+    from assistant.compose.members import parallel_members
+
+    text = "今年以来,全市紧紧围绕中心工作,落地一批重点科技项目,培育一批科技创新企业,认定一批技术创新成果。"
+    assert [m[0] for m in parallel_members(text, 0, len(text))] == ["落地一批重点科技项目", "培育一批科技创新企业",
+                                                                   "认定一批技术创新成果"]
+    # figures of different things are no parallel run; two clauses are too few
+    counts = "新增高新技术企业10家,培育科技型中小企业20家,建设研发平台5个。"
+    assert parallel_members(counts, 0, len(counts)) == []
+    two = "建设一批重点实验室,引进一批高层次人才。"
+    assert parallel_members(two, 0, len(two)) == []
