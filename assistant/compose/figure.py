@@ -291,7 +291,8 @@ def figure_candidates(ctx: Context, docs: set[str] | None = None,
         if path not in unstated:
             unstated[path] = stage_unstated(asked.wording, s.stored.doc.text)
         for f in _figures_in(ctx, s, wanted_regions, asked, unstated[path]):
-            if any(f.feats[v] >= 1.0 for v in vetoes) or (ctx.query.lang == "zh" and f.feats["thing_sent"] == 0.0):
+            if any(f.feats[v] >= 1.0 for v in vetoes) or (ctx.query.lang == "zh" and f.feats["thing_sent"] == 0.0) \
+                    or (ctx.query.content_terms and f.feats["cov"] == 0.0):
                 # a figure of another year, of another kind (an amount for "how many"), of a region the
                 # text does not name (a city's total for its district), or measuring something else
                 # (a share for "how fast should it grow", 市级 for 省级), or in a sentence naming none of the things a

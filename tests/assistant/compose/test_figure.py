@@ -144,3 +144,11 @@ def test_an_english_question_asking_what_was_invested_asks_an_amount() -> None:
 
     assert analyse("How much did Zongyang County invest in R&D, and how fast did this grow?").units == ["money", "ratio"]
     assert "money" not in analyse("How much of its GDP did the city invest in R&D?").units
+
+
+def test_a_figure_whose_evidence_shares_no_word_with_the_question_answers_nothing(assistant_over):
+    plan = ("明州市“十二五”科技发展规划\n一、发展基础\n2010年,我市通过认定的高新技术企业共有49家,占全省61家的80.3%,"
+            "高新技术产业产值139.66亿元,占全市工业总产值的33.4%。\n")
+    a = assistant_over(mingzhou=plan)
+    assert a.ask("What R&D intensity (R&D spending as a share of GDP) did the city reach in 2010?").refused
+    assert "49" in a.ask("How many high-tech enterprises did the city have in 2010?").answer
