@@ -283,13 +283,23 @@ def compose_comparison(ctx: Context) -> Answer:
     q = ctx.query
     groups = ctx.groups if len(ctx.groups) >= 2 else [{p: s} for p, s in ctx.docs.items()]
     regions = q.regions + [None] * max(0, len(groups) - len(q.regions))
-    sides = []
+    sides, missing = [], []
     for g, r in zip(groups, regions):
         f = _side(ctx, g, [r] if r else [])
         if f is not None:
             sides.append(f)
+        else:
+            missing.append(r or "、".join(doc_name(s, q.lang) for s in g.values()))
     if len(sides) < 2:
-        return compose_numeric(ctx) if sides else refuse(ctx)
+        if not sides:
+            return refuse(ctx)
+        ans = compose_numeric(ctx)
+        if not ans.refused and missing and len(groups) >= 2:
+            # a side the user named and no document of it states: said, not left out silently
+            names = "、".join(missing)
+            ans.answer += say(q, f"\n{names}：未在其文件中找到与该指标对应的数值。",
+                              f"\n{names}: no matching figure was found in its documents.")
+        return ans
     return _side_by_side(ctx, sides, say(q, "各文件的对应指标：", "The figures side by side:"))
 
 

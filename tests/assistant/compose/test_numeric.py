@@ -105,3 +105,10 @@ def test_shares_of_different_wholes_are_not_compared() -> None:
     assert share_of_what("研发强度达到3.08%") == share_of_what("研发经费投入占地区生产总值比重达到2.5%") == "GDP"
     assert share_of_what("规上企业R&D投入占主营收入达到0.35%") == "主营收入"
     assert share_of_what("高新技术企业数量达到300家") == ""
+
+
+def test_a_named_side_without_a_figure_is_said_not_left_out(assistant_over):
+    xianning = "2024年咸宁市科技创新工作要点\n一、主要目标\n全年通过认定高新技术企业310家,技术合同成交额突破100亿元。\n"
+    huangshi = "黄石市科技创新工作要点\n一、重点工作\n加强科技人才队伍建设,推进产学研合作,优化创新生态。\n"
+    ans = assistant_over(xianning=xianning, huangshi=huangshi).ask("咸宁和黄石的高新技术企业认定目标分别是多少?")
+    assert "310" in ans.answer and "黄石" in ans.answer.split("\n")[-1] and "未在其文件中找到" in ans.answer
