@@ -199,5 +199,17 @@ def retrieved_sentences(ctx: Context, pool: int | None = None) -> list[Sentence]
     return out
 
 
+FEW_DOCS = 3  # whole documents are read too when scope holds at most this many
+
+
+def evidence_texts(ctx: Context, passages: int | None = None) -> list[str]:
+    """The texts a question's own words are looked for in: the retrieved passages (the first
+    `passages` of them when given) and, when scope holds few documents, those documents whole."""
+    texts = [d.page_content for d in ctx.passages[:passages]]
+    if len(ctx.docs) <= FEW_DOCS:
+        texts += [s.doc.text for s in ctx.docs.values()]
+    return texts
+
+
 def sentence_coverage(q: Query, s: Sentence) -> float:
     return coverage(q.content_terms, f"{s.text} {s.section} {doc_words(s.stored)}", q.weights)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from assistant.compose.context import Context
+from assistant.compose.context import Context, evidence_texts
 from assistant.compose.params import params
 from assistant.evidence import alternatives
 from assistant.lexicon import english_chinese, english_stopwords, english_variants, glossary
@@ -19,7 +19,6 @@ from assistant.query import Query
 
 _TOKEN = re.compile(r"[a-z]+(?:-[a-z]+)*|[^a-z\s]+")
 _WORD = re.compile(r"[a-z]+(?:-[a-z]+)*")
-FEW_DOCS = 3  # whole documents are read when scope holds at most this many
 
 
 def lemmas(word: str) -> list[str]:
@@ -93,9 +92,7 @@ def with_english_words(ctx: Context, q: Query | None = None) -> Query:
     words = unknown_words(q.text, p["max_phrase_words"])
     if not words:
         return q
-    texts = [d.page_content for d in ctx.passages[:p["passages"]]]
-    if len(ctx.docs) <= FEW_DOCS:
-        texts += [s.doc.text for s in ctx.docs.values()]
+    texts = evidence_texts(ctx, p["passages"])
     known = {a for t in q.terms for a in alternatives(t)}
     added = []
     for _, zh in words:

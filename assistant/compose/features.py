@@ -12,7 +12,7 @@ from assistant.named_regions import subjects
 from assistant.query import Query, vocab
 from assistant.timewords import mask_baselines, relative_year_words
 from base.regions import contains, genre, name_forms
-from base.text import YEAR_RANGE_DASHES
+from base.text import CLAUSE_END, YEAR_RANGE_DASHES
 from store import StoredDoc
 
 YEAR_MENTION = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*(?:年|[" + YEAR_RANGE_DASHES + r"]\s*(?:19|20)\d{2})")
@@ -44,21 +44,25 @@ def _period_years(text: str) -> list[int]:
 
 
 _SENTENCE_END = re.compile(r"[。！？!?]")
-_CLAUSE_END = re.compile(r"[。！？!?，,；;：:\n]")
+_CLAUSE_END = re.compile("[" + re.escape(CLAUSE_END + "：:") + "]")  # a label's colon ends a clause too
+
+
+def _clause_start(text: str, pos: int) -> int:
+    """Where the clause holding `pos` begins: after the last clause end before it."""
+    return max((m.end() for m in _CLAUSE_END.finditer(text, 0, pos)), default=0)
 
 
 def opens_clause(text: str, start: int) -> bool:
     """Whether the year named at `start` opens its clause (“2023年,…”, “到2025年,…”): it dates what
     follows in the sentence. A year inside a clause (颁发2022年度科学技术奖,聘请40位专家) names what
     that clause is about and dates nothing after it."""
-    cut = max((m.end() for m in _CLAUSE_END.finditer(text, 0, start)), default=0)
-    lead = re.sub(r"[\s“”\"（）()、]", "", text[cut:start])
+    lead = re.sub(r"[\s“”\"（）()、]", "", text[_clause_start(text, start):start])
     return not lead or lead in genre().get("year_lead_words", ())
 
 
 def _dating(text: str, named: list[tuple[int, int, int]], pos: int) -> list[int]:
     """The years named before `pos` that date it: those of its own clause, and those that open theirs."""
-    cut = max((m.end() for m in _CLAUSE_END.finditer(text, 0, pos)), default=0)
+    cut = _clause_start(text, pos)
     return [y for s, e, y in named if e <= pos and (s >= cut or opens_clause(text, s))]
 
 

@@ -138,15 +138,16 @@ def sibling_owned(things: list[str], own: str, before: str, siblings: list[str])
     return 1.0 if any(term_in(t, lowered(c)) for t in things for c in siblings) else 0.0
 
 
-def continues(q: Query, things: list[str], m: NumberMention, text: str, earlier: list[tuple[int, int]]) -> bool:
+def owning_clause(q: Query, things: list[str], m: NumberMention, text: str,
+                  earlier: list[tuple[int, int]]) -> tuple[int, int] | None:
     """Asked how many things and how much money (or what share), an amount whose clause follows the
     one counting an asked thing (立项县级科技项目56项,涉及资金共730万元) is that thing's: the money of the
-    projects just counted, not a figure of another thing."""
+    projects just counted, not a figure of another thing. That clause, or None."""
     kind = unit_category(m.unit)
     if kind not in ("money", "ratio") or "count" not in q.units or kind not in q.units or not earlier:
-        return False
+        return None
     x, y = max(earlier, key=lambda c: c[1])
-    return any(term_in(t, lowered(text[x:y])) for t in things)
+    return (x, y) if any(term_in(t, lowered(text[x:y])) for t in things) else None
 
 
 def names_own_thing(before: str) -> bool:
@@ -222,13 +223,11 @@ def _figures_in(ctx: Context, s: Sentence, wanted_regions: list[str] | None, ask
         feats["type_ok"], feats["type_bad"] = type_features(ctx.query.units, m.unit)
         if measure_conflict(asked.measure, m.unit):
             feats["type_bad"] = 1.0  # 多少名院士 is not answered by 10家 or 10场次
-        earlier = [(x, y) for x, y in clauses if y <= ca]
-        of_previous = continues(ctx.query, things or asked.keys, m, text, earlier)
+        owner = owning_clause(ctx.query, things or asked.keys, m, text, [(x, y) for x, y in clauses if y <= ca])
         # what it measures: the words before it (and the clause whose thing it is the money of)
-        owner = text[slice(*max(earlier, key=lambda c: c[1]))] if of_previous else ""
-        feats["measure_bad"] = measure_bad(ctx.query, f"{owner} {indicator} {text[ca:b]}")
+        feats["measure_bad"] = measure_bad(ctx.query, f"{text[slice(*owner)] if owner else ''} {indicator} {text[ca:b]}")
         if unstated or (sibling_owned(things or asked.keys, local, text[ca:a], [text[x:y] for x, y in clauses if (x, y) != (ca, cb)])
-                        and not of_previous):
+                        and owner is None):
             feats["measure_bad"] = 1.0  # 省级重点企业研究院1家 where the sentence counts 重点实验室 elsewhere
         if qualifies(text, m, [n for n, *_ in found], s.start, (ca, cb)):
             feats["measure_bad"] = 1.0  # 年营收3亿元以上工业企业…114家: a threshold of what is counted, not an amount

@@ -9,14 +9,13 @@ from collections import Counter
 from dataclasses import replace
 from functools import lru_cache
 
-from assistant.compose.context import Context
+from assistant.compose.context import Context, evidence_texts
 from assistant.named_regions import pinyin_regions
 from assistant.query import Query
 
 _CAPITALISED = re.compile(r"(?<![A-Za-z'’])([A-Z][a-z]{3,})(?![A-Za-z])")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 MIN_CHARS, MAX_CHARS = 2, 6  # a name of two to six characters
-FEW_DOCS = 3  # whole documents are read when scope holds at most this many
 
 
 def name_words(text: str) -> list[str]:
@@ -73,10 +72,7 @@ def with_pinyin_names(ctx: Context) -> Query:
     words = name_words(q.text)
     if not words:
         return q
-    texts = [d.page_content for d in ctx.passages]
-    if len(ctx.docs) <= FEW_DOCS:
-        texts += [s.doc.text for s in ctx.docs.values()]
-    found = readings(words, texts)
+    found = readings(words, evidence_texts(ctx))
     names = list(dict.fromkeys(found[w] for w in words if w in found and found[w] not in q.terms))
     if not names:
         return q

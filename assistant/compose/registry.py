@@ -13,7 +13,7 @@ from assistant.compose.english_words import soften, with_english_words
 from assistant.compose.pinyin_names import with_pinyin_names
 from assistant.compose.refusal import refuse
 from assistant.compose.structure import compose_goals, compose_overview
-from assistant.compose.support import model, passing
+from assistant.compose.support import passing
 from assistant.compose.text import (asks_book_name, compose_book_name, compose_entity, compose_policy, compose_sentence,
                                     quote, scored_sentences)
 from assistant.query import matches_type

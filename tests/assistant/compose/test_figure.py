@@ -126,7 +126,7 @@ def test_an_amount_that_only_delimits_what_is_counted_is_no_amount() -> None:
 
 
 def test_the_money_after_a_count_is_the_counted_things_when_both_are_asked() -> None:
-    from assistant.compose.figure import continues
+    from assistant.compose.figure import owning_clause
     from assistant.query import analyse
     from base.mentions import find_numbers
 
@@ -134,9 +134,9 @@ def test_the_money_after_a_count_is_the_counted_things_when_both_are_asked() -> 
     money = [m for m in find_numbers(text) if m.unit == "万元"][0]
     earlier = [(0, text.index(",涉及"))]
     both = analyse("How many county-level science and technology projects did Jinta County approve, and with how much money?")
-    assert continues(both, ["项目"], money, text, earlier)
+    assert owning_clause(both, ["项目"], money, text, earlier) == earlier[0]
     only_money = analyse("How much R&D money did Jinta County spend?")
-    assert not continues(only_money, ["项目"], money, text, earlier)  # nothing counted is asked
+    assert owning_clause(only_money, ["项目"], money, text, earlier) is None  # nothing counted is asked
 
 
 def test_an_english_question_asking_what_was_invested_asks_an_amount() -> None:
