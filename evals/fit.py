@@ -1,6 +1,6 @@
 """Fit the answer step's support model on the QA sets, with leave-one-document-out cross-validation.
 
-    python -m evals.fit [--sets shipped,open,dev,dev2,dev3,dev4,dev5,dev6,dev7,dev8] [--write] [--out evals/out/fit.json]
+    python -m evals.fit [--sets shipped,open,dev,dev2,dev3,dev4,dev5,dev6,dev7,dev8,dev9] [--write] [--out evals/out/fit.json]
 
 Every single-evidence decision of the answerer (a figure, a sentence, an enumeration) scores its
 candidates with one logistic model (assistant/compose/support.py). This replays the training sets'
@@ -50,6 +50,7 @@ TRAIN_SETS = {
     "dev6": (["evals/heldout/dev6/*.jsonl"], "evals/heldout/dev6/docs"),
     "dev7": (["evals/heldout/dev7/*.jsonl"], "evals/heldout/dev7/docs"),
     "dev8": (["evals/heldout/dev8/*.jsonl"], "evals/heldout/dev8/docs"),
+    "dev9": (["evals/heldout/dev9/*.jsonl"], "evals/heldout/dev9/docs"),
 }
 STRUCTURAL = {"overview", "goals", "mentions", "compare_all", "date"}  # decided by structure or metadata, not by the model
 L2 = 1.0
@@ -63,7 +64,22 @@ class Case:
     X: np.ndarray  # candidates × features
     offset: np.ndarray  # fixed logit offsets (an enumeration's count/name evidence)
     y: np.ndarray  # candidate labels: this candidate's evidence holds the required strings
-    answered_right: bool = False  # answering with the best candidate gave a right answer (end to end)
+    answered_right: bool = False  # answering with the replay's best candidate gave a right answer (end to end)
+    replay_top: int = -1  # which candidate the replay answered with (best under the weights it ran with)
+
+
+def replay_tops(cases: list[Case], rank_weights: np.ndarray) -> None:
+    """Mark the candidate each replayed answer was built from: the best under the rank weights the
+    replay ran with (cases recorded before the field existed)."""
+    for c in cases:
+        if c.replay_top < 0:
+            c.replay_top = _top(c, rank_weights)
+
+
+def right(c: Case, i: int) -> bool:
+    """Whether answering with candidate `i` is right: the replayed answer's end-to-end result when it
+    is the candidate the replay answered with, else whether its evidence holds the required strings."""
+    return c.answered_right if i == c.replay_top else bool(c.answerable and c.y[i] > 0)
 
 
 def _items(globs: list[str]) -> list[dict[str, Any]]:
@@ -168,7 +184,7 @@ def fit_decision(cases: list[Case], w_rank: np.ndarray, l2: float = L2) -> np.nd
     sigmoid(weights·x + offset) is the probability the answer is right."""
     X = np.vstack([c.X[_top(c, w_rank)] for c in cases])
     off = np.array([c.offset[_top(c, w_rank)] for c in cases])
-    y = np.array([float(c.answered_right) for c in cases])
+    y = np.array([float(right(c, _top(c, w_rank))) for c in cases])
     w = np.zeros(X.shape[1])
     reg = l2 * np.eye(X.shape[1])
     reg[0, 0] = 1e-4  # the bias is (nearly) not shrunk
@@ -190,7 +206,7 @@ def outcomes(cases: list[Case], w_rank: np.ndarray, w: np.ndarray, threshold: fl
     for c in cases:
         i = _top(c, w_rank)
         p = 1.0 / (1.0 + np.exp(-np.clip(c.X[i] @ w + c.offset[i], -30, 30)))
-        out.append(c.answered_right if p >= threshold else not c.answerable)
+        out.append(right(c, i) if p >= threshold else not c.answerable)
     return out
 
 
@@ -231,7 +247,7 @@ def cross_validate(cases: list[Case]) -> dict[str, Any]:
     ok = [held[c.item_id] for c in cases]
     return {"groups": len(groups), "items": len(held), "accuracy": float(np.mean(ok)),
             "balanced": float(balanced(cases, ok)),
-            "false_refusal": float(np.mean([not o for c, o in zip(cases, ok) if c.answerable and c.answered_right])),
+            "false_refusal": float(np.mean([not o for c, o in zip(cases, ok) if c.answerable and c.answered_right])),  # of the replay's right answers
             "refusal_recall": float(np.mean([o for c, o in zip(cases, ok) if not c.answerable] or [1.0]))}
 
 
@@ -240,6 +256,7 @@ def report(cases: list[Case], current: dict[str, Any]) -> dict[str, Any]:
 
     cur_w = np.array([current["weights"].get(f, 0.0) for f in FEATURES])
     cur_r = np.array([(current.get("rank_weights") or current["weights"]).get(f, 0.0) for f in FEATURES])
+    replay_tops(cases, cur_r)
     cur_acc = float(np.mean(outcomes(cases, cur_r, cur_w, current["threshold"])))
     w_rank, w, t = fit_all(cases)
     cv = cross_validate(cases)
@@ -254,7 +271,7 @@ def report(cases: list[Case], current: dict[str, Any]) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m evals.fit", description=__doc__.split("\n\n")[0])
-    ap.add_argument("--sets", default="shipped,open,dev,dev2,dev3,dev4,dev5,dev6,dev7,dev8", help="training sets (comma-separated; never test)")
+    ap.add_argument("--sets", default="shipped,open,dev,dev2,dev3,dev4,dev5,dev6,dev7,dev8,dev9", help="training sets (comma-separated; never test)")
     ap.add_argument("--out", type=Path, default=ROOT / "evals" / "out")
     ap.add_argument("--reuse", action="store_true", help="reuse the candidates recorded by the last run (fitting only)")
     ap.add_argument("--write", action="store_true", help="store the fitted weights and threshold in answer_params.json")
