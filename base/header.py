@@ -148,6 +148,7 @@ def _line_pairs(text: str, max_lines: int):
 DATE = r"(?P<y>(?:19|20)\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"
 CN_DATE = r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
 _LEADING_DATE = re.compile(DATE + r"(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?")
+_UNLABELLED_DATE = re.compile(r"^\s*(?P<date>" + DATE + r"(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?)\s+(?=[\u4e00-\u9fff]{2,4}\s*[:：])")
 
 
 def header_pairs(text: str, max_lines: int = HEADER_SCAN_LINES) -> list[HeaderField]:
@@ -156,6 +157,10 @@ def header_pairs(text: str, max_lines: int = HEADER_SCAN_LINES) -> list[HeaderFi
     empty = set(genre()["empty_values"])
     out: list[HeaderField] = []
     for offset, line, pairs in _line_pairs(text, max_lines):
+        lead = _UNLABELLED_DATE.match(line)  # 2022-01-24 09:58:08 来源: 科技日报: the line's date has no label
+        if lead and not any(a < lead.end() for _, a, _ in pairs):
+            out.append(HeaderField(key="日期", field="date", value=lead.group("date"), start=offset + lead.start("date"),
+                                   end=offset + lead.end("date"), line_start=offset, line_end=offset + len(line)))
         for key, a, b in pairs:
             value = re.sub(r"\s+", " ", line[a:b]).strip()
             if len(value) > MAX_VALUE and known_keys().get(key) == "date":

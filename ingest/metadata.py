@@ -178,7 +178,8 @@ def find_title(text: str, fields: dict[str, str], max_lines: int = HEADER_SCAN_L
 
 _NEWS_LEAD = re.compile(
     r"\s*(?:来源|信息来源|文章来源|发布时间|发布日期|刊发日期|出版日期|发表日期|日期|时间|作者|编辑|本报讯|新华社|[\u4e00-\u9fff]{1,12}讯\s*[(（]\s*记者"
-    r"|(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}|\d{1,2}\s*月\s*\d{1,2}\s*日\s*[,，])")
+    r"|(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}|\d{1,2}\s*月\s*\d{1,2}\s*日\s*[,，]"
+    r"|[\u4e00-\u9fff]{1,12}\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:消息|电)\s*[(（]?)")  # 三亚新闻网7月30日消息(…
 _HEADING_START = re.compile(r"\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(]\s*[一二三四五六七八九十\d]+\s*[)）]|\d+\s*[、.．])")
 
 
@@ -291,10 +292,10 @@ def _regions_in_label(s: str) -> list[Region]:
     return found or _regions_by_short(s)
 
 
-def find_region(issuer: str | None, title: str | None, body: str) -> str | None:
-    """Region the plan belongs to: from the issuer, then the title (the most specific region they
-    name), then the body's own usage."""
-    for s in (issuer, title):
+def find_region(issuer: str | None, title: str | None, body: str, headline: str | None = None) -> str | None:
+    """Region the plan belongs to: from the issuer, then the title or a news page's headline (the
+    most specific region they name), then the body's own usage."""
+    for s in (issuer, title, headline):
         if not s:
             continue
         found = _regions_in_label(s)
@@ -306,8 +307,6 @@ def find_region(issuer: str | None, title: str | None, body: str) -> str | None:
     if not counts:
         counts = Counter(r.name for m in _BOOK_RE.finditer(body) for r in _regions_in(m.group(1))
                          if r.level > 1)
-    if not counts:
-        return None
     # the document speaks of itself as 我区/全区 … → prefer regions of that level; when the running
     # text names none of that level, the titles it cites may (《海南省…方案》 in a provincial plan)
     level_words = genre()["region_level_words"]
@@ -320,6 +319,8 @@ def find_region(issuer: str | None, title: str | None, body: str) -> str | None:
     if own and not any(name.endswith(own) for name in counts):
         # "市科技局…我市…南阳中试基地": a city that calls itself 我市 but never by its full name
         counts.update(r.name for r in _regions_by_short_of_level(_strip_books(body), own))
+    if not counts:
+        return None
     # 全区 is said by a district and by an autonomous region alike: a district the text names is the
     # more specific reading (昆都仑区 over the 内蒙古 its text names more often)
     ranked = sorted(counts.items(), key=lambda kv: (bool(own and kv[0].endswith(own) and not kv[0].endswith("自治区")),
@@ -405,7 +406,7 @@ def extract_metadata(doc: Doc, override: dict[str, Any] | None = None) -> DocMet
     issuer = field_issuer or sig_issuer or issuer_in_title(title) or byline_source(text[header_end:])
     date = normalise_date(fields["date"]) if fields.get("date") else None
     date = date or issuer_date or sig_date
-    region = find_region(issuer, title, text[header_end:])
+    region = find_region(issuer, title, text[header_end:], headline)
     meta = DocMeta(
         title=title,
         region=region,

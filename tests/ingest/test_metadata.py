@@ -2,6 +2,7 @@ from pathlib import Path
 
 import pytest
 
+from base.types import Doc
 from ingest.clean import clean
 from ingest.load import load_file
 from ingest.metadata import (apply_overrides, extract_metadata, header_fields, load_overrides,
@@ -134,7 +135,9 @@ def test_a_news_page_is_titled_by_its_headline_which_does_not_set_its_scope() ->
             "到2025年,黑龙江省全社会研发投入强度力争达到全国平均水平,全省高新技术企业数量力争突破5000家。\n")
     meta = extract_metadata(Doc(path="x.txt", text=page, kind="txt", sha256="0"))
     assert meta.title is None and meta.shown_title == "2021年黑龙江省科技工作会议在哈尔滨召开"
-    assert meta.region == "黑龙江省" and meta.years == [2025]  # not 哈尔滨, not the meeting's year
+    # its region is the most specific the headline names in full (not 哈尔滨, named by its short
+    # name); its years run from its unlabelled date line (2021-04-09 12:24:19 来源:…) to its target
+    assert meta.region == "黑龙江省" and meta.date == "2021-04-09" and meta.years == [2021, 2022, 2023, 2024, 2025]
     lead = "排名全国第9位!\n陕西省综合科技创新水平指数68.39%\n本报讯(记者 柴迎)2月3日,记者获悉,陕西省科技创新成效凸显。\n"
     assert find_headline(lead) == "陕西省综合科技创新水平指数68.39%"
     # a first line that runs into the body, or a label, is no headline
@@ -209,3 +212,30 @@ def test_a_news_bylines_source_is_the_issuer_when_the_page_names_none():
     assert byline_source("海东日报讯(记者 张璐)今年以来,海东市科技创新工作…") == "海东日报"
     assert byline_source("本报讯 (记者 刘晓磊)2025年以来,…") is None  # names no source
     assert byline_source("今年以来,全市科技创新工作…") is None
+
+
+def test_a_headline_names_the_region_of_a_news_page_that_cites_its_province() -> None:
+    page = ("市县\n三亚全市高新技术企业已增至126家\n三亚新闻网7月30日消息(三亚传媒融媒体记者 袁燕)记者从三亚市培训与研讨会上"
+            "获悉,到2023年底,三亚高新技术企业数量将达到400家。\n省委、省政府高度重视科技创新工作,落实海南省动员部署会的"
+            "工作要求,要求全省各市县打一场科技创新翻身仗,引领推动海南自贸港高质量发展。\n")
+    meta = extract_metadata(Doc(path="x.txt", text=page, kind="txt", sha256="0"))
+    assert meta.headline == "三亚全市高新技术企业已增至126家"  # a wire lead (…网7月30日消息) follows it
+    assert meta.region == "三亚市"  # not 海南省, which the text names as often
+
+
+def test_a_city_named_once_by_its_short_name_and_otherwise_as_wo_shi() -> None:
+    from ingest.metadata import find_region
+
+    body = ("2025年是实现我市“十四五”科技创新规划目标任务的收官之年。认真落实市委、市政府部署要求,"
+            "全面提升全市科技创新综合实力,奋力谱写中国式现代化九江篇章。")
+    assert find_region(None, "科技赋能高质量发展“八大行动”2025年工作要点", body) == "九江市"
+    assert find_region(None, "2025年工作要点", "全面提升全市科技创新综合实力。") is None
+
+
+def test_a_dated_source_line_without_a_date_label_dates_the_page_and_this_site_is_no_issuer() -> None:
+    page = ("西藏自治区“十四五”时期科技合作促进区域创新发展规划出台\n\n2022-01-24 09:58:08 来源: 科技日报 作者: 杨宇航\n\n"
+            "近日,记者从西藏自治区科技厅获悉,规划出台。\n")
+    meta = extract_metadata(Doc(path="x.txt", text=page, kind="txt", sha256="0"))
+    assert meta.date == "2022-01-24" and meta.issuer == "科技日报"
+    fields, _ = header_fields("工作要点\n发布时间:；2025-03-25 17:25；来源:；本网；字体:；[大 中 小]\n")
+    assert fields.get("date") == "2025-03-25 17:25" and "issuer" not in fields  # 本网: the site itself
