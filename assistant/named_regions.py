@@ -166,6 +166,11 @@ def _mentions(text: str, region: str) -> list[tuple[int, int]]:
     return sorted(sp for sp in set(spans) if not any(o != sp and o[0] <= sp[0] and sp[1] <= o[1] for o in spans))
 
 
+def region_spans(text: str, regions: list[str]) -> list[tuple[int, int]]:
+    """Every place the text names one of the regions (九江 in 九江是否要求…)."""
+    return [sp for r in regions for sp in _mentions(text, r)]
+
+
 def mention_at(text: str, region: str) -> int | None:
     """Where a question first names a region: by its full or short Chinese name, or in pinyin
     (Xi'an, Bozhou); None when it does not."""

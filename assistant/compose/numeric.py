@@ -14,7 +14,7 @@ from assistant.compose.figure import Figure, best_per_doc, figure_candidates, li
 from assistant.compose.params import params
 from assistant.compose.refusal import refuse
 from assistant.compose.support import model, passing
-from assistant.named_regions import mention_at
+from assistant.named_regions import mention_at, region_spans
 from assistant.query import Query, content_terms, facets, is_basis_word, vocab
 from assistant.timewords import find_years
 from base.mentions import find_numbers
@@ -63,11 +63,13 @@ def _claim_pattern(kind: str) -> re.Pattern[str]:
 
 
 def question_figures(q: Query) -> list[NumberMention]:
-    """Figures the question states: "…是350家吗?", "exceed 700?" (years, dates, 文号 excluded)."""
+    """Figures the question states: "…是350家吗?", "exceed 700?" (years, dates, 文号 and the numerals
+    of a region's name — 九江, 三亚 — excluded)."""
     text = q.text
+    names = region_spans(text, q.regions)
     out = []
     for m in find_numbers(text, quantities_only=False):
-        if m.kind in ("year", "date", "docno", "code"):
+        if m.kind in ("year", "date", "docno", "code") or any(a < m.end and m.start < b for a, b in names):
             continue
         before = text[m.start - 1:m.start] if m.start else ""
         after = text[m.end:m.end + 1]

@@ -205,6 +205,9 @@ def test_verdict_on_a_claimed_figure():
     assert v("Will it be at least 700?", 700) is True
     assert v("是否低于10%?", 12) is False
     assert question_figures(analyse("Does it build a 5G scenario in 2024?")) == []
+    # the numeral of a region's name is no claimed figure: 九江是否要求… asks yes or no of a sentence
+    assert question_figures(analyse("九江是否要求研发投入强度增幅高于全省平均水平?")) == []
+    assert [m.value for m in question_figures(analyse("三亚的高企目标是400家吗?"))] == ["400"]
 
 
 def test_which_year_is_answered_from_the_plan_years(assistant):
