@@ -64,6 +64,12 @@ def test_chinese_numerals_with_measure_words() -> None:
     assert (m.value, m.unit, m.number) == ("五千", "万元", 5e7)
 
 
+def test_counts_of_administrative_units() -> None:
+    assert quantities("在林周县等20余县(区)开展示范") == [("20", "县")]
+    assert quantities("全省13市、覆盖30个村") == [("13", "市"), ("30", "个")]
+    assert quantities("一区多园,2023年区科技局") == []  # an idiom, a year before a word
+
+
 def test_parenthesised_alternative_unit_is_part_of_the_mention() -> None:
     text = "引进科技领军人才和团队1人(个)以上"
     m = find_numbers(text)[0]
