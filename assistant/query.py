@@ -154,8 +154,9 @@ def asks_target(text: str, lang: str) -> bool:
 
 
 def asks_past(text: str, lang: str) -> bool:
-    """The question asks what was achieved (截至2020年底已…, had reached), not a target."""
-    return _asks(text, lang, "past")
+    """The question asks what was achieved (截至2020年底已…, had reached), not a target; a period or a
+    deadline (期间, by the end of) asks it only when no target is asked."""
+    return _asks(text, lang, "past") or (_asks(text, lang, "past_unless_target") and not asks_target(text, lang))
 
 
 _ORDINAL_EN = re.compile(r"\d+(?:st|nd|rd|th)", re.I)

@@ -245,6 +245,33 @@ def stage_unstated(asked: str, doc_text: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=2)
+def _frames(in_clause: bool) -> re.Pattern[str]:
+    def words(*keys: str) -> str:
+        ws = [w for k in keys for w in genre().get(k, [])]
+        return "|".join(map(re.escape, sorted(ws, key=len, reverse=True))) or "(?!)"
+    result = words("result_frames", "clause_result_frames") if in_clause else words("result_frames")
+    return re.compile(rf"(?P<result>{result})|(?P<target>{words('target_frames')}|到\s*(?:19|20)\d{{2}}\s*年)")
+
+
+def frame(sentence_before: str, clause_before: str) -> str | None:
+    """How a sentence frames a figure, from the nearest frame word before it in its clause, else in
+    its sentence: "result" (已增至126家, 截至2020年底…), "target" (力争…, 预计到2023年底…将达到400家)
+    or None."""
+    for text, in_clause in ((clause_before, True), (sentence_before, False)):
+        last = None
+        for m in _frames(in_clause).finditer(text):
+            last = m
+        if last is not None:
+            return last.lastgroup
+    return None
+
+
+def frame_conflict(q: Query, sentence_before: str, clause_before: str) -> bool:
+    """A result given for a target asked (已增至126家 for "aim to have")."""
+    return frame(sentence_before, clause_before) == "result" and q.target and not q.past
+
+
 def measure_bad(q: Query, clause: str) -> float:
     """1 when the evidence measures something else than asked: another basis (a share for "how
     fast should it grow") or another member of an exclusive slot (市级 for 省级, 认定 for 申报)."""

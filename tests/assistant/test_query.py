@@ -139,6 +139,15 @@ def test_a_perfective_verb_asks_what_was_achieved() -> None:
     assert not analyse("到2025年高新区要达到多少家?").past
 
 
+def test_a_deadline_or_a_period_asks_a_result_only_when_no_target_is_asked() -> None:
+    assert analyse("How many high-tech enterprises had Sanya by the end of 2020?").past
+    aim = analyse("How many high-tech enterprises does Sanya aim to have by the end of 2023?")
+    assert aim.target and not aim.past
+    assert analyse("“十三五”期间全市获得多少项省级科技奖励?").past
+    assert not analyse("“十三五”期间的目标是多少家?").past
+    assert analyse("By what percentage has Zongyang already fulfilled its target?").past  # already: a result
+
+
 def test_new_inside_the_name_of_a_thing_is_no_basis() -> None:
     assert "new" not in analyse("How many high-level new R&D institutions will Wuhu strive to win?").bases
     assert "new" in analyse("How many new high-tech enterprises will Wuhu add?").bases

@@ -1,7 +1,7 @@
 """Tests for assistant.compose.features: when evidence measures something else than asked."""
 from __future__ import annotations
 
-from assistant.compose.features import measure_bad, slot_conflict
+from assistant.compose.features import frame, frame_conflict, measure_bad, slot_conflict
 from assistant.query import analyse
 
 
@@ -189,3 +189,16 @@ def test_a_year_inside_a_clause_dates_that_clause_only() -> None:
     assert opens_clause(opening, 0) and evidence_year(opening, opening.index("40位"), [2024]) == 2023
     target = "力争到2025年,建成重点实验室10家"
     assert evidence_year(target, target.index("10家"), [2023]) == 2025
+
+
+def test_the_nearest_frame_word_says_whether_a_figure_is_a_result_or_a_target() -> None:
+    assert frame("三亚高新技术企业已增至", "三亚高新技术企业已增至") == "result"
+    assert frame("预计到2023年底,三亚高新技术企业数量将达到", "三亚高新技术企业数量将达到") == "target"
+    assert frame("截至2020年底,全市高新技术企业", "全市高新技术企业") == "result"  # the sentence's lead
+    assert frame("截至2020年底已有300家,力争到2025年达到", "力争到2025年达到") == "target"
+    # 已 qualifies a figure only in its own clause (持续实施已部署点位项目,完成研发投入1.6亿元)
+    assert frame("持续实施已部署点位项目,完成研发投入", "完成研发投入") is None
+    aim = analyse("How many high-tech enterprises does Sanya aim to have by the end of 2023?")
+    assert frame_conflict(aim, "三亚全市高新技术企业已增至", "三亚全市高新技术企业已增至")
+    assert not frame_conflict(aim, "三亚高新技术企业数量将达到", "三亚高新技术企业数量将达到")
+    assert not frame_conflict(analyse("三亚高新技术企业有多少家?"), "已增至", "已增至")  # nothing asked either way
