@@ -143,7 +143,7 @@ def locate(stored: StoredDoc, value: str, field: str) -> tuple[int, int] | None:
     return None
 
 
-_BYLINE_TAIL = re.compile(r"讯\s*[(（][^()（）]{1,24}[)）]")
+_BYLINE_TAIL = re.compile(r"讯\s*[(（]([^()（）]{1,24})[)）]")
 
 
 def asked_fields(q: Query) -> list[str]:
@@ -202,6 +202,9 @@ def _field_line(ctx: Context, stored: StoredDoc, name: str, cb: CitationBuilder)
         return None
     n = cb.cite(stored, *span, section="")
     value = as_written(stored, value, name, span)
+    byline = _BYLINE_TAIL.search(stored.doc.text, span[0], span[1]) if name == "issuer" else None
+    if byline:  # 海东日报讯(记者 张璐): the source is stated with its reporter, who is named too
+        value = f"{value}（{byline.group(1).strip()}）"
     zh, en = FIELD_LABEL[name]
     return say(q, f"{doc_name(stored, 'zh')}的{zh}：{value}[{n}]", f"The {en} of {doc_name(stored, 'en')}: {value} [{n}]")
 

@@ -29,3 +29,13 @@ def test_a_header_label_asked_for_is_answered_by_its_value(assistant_over):
     assert "国家创新型城市工作动态信息" in ans.answer
     # a label inside another word is not asked for: 多长时间 asks no 发布时间
     assert "2020-04-27" not in a.ask("宝鸡市多长时间通报表扬一次创新企业?").answer
+
+
+NEWS = ("科技创新成为海东高质量发展引擎\n"
+        "海东日报讯(记者 张璐)今年以来,海东市科技局共争取各类省级科技项目16项,争取资助资金511万元。\n")
+
+
+def test_a_source_named_in_a_byline_is_given_with_its_reporter(assistant_over):
+    ans = assistant_over(hd=NEWS).ask("海东这篇科技创新报道来自哪家媒体、哪位记者?")
+    assert "海东日报" in ans.answer and "张璐" in ans.answer
+    assert "海东日报讯(记者 张璐)" in ans.citations[0].quote
