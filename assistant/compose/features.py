@@ -267,6 +267,12 @@ def frame(sentence_before: str, clause_before: str) -> str | None:
     return None
 
 
+def frame_at(text: str, sentence_start: int, pos: int) -> str | None:
+    """How its sentence frames the figure at `pos` (see `frame`)."""
+    before = text[sentence_start:pos]
+    return frame(before, before[_clause_start(before, len(before)):])
+
+
 def frame_conflict(q: Query, sentence_before: str, clause_before: str) -> bool:
     """A result given for a target asked (已增至126家 for "aim to have")."""
     return frame(sentence_before, clause_before) == "result" and q.target and not q.past

@@ -9,6 +9,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from assistant.compose.context import CitationBuilder, Context, answer, doc_name, doc_words, say
+from assistant.compose.features import frame_at
 from assistant.compose.params import params
 from assistant.compose.refusal import refuse
 from assistant.outline import Node, outline
@@ -312,24 +313,46 @@ def compose_overview(ctx: Context) -> Answer:
     return ans
 
 
-@lru_cache(maxsize=1)
-def _result_frame() -> re.Pattern[str]:
-    return re.compile("|".join(map(re.escape, genre().get("result_frames", []))) or r"(?!)")
+def _reached(stored: StoredDoc) -> dict[int, bool]:
+    """For each target (by start), whether its sentence frames it as a result already reached
+    (过去五年…增长3.4倍, 截至2020年底…, 已增至126家) rather than a target."""
+    text = stored.doc.text
+    bounds = sentences(text, 0, len(text))
+    starts = [a for a, _ in bounds]
+    out = {}
+    for t in stored.targets:
+        i = bisect_right(starts, t.start) - 1  # the sentence holding the figure (sentences are in order)
+        start = bounds[i][0] if i >= 0 and t.start < bounds[i][1] else t.start
+        out[t.start] = frame_at(text, start, t.start) == "result"
+    return out
 
 
 def _targets_first(stored: StoredDoc) -> list:
     """The document's quantitative targets, those its sentence frames as results already reached
-    (过去五年…增长3.4倍, 截至2020年底…) after the others, each group in document order."""
-    text, frame = stored.doc.text, _result_frame()
-    bounds = sentences(text, 0, len(text))
-    starts = [a for a, _ in bounds]
+    after the others, each group in document order."""
+    reached = _reached(stored)
+    return sorted(stored.targets, key=lambda t: (reached[t.start], t.start))
 
-    def reached(t) -> bool:
-        i = bisect_right(starts, t.start) - 1  # the sentence holding the figure (sentences are in order)
-        start = bounds[i][0] if i >= 0 and t.start < bounds[i][1] else t.start
-        return bool(frame.search(text, start, t.start))
 
-    return sorted(stored.targets, key=lambda t: (reached(t), t.start))
+def _same_indicator(a: str, b: str) -> bool:
+    """琼州高新技术企业数量将 / 琼州高新技术企业数量: one names the other, apart from the words that
+    frame it (将, 已, 达)."""
+    a, b = (re.sub(r"[^\u4e00-\u9fff]", "", x).rstrip("将已达为") for x in (a, b))
+    return bool(a and b) and (a in b or b in a)
+
+
+def _plan_targets(stored: StoredDoc, limit: int) -> list:
+    """The targets a document without a goals section sets, in document order: those framed as
+    results left out when any other is stated, a figure the text restates (预计…将达到400家 and
+    then the plan's own …达到400家) given once."""
+    reached = _reached(stored)
+    kept = [t for t in stored.targets if not reached[t.start]] or list(stored.targets)
+    out: list = []
+    for t in sorted(kept, key=lambda t: t.start):
+        if not any(o.number == t.number and o.base_unit == t.base_unit and _same_indicator(o.indicator, t.indicator)
+                   for o in out):
+            out.append(t)
+    return out[:limit]
 
 
 def _goal_sentences(stored: StoredDoc, lo: int, hi: int, limit: int, targets: int) -> list[tuple[int, int]]:
@@ -359,7 +382,7 @@ def compose_goals(ctx: Context) -> Answer:
     quotes = _cited(stored, _clipped(text, spans), cb, q.lang)
     if not quotes:
         # no goals section: the plan's quantitative targets, in document order
-        picked = sorted(_targets_first(stored)[: p["goal_targets"]], key=lambda t: t.start)
+        picked = _plan_targets(stored, p["goal_targets"])
         quotes = _cited(stored, [clip_around(text, t.start, t.end, t.start, t.end, limit=80) for t in picked],
                         cb, q.lang)
     if not quotes:

@@ -150,3 +150,14 @@ def test_a_news_pages_overview_does_not_repeat_its_headline_as_content(assistant
     ans = assistant_over(sgn=page).ask("概括一下韶关这次新闻发布会的主要内容。")
     items = [ln for ln in ans.answer.split("\n") if ln.startswith("- ")]
     assert items and not any("韶关将实施科技强韶行动" in ln for ln in items), ans.answer  # it is the title
+
+
+def test_a_text_without_goals_section_lists_its_targets_not_its_results_once_each(assistant_over):
+    text = ("琼州市科技创新简报\n"
+            "截至目前,琼州高新技术企业已增至126家。\n"
+            "预计到2023年底,琼州高新技术企业数量将达到400家,技术合同成交额达到20亿元。\n"
+            "根据行动方案设定的总体要求,到2023年底,琼州高新技术企业数量达到400家。\n")
+    ans = assistant_over(qz=text).ask("琼州到2023年底的科技创新主要目标有哪些?")
+    assert "400" in ans.answer and "20亿元" in ans.answer
+    assert "126" not in ans.answer  # a result already reached is no goal
+    assert ans.answer.count("400家") == 1  # the restated target once
