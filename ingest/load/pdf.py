@@ -39,6 +39,15 @@ _BREAK_BEFORE = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}[、.�
 
 
 REFLOW_MIN_LINES = 8
+_CLOSING_QUOTES = "”」』"
+
+
+def _ends_clause(line: str) -> bool:
+    """A line ending a sentence or clause; a quotation closed without its sentence's end (构建“省级
+    引领、市级支撑”|的创新平台矩阵) runs on."""
+    if line[-1] in _CLOSING_QUOTES:
+        return len(line) > 1 and line[-2] in _LINE_END
+    return line[-1] in _LINE_END
 
 
 def reflow(text: str) -> str:
@@ -52,7 +61,7 @@ def reflow(text: str) -> str:
     width = lengths[int(0.9 * (len(lengths) - 1))]
     out: list[str] = []
     for line in lines:
-        if out and out[-1].strip() and line.strip() and out[-1].rstrip()[-1] not in _LINE_END \
+        if out and out[-1].strip() and line.strip() and not _ends_clause(out[-1].rstrip()) \
                 and not _BREAK_BEFORE.match(line) and len(out[-1].strip()) >= max(12, 0.75 * width):
             prev = out[-1].rstrip()
             sep = " " if prev[-1].isascii() and line.lstrip()[:1].isascii() else ""

@@ -355,3 +355,15 @@ def test_real_corpus_files_load() -> None:
     for path in files:
         doc = load_file(path, corpus)
         assert doc.path == path.name and doc.encoding == "utf-8" and "\r" not in doc.text
+
+
+def test_pdf_lines_wrapped_inside_a_paragraph_are_joined_even_after_a_closing_quote() -> None:
+    from ingest.load.pdf import reflow
+
+    wide = "在平台建设方面,强化层级培育与绩效激励,构建“省级引领、市级支撑”"
+    lines = [wide, "的创新平台矩阵。目前全市拥有新型研发机构13家、重点实验室61家,工程中心79家。"] + \
+            ["创新生态是科技创新的沃土,寿光市科技局深耕细作,着力构建创新生态系统。"] * 8 + \
+            ["他说:“要把科技创新摆在突出位置,持续加大研发投入力度,推动高质量发展。”", "一、总体要求"]
+    out = reflow("\n".join(lines)).split("\n")
+    assert out[0] == wide + lines[1]  # the quotation closed mid-sentence runs on
+    assert out[-2] == lines[-2] and out[-1] == "一、总体要求"  # 。” ends its sentence
