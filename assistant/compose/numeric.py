@@ -285,11 +285,13 @@ def compose_comparison(ctx: Context) -> Answer:
     q = ctx.query
     groups = ctx.groups if len(ctx.groups) >= 2 else [{p: s} for p, s in ctx.docs.items()]
     regions = q.regions + [None] * max(0, len(groups) - len(q.regions))
-    sides, missing = [], []
+    sides, missing, company = [], [], {}
     for g, r in zip(groups, regions):
-        f = _side(ctx, g, [r] if r else [])
+        cands = _side_candidates(ctx, g, [r] if r else [])
+        f = cands[0] if cands else None
         if f is not None:
             sides.append(f)
+            company[id(f)] = companions(f, cands)
         else:
             missing.append(r or "、".join(doc_name(s, q.lang) for s in g.values()))
     if len(sides) < 2:
@@ -302,15 +304,28 @@ def compose_comparison(ctx: Context) -> Answer:
             ans.answer += say(q, f"\n{names}：未在其文件中找到与该指标对应的数值。",
                               f"\n{names}: no matching figure was found in its documents.")
         return ans
-    return _side_by_side(ctx, sides, say(q, "各文件的对应指标：", "The figures side by side:"))
+    return _side_by_side(ctx, sides, say(q, "各文件的对应指标：", "The figures side by side:"), company)
 
 
-def _side_by_side(ctx: Context, sides: list[Figure], head: str) -> Answer:
+COMPANIONS = 3  # other figures of a side's sentence shown beside its best one
+
+
+def companions(best: Figure, cands: list[Figure]) -> list[Figure]:
+    """Figures of the side's best sentence that also carry the question's words in their own clause
+    and are of the unit asked (申报350家 beside 通过认定310家 for "申报和认定数量"): the side states
+    them together, and a question about a whole area ("平台方面给出了什么数字") asks for them all."""
+    out = [c for c in cands if c is not best and c.sentence == best.sentence and c.mention.start != best.mention.start
+           and c.feats.get("key_local", 0) > 0 and c.feats.get("type_ok", 0) >= best.feats.get("type_ok", 0)]
+    return out[:COMPANIONS]
+
+
+def _side_by_side(ctx: Context, sides: list[Figure], head: str, company: dict[int, list[Figure]] | None = None) -> Answer:
     q = ctx.query
     cb = CitationBuilder()
     rows, lines = [], []
     for f in sides:
-        body = render(ctx, [f], cb)
+        shown = sorted([f, *(company or {}).get(id(f), [])], key=lambda x: x.mention.start)
+        body = render(ctx, shown, cb)
         lines.append(say(q, f"- {doc_name(f.stored, 'zh')}：{body}", f"- {doc_name(f.stored, 'en')}: {body}"))
         basis = basis_of(f.indicator) or basis_of(f.stored.doc.text[f.clause[0]:f.clause[1]])
         label = vocab()["facets"]["basis_labels"].get(basis, ["—", "—"])[0 if q.lang == "zh" else 1]

@@ -112,3 +112,12 @@ def test_a_named_side_without_a_figure_is_said_not_left_out(assistant_over):
     huangshi = "黄石市科技创新工作要点\n一、重点工作\n加强科技人才队伍建设,推进产学研合作,优化创新生态。\n"
     ans = assistant_over(xianning=xianning, huangshi=huangshi).ask("咸宁和黄石的高新技术企业认定目标分别是多少?")
     assert "310" in ans.answer and "黄石" in ans.answer.split("\n")[-1] and "未在其文件中找到" in ans.answer
+
+
+def test_a_comparison_side_shows_the_figures_its_sentence_states_beside_its_best(assistant_over):
+    a = assistant_over(
+        hz="2024年华州市科技创新工作要点\n全年组织申报高新技术企业350家,通过认定高新技术企业310家,引进博士20名。\n",
+        lz="2023年林州市科技创新工作要点\n2023年新增高新技术企业16家以上。\n")
+    ans = a.ask("华州市和林州市对高新技术企业的申报和认定目标分别是多少?")
+    assert "350" in ans.answer and "310" in ans.answer and "16" in ans.answer
+    assert "20名" not in ans.answer  # a figure of another thing in the same sentence is not shown
