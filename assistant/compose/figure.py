@@ -15,7 +15,7 @@ from assistant.compose.features import (asks_plan_target, evidence_features, evi
 from assistant.compose.params import params
 from assistant.compose.support import finish, model, score
 from assistant.evidence import term_in
-from assistant.query import Query, vocab
+from assistant.query import Query, content_terms, vocab
 from base.mentions import find_numbers
 from base.numbers import CJK, NumberMention, parse_chinese_int, unit_category, vocab as target_vocab
 from base.text import CLAUSE_END, clip_around, sentence_bounds
@@ -99,12 +99,31 @@ def counted_measure(q: Query) -> str:
     said = asked_measure(q.text) if q.lang == "zh" else ""
     if said or "count" not in q.units:
         return said
+    heads = {w: m for m, ws in vocab().get("counted_heads", {}).items() if not m.startswith("_") for w in ws}
+    counted = _counted_phrase(q.text) if q.lang == "en" else ""
+    if counted:  # "How many Shouguang enterprises were selected for … talent projects": enterprises
+        named = [t for t in content_terms(counted, "en") if t.split("|")[0]]
+        if named:
+            head = named[-1].split("|")[0]
+            found = next((m for w, m in sorted(heads.items(), key=lambda kv: -len(kv[0])) if head.endswith(w)), "")
+            if found:
+                return found
     things = nominal_keys(q)
     if not things:
         return ""
     head = max(things, key=lambda t: len(t.split("|")[0])).split("|")[0]
-    heads = {w: m for m, ws in vocab().get("counted_heads", {}).items() if not m.startswith("_") for w in ws}
     return next((m for w, m in sorted(heads.items(), key=lambda kv: -len(kv[0])) if head.endswith(w)), "")
+
+
+_COUNTED = re.compile(r"\bhow many\s+(.+?)(?=\s+(?:are|is|were|was|did|does|do|has|have|had|will|would|can|could|"
+                      r"should|in|of|for|to|by|under|with|at|on|across|from|that|which)\b|[,?.;]|$)", re.I)
+
+
+def _counted_phrase(text: str) -> str:
+    """The noun phrase an English count question counts: the words after "how many" up to its verb
+    or preposition ("How many Shouguang enterprises were …" → "Shouguang enterprises")."""
+    m = _COUNTED.search(text)
+    return m.group(1) if m else ""
 
 
 def measure_conflict(asked: str, unit: str) -> bool:

@@ -92,6 +92,10 @@ def test_the_measure_of_a_count_is_read_from_what_it_counts() -> None:
     assert counted_measure(analyse("How many high-tech enterprises does Zhuzhou aim to have?")) == "家"
     assert counted_measure(analyse("株洲要引进多少名院士?")) == "名"
     assert counted_measure(analyse("株洲的研发投入强度是多少?")) == ""
+    # English counts what follows "how many", not the longest thing the question names
+    assert counted_measure(analyse("How many Shouguang enterprises were selected for provincial foreign talent "
+                                   "projects?")) == "家"
+    assert counted_measure(analyse("How many patents did Zhuzhou file?")) == "件"
 
 
 def test_the_share_asked_after_a_count_is_the_one_that_follows_it(assistant_over):
