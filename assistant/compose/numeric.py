@@ -312,10 +312,14 @@ COMPANIONS = 3  # other figures of a side's sentence shown beside its best one
 
 def companions(best: Figure, cands: list[Figure]) -> list[Figure]:
     """Figures of the side's best sentence that also carry the question's words in their own clause
-    and are of the unit asked (申报350家 beside 通过认定310家 for "申报和认定数量"): the side states
+    and are of the unit and basis asked (申报350家 beside 通过认定310家 for "申报和认定数量"): the side states
     them together, and a question about a whole area ("平台方面给出了什么数字") asks for them all."""
+    def basis(f: Figure) -> str | None:
+        return basis_of(f.indicator) or basis_of(f.stored.doc.text[f.clause[0]:f.clause[1]])
+
     out = [c for c in cands if c is not best and c.sentence == best.sentence and c.mention.start != best.mention.start
-           and c.feats.get("key_local", 0) > 0 and c.feats.get("type_ok", 0) >= best.feats.get("type_ok", 0)]
+           and c.feats.get("key_local", 0) > 0 and c.feats.get("type_ok", 0) >= best.feats.get("type_ok", 0)
+           and basis(c) == basis(best)]  # not 新增120家 beside 总数达到980家
     return out[:COMPANIONS]
 
 
