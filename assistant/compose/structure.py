@@ -88,10 +88,16 @@ class _Part(NamedTuple):
     end: int
 
 
+# a line that only credits a page's people: 科技日报实习记者 杨宇航, 责任编辑: 陈可轩, (通讯员 李婧菡)
+_CREDIT_LINE = re.compile(r"^[\s(（]*[\u4e00-\u9fff]{0,8}(?:记者|通讯员|编辑|责任编辑|作者|摄影|校对|审核)"
+                          r"[\s:：]*[\u4e00-\u9fff·\s]{1,12}[)）]?\s*$")
+
+
 def _paragraphs(text: str, lo: int, hi: int, skip: tuple[str, ...] = ()) -> list[_Part]:
-    """The non-blank lines of text[lo:hi], but those in `skip` (a news page's headline: its title)."""
+    """The non-blank lines of text[lo:hi], but those in `skip` (a news page's headline: its title)
+    and lines that only credit the page's reporter or editor."""
     return [_Part(m.start() + lo, m.end() + lo) for m in re.finditer(r"[^\n]*\S[^\n]*", text[lo:hi])
-            if m.group(0).strip() not in skip]
+            if m.group(0).strip() not in skip and not _CREDIT_LINE.match(m.group(0))]
 
 
 def _cite_paragraph_leads(stored: StoredDoc, lo: int, hi: int, cb: CitationBuilder, limit: int,

@@ -161,3 +161,12 @@ def test_a_text_without_goals_section_lists_its_targets_not_its_results_once_eac
     assert "400" in ans.answer and "20亿元" in ans.answer
     assert "126" not in ans.answer  # a result already reached is no goal
     assert ans.answer.count("400家") == 1  # the restated target once
+
+
+def test_an_overview_of_a_news_page_leaves_out_its_credit_lines(assistant_over):
+    page = ("西藏科技合作规划出台\n\n2022-01-24 09:58:08 来源: 科技日报\n\n科技日报实习记者 杨宇航\n\n"
+            "近日,记者从西藏自治区科技厅获悉,科技合作规划出台。规划提出院区科技合作重点任务。\n\n"
+            "据了解,“十三五”期间,双方合作取得显著成效,在藏部署项目13项,院拨经费5100万元。\n\n责任编辑: 陈可轩\n")
+    ans = assistant_over(xz=page).ask("请概括西藏科技合作规划这篇报道的主要内容。")
+    assert "科技合作规划出台" in ans.answer and "显著成效" in ans.answer
+    assert "杨宇航" not in ans.answer and "陈可轩" not in ans.answer
