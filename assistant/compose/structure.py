@@ -100,6 +100,9 @@ def _paragraphs(text: str, lo: int, hi: int, skip: tuple[str, ...] = ()) -> list
             if m.group(0).strip() not in skip and not _CREDIT_LINE.match(m.group(0))]
 
 
+LEAD_SENTENCES = 2  # sentences of a paragraph-told text's first paragraph shown
+
+
 def _cite_paragraph_leads(stored: StoredDoc, lo: int, hi: int, cb: CitationBuilder, limit: int,
                           lang: str, figures: int = 0) -> list[str]:
     """A section without sub-headings, told by its paragraphs: each paragraph's first sentence (a
@@ -114,10 +117,13 @@ def _cite_paragraph_leads(stored: StoredDoc, lo: int, hi: int, cb: CitationBuild
     shares = _figure_shares(stored, paras, params()["structure"]["figures_per_section"], figures) \
         if figures else [0] * len(paras)
     out = []
-    for part, share in zip(paras, shares):
-        lead = _clipped(text, sentences(text, part.start, part.end)[:1] or [(part.start, part.end)])[0]
-        cited = _cited(stored, [lead, *_figure_spans(stored, part, share, lead)], cb, lang)
-        out.append(_with_details(cited[0], cited[1:], lang))
+    for i, (part, share) in enumerate(zip(paras, shares)):
+        # the first paragraph is the text's lead (a news report's 导语): its first two sentences
+        spans = _clipped(text, sentences(text, part.start, part.end)[:LEAD_SENTENCES if i == 0 else 1]
+                         or [(part.start, part.end)])
+        lead = (spans[0][0], spans[-1][1])
+        cited = _cited(stored, [*spans, *_figure_spans(stored, part, share, lead)], cb, lang)
+        out.append(_with_details("".join(cited[:len(spans)]), cited[len(spans):], lang))
     return out
 
 

@@ -170,3 +170,4 @@ def test_an_overview_of_a_news_page_leaves_out_its_credit_lines(assistant_over):
     ans = assistant_over(xz=page).ask("请概括西藏科技合作规划这篇报道的主要内容。")
     assert "科技合作规划出台" in ans.answer and "显著成效" in ans.answer
     assert "杨宇航" not in ans.answer and "陈可轩" not in ans.answer
+    assert "重点任务" in ans.answer  # the lead paragraph (导语) shows its first two sentences
