@@ -99,20 +99,28 @@ def counted_measure(q: Query) -> str:
     said = asked_measure(q.text) if q.lang == "zh" else ""
     if said or "count" not in q.units:
         return said
-    heads = {w: m for m, ws in vocab().get("counted_heads", {}).items() if not m.startswith("_") for w in ws}
     counted = _counted_phrase(q.text) if q.lang == "en" else ""
     if counted:  # "How many Shouguang enterprises were selected for … talent projects": enterprises
         named = [t for t in content_terms(counted, "en") if t.split("|")[0]]
-        if named:
-            head = named[-1].split("|")[0]
-            found = next((m for w, m in sorted(heads.items(), key=lambda kv: -len(kv[0])) if head.endswith(w)), "")
-            if found:
-                return found
+        found = _head_measure(named[-1].split("|")[0]) if named else ""
+        if found:
+            return found
     things = nominal_keys(q)
     if not things:
         return ""
-    head = max(things, key=lambda t: len(t.split("|")[0])).split("|")[0]
-    return next((m for w, m in sorted(heads.items(), key=lambda kv: -len(kv[0])) if head.endswith(w)), "")
+    return _head_measure(max(things, key=lambda t: len(t.split("|")[0])).split("|")[0])
+
+
+@lru_cache(maxsize=1)
+def _counted_heads() -> list[tuple[str, str]]:
+    """(last word of a thing, its measure word), longest words first (question_vocab counted_heads)."""
+    heads = {w: m for m, ws in vocab().get("counted_heads", {}).items() if not m.startswith("_") for w in ws}
+    return sorted(heads.items(), key=lambda kv: -len(kv[0]))
+
+
+def _head_measure(head: str) -> str:
+    """The measure word a thing is counted with, by its last word (高新技术企业 → 家); "" if unknown."""
+    return next((m for w, m in _counted_heads() if head.endswith(w)), "")
 
 
 _COUNTED = re.compile(r"\bhow many\s+(.+?)(?=\s+(?:are|is|were|was|did|does|do|has|have|had|will|would|can|could|"

@@ -183,10 +183,6 @@ def _yes_no_answer(ctx: Context, checked: list[tuple[bool, Figure]]) -> Answer:
 
 
 # ---------------------------------------------------------------- side by side
-def _side(ctx: Context, docs: dict, regions: list[str], strict: bool = False) -> Figure | None:
-    return next(iter(_side_candidates(ctx, docs, regions, strict)), None)
-
-
 def _side_candidates(ctx: Context, docs: dict, regions: list[str], strict: bool = False) -> list[Figure]:
     """One side of a comparison, its candidates best first: the question asked of `docs` alone,
     without the words that name the other sides' documents (科创局 means nothing in 东宝区's plan)."""
@@ -310,16 +306,18 @@ def compose_comparison(ctx: Context) -> Answer:
 COMPANIONS = 3  # other figures of a side's sentence shown beside its best one
 
 
+def _stated_basis(f: Figure) -> str:
+    """What a shown figure measures, as its indicator or else its clause says (总数, 新增, 增长 …)."""
+    return basis_of(f.indicator) or basis_of(f.stored.doc.text[f.clause[0]:f.clause[1]])
+
+
 def companions(best: Figure, cands: list[Figure]) -> list[Figure]:
     """Figures of the side's best sentence that also carry the question's words in their own clause
     and are of the unit and basis asked (申报350家 beside 通过认定310家 for "申报和认定数量"): the side states
     them together, and a question about a whole area ("平台方面给出了什么数字") asks for them all."""
-    def basis(f: Figure) -> str | None:
-        return basis_of(f.indicator) or basis_of(f.stored.doc.text[f.clause[0]:f.clause[1]])
-
     out = [c for c in cands if c is not best and c.sentence == best.sentence and c.mention.start != best.mention.start
            and c.feats.get("key_local", 0) > 0 and c.feats.get("type_ok", 0) >= best.feats.get("type_ok", 0)
-           and basis(c) == basis(best)]  # not 新增120家 beside 总数达到980家
+           and _stated_basis(c) == _stated_basis(best)]  # not 新增120家 beside 总数达到980家
     return out[:COMPANIONS]
 
 
@@ -331,7 +329,7 @@ def _side_by_side(ctx: Context, sides: list[Figure], head: str, company: dict[in
         shown = sorted([f, *(company or {}).get(id(f), [])], key=lambda x: x.mention.start)
         body = render(ctx, shown, cb)
         lines.append(say(q, f"- {doc_name(f.stored, 'zh')}：{body}", f"- {doc_name(f.stored, 'en')}: {body}"))
-        basis = basis_of(f.indicator) or basis_of(f.stored.doc.text[f.clause[0]:f.clause[1]])
+        basis = _stated_basis(f)
         label = vocab()["facets"]["basis_labels"].get(basis, ["—", "—"])[0 if q.lang == "zh" else 1]
         rows.append([f.stored.meta.region or doc_name(f.stored, q.lang), f.value, label, f"[{cb.items[-1].n}]"])
     ans = answer(q, head + "\n" + "\n".join(lines) + _verdict(q, sides), cb)
