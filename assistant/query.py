@@ -9,7 +9,7 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from assistant.evidence import maximal_terms
+from assistant.evidence import alternatives, maximal_terms
 from assistant.lexicon import english_variants, glossary, vocab
 from assistant.named_regions import find_regions_en, find_regions_zh
 from assistant.timewords import (en_time_phrases, find_period, find_years, period_names_plan, plan_kinds,
@@ -275,6 +275,23 @@ def compound_synonyms(word: str, syn: dict[str, list[str]]) -> list[str]:
             rest = word[len(k):]
             return [word] + [f"{a}{rest}" for a in syn[k] if a.lower() != k]
     return [word]
+
+
+def related_forms(term: str) -> list[str]:
+    """Words a comparison side may state `term` in (data: ``side_related``): the kinds a category
+    counts (创新平台 → 重点实验室, 工程技术研究中心 …) and the other head words of an amount after
+    the same prefix (科技资金 → 科技经费, 科技支出, 科技投入)."""
+    rel = vocab().get("side_related", {})
+    out: list[str] = []
+    for a in alternatives(term):
+        for cat, members in rel.get("members", {}).items():
+            if a.endswith(cat):
+                out += members
+        for heads in rel.get("heads", ()):
+            for h in heads:
+                if a.endswith(h) and len(a) >= len(h):
+                    out += [a[: len(a) - len(h)] + o for o in heads if o != h]
+    return [f for f in dict.fromkeys(out) if f not in alternatives(term)]
 
 
 # ---------------------------------------------------------------- analysis

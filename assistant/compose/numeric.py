@@ -15,7 +15,7 @@ from assistant.compose.params import params
 from assistant.compose.refusal import refuse
 from assistant.compose.support import model, passing
 from assistant.named_regions import mention_at, region_spans
-from assistant.query import Query, content_terms, facets, is_basis_word, vocab
+from assistant.query import Query, content_terms, facets, is_basis_word, related_forms, vocab
 from assistant.timewords import find_years
 from base.mentions import find_numbers
 from base.numbers import NumberMention, parse_number, unit_category
@@ -183,18 +183,23 @@ def _yes_no_answer(ctx: Context, checked: list[tuple[bool, Figure]]) -> Answer:
 
 
 # ---------------------------------------------------------------- side by side
-def _side_candidates(ctx: Context, docs: dict, regions: list[str], strict: bool = False) -> list[Figure]:
+def _side_candidates(ctx: Context, docs: dict, regions: list[str], strict: bool = False,
+                     widen: bool = False) -> list[Figure]:
     """One side of a comparison, its candidates best first: the question asked of `docs` alone,
-    without the words that name the other sides' documents (科创局 means nothing in 东宝区's plan)."""
+    without the words that name the other sides' documents (科创局 means nothing in 东宝区's plan).
+    `widen`: the question's words that the side's documents never use are read in their related
+    forms (a second reading, for a side the first one found nothing for)."""
     others = " ".join(doc_words(s) for p, s in ctx.docs.items() if p not in docs).lower()
     own = " ".join(doc_words(s) for s in docs.values()).lower()
     q = ctx.query
     terms = [t for t in q.terms if not (term_in(t, others) and not term_in(t, own))]
+    said = {t: widened(t, [s.doc.text for s in docs.values()]) if widen else t for t in terms}
+    terms = list(said.values())
     # a year named with another side ("the bureau's 2023 plan or Dongbao's plan") is not this side's
     side_years, bases = side_view(q, regions[0]) if len(regions) == 1 else (q.years, q.bases)
     years = [y for y in side_years if any(not s.meta.years or y in s.meta.years for s in docs.values())]
     sub = ctx.sub(docs)
-    sub.query = with_weights(replace(q, terms=terms, focus=[t for t in q.focus if t in terms], years=years,
+    sub.query = with_weights(replace(q, terms=terms, focus=[said[t] for t in q.focus if t in said], years=years,
                                      bases=bases), docs)
     # each side was named by the user: its best figure needs less support than an answer on its own
     th = model().threshold * params()["figure"]["side_threshold_factor"]
@@ -202,6 +207,16 @@ def _side_candidates(ctx: Context, docs: dict, regions: list[str], strict: bool 
     if strict:  # a row of an all-plans table must be about the asked indicator itself
         cands = [f for f in cands if names_indicator(sub.query, f)]
     return same_basis_first(sub.query, [f for f in cands if f.p >= th])
+
+
+def widened(term: str, texts: list[str]) -> str:
+    """A term the side's texts never use, with the related forms they do use as alternatives (the
+    side was named, so 省级以上工程技术中心180家 answers 陕西's 创新平台)."""
+    low = [t.lower() for t in texts]
+    if any(term_in(term, t) for t in low):
+        return term
+    extra = [f for f in related_forms(term) if any(f.lower() in t for t in low)]
+    return "|".join([term, *extra]) if extra else term
 
 
 def names_indicator(q: Query, f: Figure) -> bool:
@@ -281,9 +296,12 @@ def compose_comparison(ctx: Context) -> Answer:
     q = ctx.query
     groups = ctx.groups if len(ctx.groups) >= 2 else [{p: s} for p, s in ctx.docs.items()]
     regions = q.regions + [None] * max(0, len(groups) - len(q.regions))
-    sides, missing, company = [], [], {}
+    sides, missing, company, related = [], [], {}, set()
     for g, r in zip(groups, regions):
         cands = _side_candidates(ctx, g, [r] if r else [])
+        if not cands:  # a side the user named and nothing answers as asked: read in the words its documents use
+            cands = _side_candidates(ctx, g, [r] if r else [], widen=True)
+            related |= {id(f) for f in cands}
         f = cands[0] if cands else None
         if f is not None:
             sides.append(f)
@@ -300,7 +318,7 @@ def compose_comparison(ctx: Context) -> Answer:
             ans.answer += say(q, f"\n{names}：未在其文件中找到与该指标对应的数值。",
                               f"\n{names}: no matching figure was found in its documents.")
         return ans
-    return _side_by_side(ctx, sides, say(q, "各文件的对应指标：", "The figures side by side:"), company)
+    return _side_by_side(ctx, sides, say(q, "各文件的对应指标：", "The figures side by side:"), company, related)
 
 
 COMPANIONS = 3  # other figures of a side's sentence shown beside its best one
@@ -321,18 +339,23 @@ def companions(best: Figure, cands: list[Figure]) -> list[Figure]:
     return out[:COMPANIONS]
 
 
-def _side_by_side(ctx: Context, sides: list[Figure], head: str, company: dict[int, list[Figure]] | None = None) -> Answer:
+def _side_by_side(ctx: Context, sides: list[Figure], head: str, company: dict[int, list[Figure]] | None = None,
+                  related: set[int] | None = None) -> Answer:
+    """`related`: sides answered in related words (创新平台 by 工程技术中心): labelled so, and never ranked."""
     q = ctx.query
     cb = CitationBuilder()
     rows, lines = [], []
+    related = related or set()
     for f in sides:
         shown = sorted([f, *(company or {}).get(id(f), [])], key=lambda x: x.mention.start)
         body = render(ctx, shown, cb)
-        lines.append(say(q, f"- {doc_name(f.stored, 'zh')}：{body}", f"- {doc_name(f.stored, 'en')}: {body}"))
+        tag = say(q, "（未直接提及该指标，相关数字）", " (the indicator itself is not stated; related figures)") \
+            if id(f) in related else ""
+        lines.append(say(q, f"- {doc_name(f.stored, 'zh')}{tag}：{body}", f"- {doc_name(f.stored, 'en')}{tag}: {body}"))
         basis = _stated_basis(f)
         label = vocab()["facets"]["basis_labels"].get(basis, ["—", "—"])[0 if q.lang == "zh" else 1]
         rows.append([f.stored.meta.region or doc_name(f.stored, q.lang), f.value, label, f"[{cb.items[-1].n}]"])
-    ans = answer(q, head + "\n" + "\n".join(lines) + _verdict(q, sides), cb)
+    ans = answer(q, head + "\n" + "\n".join(lines) + _verdict(q, sides, any(id(f) in related for f in sides)), cb)
     ans.parts = [{"kind": "table", "columns": say(q, "地区|数值|口径|出处", "region|figure|basis|source").split("|"),
                   "rows": rows}]
     return ans
@@ -351,7 +374,10 @@ def share_of_what(clause: str) -> str:
     return "GDP" if "强度" in clause else ""
 
 
-def _verdict(q: Query, sides: list[Figure]) -> str:
+def _verdict(q: Query, sides: list[Figure], related: bool = False) -> str:
+    if related:
+        return say(q, "\n注意：有的文件只给出相关指标，数值不宜直接比较。",
+                   "\nNote: some documents give only related figures, so the figures are not directly comparable.")
     base = sides[0].mention.base_unit
     comparable = [f for f in sides if f.mention.number is not None and f.mention.base_unit == base]
     if len(comparable) < 2:

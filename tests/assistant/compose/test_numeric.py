@@ -121,3 +121,21 @@ def test_a_comparison_side_shows_the_figures_its_sentence_states_beside_its_best
     ans = a.ask("华州市和林州市对高新技术企业的申报和认定目标分别是多少?")
     assert "350" in ans.answer and "310" in ans.answer and "16" in ans.answer
     assert "20名" not in ans.answer  # a figure of another thing in the same sentence is not shown
+
+
+def test_a_side_without_the_asked_word_is_answered_in_related_words_and_labelled(assistant_over):
+    a = assistant_over(
+        ed="2025年荆州市科技创新工作要点\n一、主要目标\n力争打造省级以上创新平台2个以上。\n",
+        sx="陕西省科技创新发展情况\n全省拥有两院院士66人;省级以上工程技术中心180家,重点实验室172家。高新技术企业突破6100家。\n")
+    ans = a.ask("荆州和陕西关于创新平台分别给出了什么数字?")
+    assert "2个" in ans.answer and "180" in ans.answer and "172" in ans.answer
+    assert "6100" not in ans.answer and "66人" not in ans.answer
+    assert "相关数字" in ans.answer and "较大" not in ans.answer  # said to be related, and never ranked
+
+
+def test_widened_adds_only_related_forms_the_side_uses() -> None:
+    from assistant.compose.numeric import widened
+    assert widened("创新平台", ["省级以上工程技术中心180家,重点实验室172家"]) == "创新平台|重点实验室|实验室|工程技术中心"
+    assert widened("科技资金", ["地方财政科技支出370亿元"]) == "科技资金|科技支出"
+    assert widened("科技资金", ["争取上级科技资金500万元,科技支出1亿元"]) == "科技资金"  # the side uses the word itself
+    assert widened("高新技术企业", ["重点实验室172家"]) == "高新技术企业"  # no related forms
