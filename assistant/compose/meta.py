@@ -178,6 +178,14 @@ def _years_line(ctx: Context, stored: StoredDoc, cb: CitationBuilder) -> str | N
 _DAY = re.compile(r"(?<!\d)\d{1,2}\s*月\s*\d{1,2}\s*日")
 
 
+_TIME = re.compile(rf"{_YEAR.pattern}|{_DAY.pattern}|\d{{1,2}}\s*月|[一二三四]?季度|[上下]半年|年底|年内|年末|月底|之日起")
+
+
+def _time_type(s) -> tuple[float, float]:
+    """A sentence that says a time (a year, a day, 年底, 之日起 …) is the kind of answer a when-question asks."""
+    return (1.0, 0.0) if _TIME.search(s.text) else (0.0, 0.0)
+
+
 def _day_type(s) -> tuple[float, float]:
     return (1.0, 0.0) if _DAY.search(s.text) else (0.0, 0.0)
 
@@ -253,7 +261,9 @@ def compose_meta(ctx: Context) -> Answer:
         lines += [ln for ln in (_field_line(ctx, stored, name, cb) for name in asked_fields(q)) if ln]
     if lines:
         return answer(q, "\n".join(lines), cb)
-    fallback = compose_sentence(ctx)
+    # a when-question is answered by a sentence that says a time, never by one that says none
+    timed = [r for r in scored_sentences(ctx, _time_type) if _TIME.search(r.sentence.text)] if q.qtype == "date" else None
+    fallback = compose_sentence(ctx, ranked=timed)
     if not fallback.refused:
         return fallback
     return refuse(ctx, say(q, "资料中没有写明这一信息。", "The documents do not state this."))

@@ -39,3 +39,11 @@ def test_a_source_named_in_a_byline_is_given_with_its_reporter(assistant_over):
     ans = assistant_over(hd=NEWS).ask("海东这篇科技创新报道来自哪家媒体、哪位记者?")
     assert "海东日报" in ans.answer and "张璐" in ans.answer
     assert "海东日报讯(记者 张璐)" in ans.citations[0].quote
+
+
+def test_a_when_question_on_an_undated_text_is_refused_not_answered_by_a_timeless_sentence(assistant_over):
+    plan = "岳阳楼区科技创新工作方案\n一、重点任务\n推进技术交易市场、技术转移机构等建设,加快发展区域技术要素市场。\n"
+    a = assistant_over(yy=plan)
+    for q in ("岳阳楼区的科技工作方案是哪天印发的?", "On what date was Yueyanglou District's S&T work plan issued?"):
+        ans = a.ask(q)
+        assert ans.refused and "技术交易市场" not in ans.answer.split("\n")[0], q
