@@ -147,9 +147,9 @@ def _line_pairs(text: str, max_lines: int):
 # a date as pages write it (2021-04-26, 2021/4/26, 2021年4月26日), and the 年月日 form alone
 DATE = r"(?P<y>(?:19|20)\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"
 CN_DATE = r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
-_DATE_TIME = DATE + r"(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?"  # 2021-04-26 10:23(:08)
-_LEADING_DATE = re.compile(_DATE_TIME)
-_UNLABELLED_DATE = re.compile(r"^\s*(?P<date>" + _DATE_TIME + r")\s+(?=[\u4e00-\u9fff]{2,4}\s*[:：])")
+DATE_TIME = DATE + r"(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?"  # 2021-04-26 10:23(:08)
+_LEADING_DATE = re.compile(DATE_TIME)
+_UNLABELLED_DATE = re.compile(r"^\s*(?P<date>" + DATE_TIME + r")\s+(?=[\u4e00-\u9fff]{2,4}\s*[:：])")
 
 
 def header_pairs(text: str, max_lines: int = HEADER_SCAN_LINES) -> list[HeaderField]:

@@ -11,7 +11,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from base.header import CN_DATE, DATE, HEADER_SCAN_LINES, header_end, header_pairs
+from base.header import CN_DATE, DATE, DATE_TIME, HEADER_SCAN_LINES, header_end, header_pairs
 from base.numbers import CJK
 from base.regions import Region, abbreviations, genre, region_pattern, regions_by_name, short_name
 from base.text import SENT_END, YEAR_RANGE_DASHES
@@ -54,16 +54,18 @@ def normalise_date(s: str) -> str | None:
 
 
 _NEXT_LABEL = re.compile(r"\s+[\u4e00-\u9fff]{2,4}\s*[:：].*$")
+_DATE_TIME_RE = re.compile(DATE_TIME)
+_LAST_LABEL = re.compile(r"[\u4e00-\u9fff]{2,4}\s*[:：]\s*$")
 
 
 def split_issuer(value: str) -> tuple[str | None, str | None]:
     """An issuer cell that also holds a date or the next label of its line (发展计划处 ( 2016-09-28 ),
     芜湖市科技局 作者:芜湖市科技局) → (the issuer alone, the date it holds)."""
     value = _NEXT_LABEL.sub("", value.strip())
-    m = _DATE_RE.search(value)
+    m = _DATE_TIME_RE.search(value)
     date = normalise_date(m.group(0)) if m else None
-    if m:
-        value = value[:m.start()] + value[m.end():]
+    if m:  # with its time and a label run on after it (承德市科学技术局2021-11-05 09:41浏览次数:)
+        value = value[:m.start()] + _LAST_LABEL.sub("", value[m.end():])
     value = re.sub(r"[（(]\s*[)）]", "", value).strip(" ()（）[]【】")
     return value or None, date
 

@@ -23,3 +23,11 @@ def test_a_label_after_the_body_has_begun_is_no_part_of_the_header() -> None:
             "全社会研发经费投入年均增长10%,到2025年,占地区生产总值的比重力争达到3.5%。")
     text = "大连未来将建设创新策源中心\n作者:施文郁 发布时间:2021年02月23日\n" + body + "\n来源:中国经济导报\n"
     assert text[header_end(text):].lstrip().startswith("据悉,大连")  # a short page's closing source line
+
+
+def test_a_pages_publication_time_is_its_date() -> None:
+    from base.header import header_pairs
+
+    text = "您所在的位置:首页 > 科技动态\n发表时间:2020-12-01 来源:银川日报\n过去五年,我市全社会R&D经费支出增长到30.69亿元。"
+    fields = {f.field: f.value for f in header_pairs(text)}
+    assert fields["date"] == "2020-12-01" and fields["issuer"] == "银川日报"

@@ -204,6 +204,8 @@ def test_an_issuer_cell_keeps_the_issuer_only():
     assert split_issuer("发展计划处 ( 2016-09-28 )") == ("发展计划处", "2016-09-28")
     assert split_issuer("芜湖市科技局 作者:芜湖市科技局") == ("芜湖市科技局", None)
     assert split_issuer("") == (None, None)
+    # a date with its time, and a label with no value run on after it
+    assert split_issuer("承德市科学技术局2021-11-05 09:41浏览次数:") == ("承德市科学技术局", "2021-11-05")
 
 
 def test_a_news_bylines_source_is_the_issuer_when_the_page_names_none():
