@@ -265,23 +265,7 @@ def content_terms(text: str, lang: str) -> list[str]:
         # alternatives of one term travel together as "a|b": any of them counts as a match
         alts = [a for part in t.split("|") for a in syn.get(part.lower()) or compound_synonyms(part, syn)]
         out.append("|".join(dict.fromkeys(alts)))
-    if lang == "zh":
-        out += phrase_synonyms(text, syn, out)
     return list(dict.fromkeys(out))
-
-
-def phrase_synonyms(text: str, syn: dict[str, list[str]], terms: list[str]) -> list[str]:
-    """Synonym groups whose key the question writes as a phrase the segmenter splits (研发投入强度 →
-    研发投入 + 强度; R&D投入强度 with R&D read as 研发): the group, as one term, when no term holds it yet."""
-    low = text.lower()
-    for k, forms in syn.items():  # a Latin abbreviation read as its Chinese form: r&d → 研发
-        if k.isascii() and (zh := next((f for f in forms if _CJK.match(f)), None)):
-            low = low.replace(k, zh)
-    out = []
-    for k, forms in syn.items():
-        if len(k) >= 4 and _CJK.match(k) and k in low and not any(k in alternatives(t) for t in terms):
-            out.append("|".join(dict.fromkeys([k, *forms])))
-    return out
 
 
 def compound_synonyms(word: str, syn: dict[str, list[str]]) -> list[str]:

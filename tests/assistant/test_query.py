@@ -194,10 +194,3 @@ def test_asking_which_newspaper_or_media_asks_the_source() -> None:
 
     assert analyse("这篇文章来源于哪家媒体?").qtype == "issuer"
     assert analyse("Which newspaper published the Haidong report?").qtype == "issuer"
-
-
-def test_a_synonym_phrase_the_segmenter_splits_is_still_one_term() -> None:
-    for q in ("娄底研发投入强度目标是多少?", "银川和娄底在R&D投入强度方面分别给出了什么数字?"):
-        terms = analyse(q).terms
-        assert any("占GDP的比重" in t.split("|") and "研发投入强度" in t.split("|") for t in terms), q
-    assert not any("占GDP的比重" in t for t in analyse("娄底研发投入多少?").terms)
