@@ -71,6 +71,17 @@ def clause_span(text: str, a: int, b: int, lo: int, hi: int) -> tuple[int, int]:
     return s, e
 
 
+_TOPIC = re.compile(r"(?:在|从|就)([^，,；;。：:在]{2,24}?)(?:方面|领域)\s*[，,：:]")
+
+
+def topic_before(text: str, lo: int, ca: int) -> str:
+    """The topic a part of a sentence names for its later clauses (在高新技术企业增长方面, 增长比例将达到
+    16%以上): the words of the last 在…方面, in the semicolon part holding position `ca`, before it."""
+    start = max(lo, max(text.rfind(c, lo, ca) for c in "；;") + 1)
+    found = list(_TOPIC.finditer(text, start, ca))
+    return found[-1].group(1) if found else ""
+
+
 def measure_kind(word: str) -> str:
     """person / organisation / event / item / group for a count's measure word ("" for 个 and others)."""
     for kind, words in vocab()["measure_kinds"].items():
@@ -238,7 +249,7 @@ def _figures_in(ctx: Context, s: Sentence, wanted_regions: list[str] | None, ask
         m = NumberMention(**{**m0.__dict__, "start": a, "end": b})
         t = _target_at(s.stored, a, b)
         indicator = t.indicator if t else text[ca:a]
-        local = f"{text[ca:cb]} {indicator}"
+        local = f"{text[ca:cb]} {indicator} {topic_before(text, s.start, ca)}"
         year = evidence_year(s.text, m0.start, s.stored.meta.years, s.section, lead, now)
         explicit = year is not None
         if year is None:
@@ -259,11 +270,33 @@ def _figures_in(ctx: Context, s: Sentence, wanted_regions: list[str] | None, ask
             feats["measure_bad"] = 1.0  # 省级重点企业研究院1家 where the sentence counts 重点实验室 elsewhere
         if frame_conflict(ctx.query, text[s.start:a], text[ca:a]):
             feats["measure_bad"] = 1.0  # 已增至126家 for a target asked
+        if sizes_listed_group(text, m, ca, cb, asked.keys):
+            feats["measure_bad"] = 1.0  # A、B、C三项…指标: the size of the group just listed, not an amount of A
         if qualifies(text, m, [n for n, *_ in found], s.start, (ca, cb)):
             feats["measure_bad"] = 1.0  # 年营收3亿元以上工业企业…114家: a threshold of what is counted, not an amount
         out.append(Figure(s.stored, m, (ca, cb), (s.start, s.end), indicator, year, s.rank, s.section, t,
                           finish(feats, ctx.query.lang)))
     return out
+
+
+_LIST_SEP = re.compile(r"、|(?<=[\u4e00-\u9fffA-Za-z)）])(?:和|及|与|以及)(?=[\u4e00-\u9fffA-Za-z])")
+
+
+def sizes_listed_group(text: str, m: NumberMention, ca: int, cb: int, keys: list[str]) -> bool:
+    """A small count that follows as many members listed in its clause (确保高新技术企业增长数、高新技术
+    产业增加值占GDP比重、全社会R&D投入三项重点科技创新指标): it is the size of that group, not an
+    amount of any member. Only when the group's name follows the count; false when the question
+    names what the group is of (多少项指标)."""
+    n = m.number
+    if n is None or not 2 <= n <= 10 or n != int(n) or unit_category(m.unit) != "count":
+        return False
+    members = [p for p in _LIST_SEP.split(text[ca:m.start]) if p.strip()]
+    if len(members) != int(n):
+        return False
+    after = lowered(re.sub(r"^(?:以上|以下|左右|多|余)", "", text[m.end:cb]))
+    if len(CJK.findall(after[:2])) < 2:
+        return False  # 国家、自治区级创新平台2个以上: the count of the things the members qualify
+    return not any(term_in(k, after) for k in keys)
 
 
 _QUALIFIER = re.compile(r"(?:及)?(?:以上|以下)的?[\u4e00-\u9fff]|的[\u4e00-\u9fff]")

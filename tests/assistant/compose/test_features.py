@@ -83,6 +83,9 @@ def test_a_figure_ending_a_share_phrase_is_a_share() -> None:
     assert basis_of("获得自治区科技进步奖42项,占全市获奖总数的49.4%") == "share"
     assert basis_of("高新技术企业总数达到120") == "total"
     assert basis_of("占领市场,新增高新技术企业30") == "new"  # 占领 is no share
+    # a ratio of increase is a growth rate, not a share
+    assert basis_of("增长比例将达到16") == basis_of("增长个数比例达到20") == "growth"
+    assert basis_of("高新技术企业占比达到30") == "share"
 
 
 

@@ -156,3 +156,26 @@ def test_a_figure_whose_evidence_shares_no_word_with_the_question_answers_nothin
     a = assistant_over(mingzhou=plan)
     assert a.ask("What R&D intensity (R&D spending as a share of GDP) did the city reach in 2010?").refused
     assert "49" in a.ask("How many high-tech enterprises did the city have in 2010?").answer
+
+
+def test_a_topic_named_before_the_clauses_is_theirs() -> None:
+    from assistant.compose.figure import topic_before
+
+    t = ("2020年,在高新技术产业增加值占GDP比重方面,娄星区将达到32%以上;"
+         "在高新技术企业增长方面,增长比例将达到16%以上,增长个数比例达到20%以上;R&D投入占GDP的比重达到2.2%。")
+    assert topic_before(t, 0, t.find("16%")) == topic_before(t, 0, t.find("20%")) == "高新技术企业增长"
+    assert topic_before(t, 0, t.find("32%")) == "高新技术产业增加值占GDP比重"
+    assert topic_before(t, 0, t.find("2.2%")) == ""  # a part of its own, after the semicolon
+
+
+def test_a_count_after_as_many_listed_members_is_the_groups_size() -> None:
+    from assistant.compose.figure import sizes_listed_group
+    from base.mentions import find_numbers
+
+    t = "确保高新技术企业增长数、高新技术产业增加值占GDP比重、全社会R&D投入三项重点科技创新指标圆满完成"
+    (m,) = find_numbers(t)
+    assert sizes_listed_group(t, m, 0, len(t), ["高新技术企业|高企"])
+    assert not sizes_listed_group(t, m, 0, len(t), ["指标"])  # asked how many indicators
+    t2 = "力争打造国家、自治区级创新平台2个以上"
+    (m2,) = find_numbers(t2)
+    assert not sizes_listed_group(t2, m2, 0, len(t2), ["创新平台"])  # the count of the platforms themselves
