@@ -57,18 +57,23 @@ def _target_at(stored: StoredDoc, a: int, b: int) -> Target | None:
 
 def clause_span(text: str, a: int, b: int, lo: int, hi: int) -> tuple[int, int]:
     """The clause (between ，；。 …) holding [a, b) inside the sentence [lo, hi); a clause whose part
-    before the figure is very short takes the clause before it too ("其中，市级以上…15家")."""
+    before the figure is very short takes the clause before it too ("其中，市级以上…15家"), unless it
+    names what it counts after the figure (新增2个市级以上创新平台)."""
     s = a
     while s > lo and text[s - 1] not in CLAUSE_END:
         s -= 1
-    if len(text[s:a].strip()) < 4 and s > lo:
-        s -= 1
-        while s > lo and text[s - 1] not in CLAUSE_END:
-            s -= 1
     e = b
     while e < hi and text[e] not in CLAUSE_END:
         e += 1
+    if len(text[s:a].strip()) < 4 and s > lo and not _NAMES_AFTER.fullmatch(text[b:e]):
+        s -= 1
+        while s > lo and text[s - 1] not in CLAUSE_END:
+            s -= 1
     return s, e
+
+
+# what a figure counts written after it (新增2个市级以上创新平台): its clause names its own thing
+_NAMES_AFTER = re.compile(r"(?:以上|以下|左右|多|余)?(?!以上|以下|左右)[\u4e00-\u9fffA-Za-z]{2}.*", re.S)
 
 
 _TOPIC = re.compile(r"(?:在|从|就)([^，,；;。：:在]{2,24}?)(?:方面|领域)\s*[，,：:]")

@@ -179,3 +179,14 @@ def test_a_count_after_as_many_listed_members_is_the_groups_size() -> None:
     t2 = "力争打造国家、自治区级创新平台2个以上"
     (m2,) = find_numbers(t2)
     assert not sizes_listed_group(t2, m2, 0, len(t2), ["创新平台"])  # the count of the platforms themselves
+
+
+def test_a_short_clause_takes_the_one_before_unless_it_names_its_thing_after_the_figure() -> None:
+    from assistant.compose.figure import clause_span
+
+    def clause(t: str, x: str) -> str:
+        a = t.find(x)
+        return t[slice(*clause_span(t, a, a + len(x), 0, len(t)))]
+
+    assert clause("新培育高新技术企业10家,新增2个市级以上创新平台,高新", "2个") == "新增2个市级以上创新平台"
+    assert clause("科技型企业40家,其中15家以上", "15家") == "科技型企业40家,其中15家以上"
