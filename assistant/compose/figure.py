@@ -87,6 +87,17 @@ def topic_before(text: str, lo: int, ca: int) -> str:
     return found[-1].group(1) if found else ""
 
 
+def whole_of_part(text: str, lo: int, ca: int) -> str:
+    """The clause a 其中 clause breaks down (累计实施研发项目413项,其中国家42项、省级295项): what its
+    items count; "" for any other clause."""
+    if not text.startswith("其中", ca) or ca <= lo:
+        return ""
+    start = ca - 1
+    while start > lo and text[start - 1] not in CLAUSE_END:
+        start -= 1
+    return text[start:ca - 1]
+
+
 def measure_kind(word: str) -> str:
     """person / organisation / event / item / group for a count's measure word ("" for 个 and others)."""
     for kind, words in vocab()["measure_kinds"].items():
@@ -177,6 +188,7 @@ def sibling_owned(things: list[str], own: str, before: str, siblings: list[str])
     是“十一五”末的1.57倍; 新增16家) or a bare level (“国家级企业技术中心5家、省级20家”) may speak
     of its neighbour's thing and is never flagged."""
     low = lowered(own)
+    before = before.rsplit("、", 1)[-1]  # its own item of a list: 其中国家42项、省级295项 → 省级
     if not things or any(term_in(t, low) for t in things) or not names_own_thing(before):
         return 0.0
     return 1.0 if any(term_in(t, lowered(c)) for t in things for c in siblings) else 0.0
@@ -254,7 +266,7 @@ def _figures_in(ctx: Context, s: Sentence, wanted_regions: list[str] | None, ask
         m = NumberMention(**{**m0.__dict__, "start": a, "end": b})
         t = _target_at(s.stored, a, b)
         indicator = t.indicator if t else text[ca:a]
-        local = f"{text[ca:cb]} {indicator} {topic_before(text, s.start, ca)}"
+        local = f"{text[ca:cb]} {indicator} {topic_before(text, s.start, ca)} {whole_of_part(text, s.start, ca)}"
         year = evidence_year(s.text, m0.start, s.stored.meta.years, s.section, lead, now)
         explicit = year is not None
         if year is None:

@@ -190,3 +190,14 @@ def test_a_short_clause_takes_the_one_before_unless_it_names_its_thing_after_the
 
     assert clause("新培育高新技术企业10家,新增2个市级以上创新平台,高新", "2个") == "新增2个市级以上创新平台"
     assert clause("科技型企业40家,其中15家以上", "15家") == "科技型企业40家,其中15家以上"
+
+
+def test_a_breakdown_clause_counts_what_the_clause_before_counts() -> None:
+    from assistant.compose.figure import sibling_owned, whole_of_part
+
+    t = "累计实施研发项目413项,其中国家42项、省级295项、市级76项,获批经费2亿元"
+    ca = t.find("其中")
+    assert whole_of_part(t, 0, ca) == "累计实施研发项目413项"
+    assert whole_of_part(t, 0, t.find("获批")) == ""
+    # a list item's bare level (省级) names no thing of its own: it counts the whole's 研发项目
+    assert not sibling_owned(["研发项目"], "其中国家42项、省级295项", "其中国家42项、省级", ["累计实施研发项目413项"])
