@@ -15,7 +15,7 @@ from assistant.compose.context import (CitationBuilder, Context, Sentence, answe
                                        retrieved_sentences, say)
 from assistant.compose.features import evidence_features
 from assistant.compose.members import (abbreviated_members, book_members, line_start, ordinal_members,
-                                       parallel_members, quoted_members, quoted_members_before, sentence_end, series_members,
+                                       parallel_members, sentence_ordinals, quoted_members, quoted_members_before, sentence_end, series_members,
                                        series_named_by, spelled_out_members)
 from assistant.compose.params import params
 from assistant.compose.refusal import refuse
@@ -111,6 +111,7 @@ def group_name(q: Query) -> str | None:
 
 def sentence_enumerations(ctx: Context) -> list[Enumeration]:
     out = []
+    seen: set[tuple[str, int]] = set()
     for s in retrieved_sentences(ctx):
         text = s.stored.doc.text
         members = ordinal_members(text, s.start, s.end)
@@ -125,6 +126,14 @@ def sentence_enumerations(ctx: Context) -> list[Enumeration]:
             members, kind = book_members(text, s.start, s.end), "books"
         if members:
             out.append(Enumeration(s.stored, (s.start, s.end), members, s.rank, s.section, kind))
+        # 一是…。二是…。: numbered items that are sentences of their own, listed like an outline's
+        items = sentence_ordinals(text, s.start)
+        if items and (s.stored.doc.path, items[0][1]) not in seen:
+            seen.add((s.stored.doc.path, items[0][1]))
+            # scored by its items' own sentences (its span is the first's) and the sentence introducing
+            # them (…实现了研发投入稳步增长。一是…), not by all the text between them
+            out.append(Enumeration(s.stored, (items[0][1], items[0][2]), items, s.rank, s.section, "paragraph",
+                                   lead=sentence_before(text, items[0][1])))
     return out
 
 
@@ -181,6 +190,16 @@ def lead_in(text: str, first: int, floor: int = 0) -> str:
     lo = max(floor, first - LEAD_CHARS)
     stops = [m.end() for m in _LEAD_STOP.finditer(text, lo, first)]
     return text[stops[-1] if stops else lo:first].strip()
+
+
+def sentence_before(text: str, pos: int) -> str:
+    """The sentence that ends just before the item whose text starts at `pos` (after its marker), at
+    most LEAD_CHARS of it."""
+    end = max(text.rfind(c, 0, pos) for c in "。！？!?\n")
+    if end < 0:
+        return ""
+    start = max(text.rfind(c, 0, end) for c in "。！？!?\n") + 1
+    return text[max(start, end + 1 - LEAD_CHARS):end + 1].strip()
 
 
 # ---------------------------------------------------------------- choosing and answering
@@ -249,7 +268,9 @@ def compose_list(ctx: Context) -> Answer:
         cands.insert(0, descend(ctx, cands[0], cands))
     th = model().threshold
     best_sentence = next((s for s in scored_sentences(ctx) if not is_heading(s.sentence)), None)
-    counted = want is not None and cands and len(cands[0].members) == want
+    # a run of numbered sentences is counted like any list, but a clearly better sentence still wins
+    # over it (its items are actions: "which two bodies" is named inside one of them)
+    counted = want is not None and cands and len(cands[0].members) == want and cands[0].kind != "paragraph"
     prose = not counted and best_sentence is not None and best_sentence.p >= th and (
         not cands or best_sentence.p - cands[0].p > params()["enumerate"]["prose_margin"])
     if not cands or cands[0].p < th or prose:
@@ -312,11 +333,11 @@ def render(ctx: Context, e: Enumeration) -> Answer:
     text = e.stored.doc.text
     cb = CitationBuilder()
     lines = []
-    if e.kind == "outline":
+    if e.kind in ("outline", "paragraph"):
         for m, a, b in e.members:
             n = cb.cite(e.stored, a, b, e.section or None)
             lines.append(f"- {text[a:b]}{cb.mark(n, q.lang)}")
-        under = f"（{e.section}）" if e.section else ""
+        under = f"（{e.section}）" if e.section and e.kind == "outline" else ""  # a run's section path may number its place
         head = say(q, f"据{doc_name(e.stored, 'zh')}{under}：", f"{doc_name(e.stored, 'en')} lists (quoted in Chinese):")
         return answer(q, head + "\n" + "\n".join(lines), cb)
     a, b = e.span

@@ -5,7 +5,9 @@ abbreviation where the text defines it (…和…(以下简称“双中心”)).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
+from base.numbers import parse_chinese_int
 from base.text import CLAUSE_END, SENT_END
 
 
@@ -36,6 +38,55 @@ def ordinal_members(text: str, lo: int, hi: int) -> list[tuple[str, int, int]]:
         if b > a:
             out.append((text[a:b], a, b))
     return out
+
+
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫"
+
+
+def _ordinal_number(marker: str) -> int | None:
+    """1 for 一是, 其一, （1）, ①; 2 for 二是 … (None for what is no ordinal)."""
+    if marker and marker[0] in _CIRCLED:
+        return _CIRCLED.index(marker[0]) + 1
+    core = re.sub(r"^其|是$|[（()）]", "", marker)
+    return int(core) if core.isdigit() else parse_chinese_int(core)
+
+
+def _ordinal_style(marker: str) -> str:
+    """一是 and 二是 share a style, （1） and （2） another: a run keeps one."""
+    return re.sub(r"[一二三四五六七八九十\d]+", "N", marker) if marker[:1] not in _CIRCLED else "circled"
+
+
+@lru_cache(maxsize=64)
+def ordinal_runs(text: str) -> tuple[tuple[tuple[str, int, int], ...], ...]:
+    """Every run of numbered items that each open a sentence (一是…。二是…。, lines may break between
+    them), counting 1, 2, 3 … in one style; each member is its item's first sentence."""
+    ms = [m for m in _ORDINAL.finditer(text) if m.start() == 0 or text[m.start() - 1] in "。！？!?\n"]
+    runs: list[list[re.Match[str]]] = []
+    for m in ms:
+        n = _ordinal_number(m.group())
+        if n == 1:
+            runs.append([m])
+        elif runs and n == len(runs[-1]) + 1 and _ordinal_style(m.group()) == _ordinal_style(runs[-1][0].group()):
+            runs[-1].append(m)
+    out = []
+    for run in runs:
+        members = []
+        for i, m in enumerate(run):
+            end = min(run[i + 1].start() if i + 1 < len(run) else len(text), sentence_end(text, m.end(), len(text)))
+            a, b = _trim(text, m.end(), end)
+            if b > a:
+                members.append((text[a:b], a, b))
+        if len(members) >= 2:
+            out.append(tuple(members))
+    return tuple(out)
+
+
+def sentence_ordinals(text: str, at: int) -> list[tuple[str, int, int]]:
+    """The run of ``ordinal_runs`` whose items hold position `at` ([] when none does)."""
+    for run in ordinal_runs(text):
+        if run[0][1] - 4 <= at <= run[-1][2]:
+            return list(run)
+    return []
 
 
 def series_members(text: str, lo: int, hi: int) -> list[tuple[str, int, int]]:

@@ -124,3 +124,13 @@ def test_the_words_introducing_a_list_before_its_first_item_name_it(assistant_ov
     assert lead_in(text, text.index("1. 坚持")) == "基本原则"  # run on at the end of the paragraph before
     ans = assistant_over(sgl=text).ask("韶关十四五规划的基本原则有哪些?")
     assert all(w in ans.answer for w in ("创新引领", "改革创新", "问题导向")), ans.answer
+
+
+def test_measures_numbered_as_sentences_of_their_own_are_listed(assistant_over):
+    report = ("承德市研发经费投入实现新突破\n近年来,承德市多措并举,实现了研发投入稳步增长。一是强化科技项目带动,"
+              "着力引导企业加大研发投入。围绕主导产业,实施各类科技项目323项。\n二是强化创新平台支撑作用,提升企业科研实力。"
+              "全市建成了技术创新中心、产业技术研究院、企业技术中心等省级以上创新平台140余家。三是强化科技型企业培育,"
+              "壮大科技企业群体。\n四是优化创新环境建设,打造良好创新生态。\n")
+    ans = assistant_over(cd=report).ask("承德稳步提升研发投入的四项措施是什么?")
+    for item in ("科技项目带动", "创新平台支撑", "科技型企业培育", "优化创新环境"):
+        assert item in ans.answer

@@ -38,3 +38,15 @@ def test_clauses_in_parallel_around_one_quantity_word_are_members() -> None:
     assert parallel_members(counts, 0, len(counts)) == []
     two = "建设一批重点实验室,引进一批高层次人才。"
     assert parallel_members(two, 0, len(two)) == []
+
+
+def test_numbered_sentences_across_lines_are_one_run_of_items() -> None:
+    from assistant.compose.members import ordinal_runs, sentence_ordinals
+
+    text = ("实现了研发投入稳步增长。一是强化科技项目带动,着力引导企业加大研发投入。实施各类科技项目323项。\n"
+            "二是强化创新平台支撑作用。建成省级以上创新平台140余家。三是强化科技型企业培育。\n"
+            "（1）另一组第一项。（3）编号不连续的一项。")
+    (run,) = ordinal_runs(text)  # （1）…（3） does not count on: no run
+    assert [m[0] for m in run] == ["强化科技项目带动,着力引导企业加大研发投入", "强化创新平台支撑作用", "强化科技型企业培育"]
+    assert sentence_ordinals(text, text.find("实施各类")) == list(run)  # a sentence inside the first item
+    assert sentence_ordinals(text, text.find("另一组")) == []
