@@ -14,7 +14,7 @@ from assistant.compose.features import (asks_plan_target, evidence_features, evi
                                         plan_year, reference_year, review_year, stage_unstated)
 from assistant.compose.params import params
 from assistant.compose.support import finish, model, score
-from assistant.evidence import term_in
+from assistant.evidence import coverage, term_in
 from assistant.query import Query, content_terms, vocab
 from base.mentions import find_numbers
 from base.numbers import CJK, NumberMention, parse_chinese_int, unit_category, vocab as target_vocab
@@ -380,8 +380,19 @@ def figure_candidates(ctx: Context, docs: set[str] | None = None,
             a, b = quote_span(f)
             f.r, f.p = score(f.feats, f"{f.value} {f.stored.doc.text[a:b]}", "figure", f"{f.indicator}{f.value}")
             out.append(f)
-    out.sort(key=lambda f: (-f.r, f.rank, f.mention.start))
+    q = ctx.query
+    inherited = [t for t in q.content_terms if t not in q.focus] if q.followup else []
+    # equally supported figures of one sentence: the one whose clause carries the subject a
+    # follow-up inherits (增长幅度有什么要求? after 技术合同成交额…: 技术合同交易成交额增长15%)
+    out.sort(key=lambda f: (-f.r, f.rank, -_carries(inherited, f), f.mention.start))
     return out
+
+
+def _carries(terms: list[str], f: Figure) -> float:
+    if not terms:
+        return 0.0
+    text = f.stored.doc.text
+    return coverage(terms, f"{text[f.clause[0]:f.clause[1]]} {f.indicator}")
 
 
 def further_figures(ctx: Context, first: Figure, cands: list[Figure], limit: int = 2) -> list[Figure]:

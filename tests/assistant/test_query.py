@@ -194,3 +194,9 @@ def test_asking_which_newspaper_or_media_asks_the_source() -> None:
 
     assert analyse("这篇文章来源于哪家媒体?").qtype == "issuer"
     assert analyse("Which newspaper published the Haidong report?").qtype == "issuer"
+
+
+def test_a_measure_of_change_asks_a_figure() -> None:
+    x = analyse("增长幅度有什么要求?")
+    assert x.qtype == "numeric" and any("增长" in t.split("|") for t in x.terms)
+    assert analyse("研发经费增速是多少?").qtype == "numeric"

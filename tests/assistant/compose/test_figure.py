@@ -201,3 +201,10 @@ def test_a_breakdown_clause_counts_what_the_clause_before_counts() -> None:
     assert whole_of_part(t, 0, t.find("获批")) == ""
     # a list item's bare level (省级) names no thing of its own: it counts the whole's 研发项目
     assert not sibling_owned(["研发项目"], "其中国家42项、省级295项", "其中国家42项、省级", ["累计实施研发项目413项"])
+
+
+def test_a_follow_up_takes_the_figure_of_the_subject_it_inherits(assistant_over):
+    plan = "岳阳楼区科技创新工作方案\n一、工作目标\n全社会研发经费投入增长10%以上,技术合同交易成交额增长15%以上,技术合同成交额达到13亿元以上。\n"
+    a = assistant_over(yy=plan)
+    ans = a.ask("增长幅度有什么要求?", history=[{"q": "岳阳楼区技术合同成交额要达到多少?", "a": "13亿元以上。"}])
+    assert "15%" in ans.answer and "10%" not in ans.answer
