@@ -9,7 +9,7 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from assistant.evidence import alternatives, maximal_terms
+from assistant.evidence import alternatives, maximal_terms, term_len
 from assistant.lexicon import english_variants, glossary, vocab
 from assistant.named_regions import find_regions_en, find_regions_zh
 from assistant.timewords import (en_time_phrases, find_period, find_years, period_names_plan, plan_kinds,
@@ -346,6 +346,16 @@ def contradicts(new: str, old: str) -> bool:
                for g in vocab().get("sibling_terms", ()))
 
 
+NEW_SUBJECT_CHARS = 3
+
+
+def names_new_subject(q: Query, last: Query) -> bool:
+    """The follow-up names a thing of its own (技术交易额, 传统产业), not only an aspect of the earlier
+    one (比例, 增长幅度) nor a word of the earlier question."""
+    return any(term_len(t) >= NEW_SUBJECT_CHARS and not is_basis_word(t) and t not in last.terms
+               for t in maximal_terms(q.content_terms))
+
+
 def inherit(q: Query, history: list[dict[str, str]], known: dict[str, list[str]]) -> Query:
     """Fill what the current question leaves out from the most recent turns that state it."""
     prev = [analyse(h.get("q", ""), known) for h in history[-3:] if h.get("q", "").strip()]
@@ -372,8 +382,11 @@ def inherit(q: Query, history: list[dict[str, str]], known: dict[str, list[str]]
         if qtype == "general":
             qtype = last.qtype
         kinds = kinds or last.enterprise_kinds
-    units = q.units or (last.units if elliptical else [])
-    bases = q.bases or (last.bases if elliptical else [])
+    # what the earlier figure measured (a share, a growth rate) is not asked of a subject the
+    # follow-up names anew ("And the technology transaction volume?" after an R&D share)
+    measured = elliptical and not names_new_subject(q, last)
+    units = q.units or (last.units if measured else [])
+    bases = q.bases or (last.bases if measured else [])
     source = q if q.period or switched else next((p for p in reversed(prev) if p.period), q)
     return replace(q, regions=regions_, years=years, terms=terms, qtype=qtype, units=units, bases=bases,
                    period=source.period, period_names_plan=source.period_names_plan,

@@ -200,3 +200,11 @@ def test_a_measure_of_change_asks_a_figure() -> None:
     x = analyse("增长幅度有什么要求?")
     assert x.qtype == "numeric" and any("增长" in t.split("|") for t in x.terms)
     assert analyse("研发经费增速是多少?").qtype == "numeric"
+
+
+def test_a_follow_up_naming_a_new_subject_does_not_inherit_what_was_measured() -> None:
+    first = [{"q": "What R&D-to-GDP ratio does the Science and Innovation Bureau target for 2023?", "a": "8.15%."}]
+    x = analyse("And the technology transaction volume?", history=first)
+    assert x.followup and x.units == [] and x.bases == [] and x.years == [2023]
+    y = analyse("占全市的比例是多少?", history=[{"q": "昆都仑区获得包头市科技进步奖多少项?", "a": "94项。"}])
+    assert "share" in y.bases  # an aspect of the same subject keeps it
