@@ -208,3 +208,11 @@ def test_a_follow_up_naming_a_new_subject_does_not_inherit_what_was_measured() -
     assert x.followup and x.units == [] and x.bases == [] and x.years == [2023]
     y = analyse("占全市的比例是多少?", history=[{"q": "昆都仑区获得包头市科技进步奖多少项?", "a": "94项。"}])
     assert "share" in y.bases  # an aspect of the same subject keeps it
+
+
+def test_which_with_a_plural_noun_asks_a_list_even_where_it_says_target() -> None:
+    assert analyse("Which key industrial chains does Xing County target?").qtype == "list"
+    assert analyse("And in which directions does it push traditional industries?").qtype == "list"
+    assert analyse("Which counties and districts of Loudi are given 2020 targets?").qtype == "list"
+    assert analyse("Which target does Xianning set for high-tech firms?").qtype == "numeric"
+    assert analyse("What is Xianning's goal for patents?").qtype == "numeric"
