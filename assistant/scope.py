@@ -173,6 +173,8 @@ def apply_filters(docs: dict[str, StoredDoc], filters: dict) -> dict[str, Stored
     return pool
 
 
+_SIDES = re.compile(r"[和与及、跟同]|分别|各自|\b(?:and|versus|vs\.?|compare[ds]?|both)\b", re.I)
+_BRACKETED = re.compile(r"[（(][^）)]*[）)]")  # 县(市、区): a name's own 、
 _WHOLE = re.compile(r"全(?:省|市|州|盟|区|县)(?!域内)")
 
 
@@ -222,8 +224,9 @@ def _scope(q: Query, docs: dict[str, StoredDoc], filters: dict) -> Scope:
         note = "region_mentions" if by_mentions else ""
         weights = rw
         named = {p for g in groups for p in g}
-        if refs and not refs & named:
-            # a region and another document named side by side ("下陆区和科创局……")
+        if refs and not refs & named and _SIDES.search(_BRACKETED.sub("", q.text)):
+            # a region and another document named side by side ("下陆区和科创局……"); a document's
+            # words in a question about one region only (创建国家级创新型县(市、区)) name no side
             groups.append({p: s for p, s in pool.items() if p in refs})
             weights.update({p: 1.0 for p in refs})
         elif refs:

@@ -80,6 +80,10 @@ def test_a_region_and_another_document_named_together_are_both_in_scope(assistan
     # a document reference that narrows the region's own plans still narrows
     sc = _scoped(assistant, "咸宁2024年科技创新工作要点是哪天发布的?")
     assert set(sc.docs) == {XIANNING_DOC}
+    # words of another region's title in a question about one region name no second side
+    # (东宝区创新型县(市、区)建设行动方案 vs 咸宁推动哪个区创建…创新型县(市、区))
+    sc = _scoped(assistant, "咸宁推动哪个区创建国家级创新型县(市、区)?")
+    assert set(sc.docs) == {XIANNING_DOC} and len(sc.groups) == 1
 
 
 def test_comparison_keeps_a_region_whose_plan_covers_other_years(assistant):
