@@ -30,3 +30,10 @@ def test_the_name_of_a_plan_asked_for_is_its_book_title(assistant_over):
     for q in ("What is the full name of the plan Shaoguan is about to issue?", "韶关即将印发的三年行动方案全称是什么?"):
         ans = a.ask(q)
         assert ans.answer.startswith("《韶关科技强韶三年行动方案》"), (q, ans.answer)
+
+
+def test_which_leader_asks_a_person_and_a_title_is_a_leader(assistant_over):
+    report = ("娄底市召开科技创新重点工作推进会\n5月13日,娄底市召开全市科技创新重点工作推进会,确保三项重点科技创新指标圆满完成。"
+              "市人民政府副市长何锋出席会议。\n")
+    ans = assistant_over(ld=report).ask("哪位市领导出席了娄底这次科技创新重点工作推进会?")
+    assert ans.answer.startswith("副市长何锋")
