@@ -439,10 +439,24 @@ def quote_span(f: Figure) -> tuple[int, int]:
         a, b = f.target.start, f.target.end
     else:
         a, b = f.clause
+    b = _bound_then_value(text, f, b)
     if b - a >= p["min_clause_chars"]:
         return a, b
     sa, sb = sentence_bounds(text, f.mention.start, f.mention.end)
     return clip_around(text, f.mention.start, f.mention.end, sa, sb, limit=p["quote_chars"])
+
+
+_LOWER_BOUND = re.compile(r"(?:突破|超过|超|逾|过)\s*$")
+_EXACT_NEXT = re.compile(r"[,，]\s*(?:达到|达|为|增至|升至)\s*[\d.]+\s*[\u4e00-\u9fff%]{0,3}")
+
+
+def _bound_then_value(text: str, f: Figure, end: int) -> int:
+    """A bound stated before the value itself (研发经费投入总量突破20亿元,达到21.87亿元): the
+    quote runs on to the value, which the clause after the bound gives without a subject."""
+    if not _LOWER_BOUND.search(text[max(f.clause[0], f.mention.start - 3):f.mention.start]):
+        return end
+    m = _EXACT_NEXT.match(text, end)
+    return m.end() if m else end
 
 
 def render(ctx: Context, figs: list[Figure], cb: CitationBuilder) -> str:

@@ -208,3 +208,9 @@ def test_a_follow_up_takes_the_figure_of_the_subject_it_inherits(assistant_over)
     a = assistant_over(yy=plan)
     ans = a.ask("增长幅度有什么要求?", history=[{"q": "岳阳楼区技术合同成交额要达到多少?", "a": "13亿元以上。"}])
     assert "15%" in ans.answer and "10%" not in ans.answer
+
+
+def test_a_bound_stated_before_the_value_is_quoted_with_the_value(assistant_over):
+    report = "承德市研发经费投入实现新突破\n2020年,承德市研发经费投入总量突破20亿元,达到21.87亿元,投入强度达到1.41%。\n"
+    ans = assistant_over(cd=report).ask("2020年承德市研发经费投入总量是多少?")
+    assert "21.87亿元" in ans.answer and "1.41%" not in ans.answer
