@@ -7,7 +7,7 @@ import re
 from functools import lru_cache
 
 from assistant.lexicon import vocab
-from base.regions import (abbreviations, contains, english_names, level, name_forms, regions, regions_by_name,
+from base.regions import (abbreviations, codes, contains, english_names, level, name_forms, regions, regions_by_name,
                           short_name)
 
 
@@ -129,7 +129,7 @@ def find_regions_en(text: str, known: dict[str, list[str]]) -> list[str]:
     """Regions named in English (pinyin): 'Xianning' → 咸宁市; covered regions preferred."""
     words = re.findall(r"[a-z]+", text.lower())
     pmap = pinyin_regions()
-    out = []
+    found: list[list[str]] = []  # per name, its readings best first
     for n in (3, 2, 1):
         for i in range(len(words) - n + 1):
             key = "".join(words[i:i + n])
@@ -142,8 +142,25 @@ def find_regions_en(text: str, known: dict[str, list[str]]) -> list[str]:
                 if not covered:
                     continue
             # an uncovered name: the highest level of that name (Hainan → 海南省, not 海南区)
-            out.append((covered or sorted(cands, key=lambda c: level(c) or 9))[0])
+            found.append(covered or sorted(cands, key=lambda c: level(c) or 9))
+    sure = [f[0] for f in found if len(f) == 1]
+    out = [_beside(f, sure) for f in found]
     return list(dict.fromkeys(out))
+
+
+def _beside(readings: list[str], sure: list[str]) -> str:
+    """Of a name's readings, the one inside a region the question names for sure, or beside one
+    (Lianyuan, Shuangfeng and Xinhua … Loudi: 新化县 of 娄底, not a 新华区 elsewhere); else the first."""
+    if len(readings) > 1:
+        for r in readings:
+            if any(s != r and (contains(s, r) or _same_parent(s, r)) for s in sure):
+                return r
+    return readings[0]
+
+
+def _same_parent(a: str, b: str) -> bool:
+    """Two counties of one prefecture (涟源市 and 新化县 of 娄底), by their adcodes."""
+    return any(x[:4] == y[:4] and not x.endswith("00") and not y.endswith("00") for x in codes(a) for y in codes(b))
 
 
 @lru_cache(maxsize=1024)

@@ -12,6 +12,7 @@ from assistant.named_regions import subjects
 from assistant.query import Query, vocab
 from assistant.timewords import mask_baselines, relative_year_words
 from base.regions import contains, genre, name_forms
+from base.regions import regions as all_regions
 from base.text import CLAUSE_END, YEAR_RANGE_DASHES
 from store import StoredDoc
 
@@ -292,11 +293,30 @@ def names_region(text: str, region: str) -> bool:
     return any(n in text for n in name_forms(region))
 
 
+@lru_cache(maxsize=256)
+def parts_of(region: str) -> tuple[str, ...]:
+    """The regions inside `region` by the gazetteer (娄底市 → 娄星区, 冷水江市, 涟源市 …)."""
+    return tuple(sorted({r.name for r in all_regions() if r.name != region and contains(region, r.name)}))
+
+
+def another_part(q: Query, stored: StoredDoc, clause: str) -> float:
+    """1 when the question asks parts of the document's region (涟源, 双峰 of 娄底's plan) and the
+    figure's own clause names other parts only (娄星区将达到32%以上 beside 涟源、双峰、新化达到12%以上)."""
+    region = stored.meta.region
+    asked = [r for r in q.regions if region and contains(region, r)]
+    if not asked or any(names_region(clause, r) for r in asked):
+        return 0.0
+    return 1.0 if any(names_region(clause, p) for p in parts_of(region) if p not in asked) else 0.0
+
+
 def region_bad(q: Query, stored: StoredDoc, local: str, wanted: list[str] | None = None) -> float:
     """1 when the question names a region that the evidence's document neither is nor covers by
     naming it near the figure (a city's total given for one of its districts); 0.5 when the document
     is a district's and the question asks its whole city; 0 otherwise."""
     regions = subjects(q.text, wanted if wanted is not None else q.regions)
+    # a region named with parts of it (Lianyuan, Shuangfeng and Xinhua … under the Loudi targets):
+    # the parts are what is asked, the whole is where
+    regions = [r for r in regions if not any(o != r and contains(r, o) for o in regions)]
     if not regions:
         return 0.0
     m = stored.meta

@@ -9,8 +9,8 @@ from functools import lru_cache
 
 from assistant.compose.context import (CitationBuilder, Context, Sentence, doc_name, key_terms, lowered, nominal_keys,
                                       retrieved_sentences, say)
-from assistant.compose.features import (asks_plan_target, evidence_features, evidence_year, frame_conflict, lead_dates,
-                                        measure_bad,
+from assistant.compose.features import (another_part, asks_plan_target, evidence_features, evidence_year,
+                                        frame_conflict, lead_dates, measure_bad,
                                         plan_year, reference_year, review_year, stage_unstated)
 from assistant.compose.params import params
 from assistant.compose.support import finish, model, score
@@ -285,6 +285,8 @@ def _figures_in(ctx: Context, s: Sentence, wanted_regions: list[str] | None, ask
         if unstated or (sibling_owned(things or asked.keys, local, text[ca:a], [text[x:y] for x, y in clauses if (x, y) != (ca, cb)])
                         and owner is None):
             feats["measure_bad"] = 1.0  # 省级重点企业研究院1家 where the sentence counts 重点实验室 elsewhere
+        if another_part(ctx.query, s.stored, text[ca:cb]):
+            feats["region_bad"] = 1.0  # 娄星区将达到32%以上 for 涟源 of the same plan
         if frame_conflict(ctx.query, text[s.start:a], text[ca:a]):
             feats["measure_bad"] = 1.0  # 已增至126家 for a target asked
         if sizes_listed_group(text, m, ca, cb, asked.keys):

@@ -42,3 +42,10 @@ def test_a_region_named_with_one_inside_it_only_locates_it_unless_also_named_on_
                     ["广西壮族自治区", "玉林市"]) == ["广西壮族自治区", "玉林市"]
     assert subjects("西安市和宣州区分别是多少", ["西安市", "宣州区"]) == ["西安市", "宣州区"]  # side by side
     assert subjects("那里的目标呢?", ["湖北省", "咸宁市"]) == ["咸宁市"]  # inherited, not named: a locator
+
+
+def test_an_ambiguous_pinyin_name_is_read_beside_the_regions_named_with_it() -> None:
+    from assistant.named_regions import find_regions_en
+
+    found = find_regions_en("What must Lianyuan, Shuangfeng and Xinhua reach under the Loudi targets?", {})
+    assert "新化县" in found and "新华区" not in found  # the 娄底 county, not a 新华区 elsewhere

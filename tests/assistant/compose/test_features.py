@@ -205,3 +205,15 @@ def test_the_nearest_frame_word_says_whether_a_figure_is_a_result_or_a_target() 
     assert frame_conflict(aim, "三亚全市高新技术企业已增至", "三亚全市高新技术企业已增至")
     assert not frame_conflict(aim, "三亚高新技术企业数量将达到", "三亚高新技术企业数量将达到")
     assert not frame_conflict(analyse("三亚高新技术企业有多少家?"), "已增至", "已增至")  # nothing asked either way
+
+
+def test_a_clause_naming_other_parts_of_the_plans_region_is_not_the_asked_parts() -> None:
+    from types import SimpleNamespace
+
+    from assistant.compose.features import another_part
+
+    q = SimpleNamespace(regions=["涟源市", "双峰县", "新化县", "娄底市"])
+    doc = SimpleNamespace(meta=SimpleNamespace(region="娄底市"))
+    assert another_part(q, doc, "娄星区将达到32%以上、冷水江达到22%以上") == 1.0
+    assert another_part(q, doc, "涟源、双峰、新化达到12%以上") == 0.0
+    assert another_part(q, doc, "R&D投入占GDP的比重达到2.2%") == 0.0  # names no part at all
