@@ -43,7 +43,7 @@ class Enumeration:
     members: list[tuple[str, int, int]]  # member text and span
     rank: int
     section: str
-    kind: str  # ordinal | series | named | outline
+    kind: str  # ordinal | series | named | outline | numbered (一是…。二是…。: items that are sentences)
     lead: str = ""  # the words introducing an outline's items right before the first (基本原则, 主要任务如下:)
     feats: dict[str, float] = field(default_factory=dict)
     p: float = 0.0
@@ -132,7 +132,7 @@ def sentence_enumerations(ctx: Context) -> list[Enumeration]:
             seen.add((s.stored.doc.path, items[0][1]))
             # scored by its items' own sentences (its span is the first's) and the sentence introducing
             # them (…实现了研发投入稳步增长。一是…), not by all the text between them
-            out.append(Enumeration(s.stored, (items[0][1], items[0][2]), items, s.rank, s.section, "paragraph",
+            out.append(Enumeration(s.stored, (items[0][1], items[0][2]), items, s.rank, s.section, "numbered",
                                    lead=sentence_before(text, items[0][1])))
     return out
 
@@ -270,7 +270,7 @@ def compose_list(ctx: Context) -> Answer:
     best_sentence = next((s for s in scored_sentences(ctx) if not is_heading(s.sentence)), None)
     # a run of numbered sentences is counted like any list, but a clearly better sentence still wins
     # over it (its items are actions: "which two bodies" is named inside one of them)
-    counted = want is not None and cands and len(cands[0].members) == want and cands[0].kind != "paragraph"
+    counted = want is not None and cands and len(cands[0].members) == want and cands[0].kind != "numbered"
     prose = not counted and best_sentence is not None and best_sentence.p >= th and (
         not cands or best_sentence.p - cands[0].p > params()["enumerate"]["prose_margin"])
     if not cands or cands[0].p < th or prose:
@@ -333,7 +333,7 @@ def render(ctx: Context, e: Enumeration) -> Answer:
     text = e.stored.doc.text
     cb = CitationBuilder()
     lines = []
-    if e.kind in ("outline", "paragraph"):
+    if e.kind in ("outline", "numbered"):
         for m, a, b in e.members:
             n = cb.cite(e.stored, a, b, e.section or None)
             lines.append(f"- {text[a:b]}{cb.mark(n, q.lang)}")

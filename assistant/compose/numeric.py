@@ -193,7 +193,8 @@ def _side_candidates(ctx: Context, docs: dict, regions: list[str], strict: bool 
     own = " ".join(doc_words(s) for s in docs.values()).lower()
     q = ctx.query
     terms = [t for t in q.terms if not (term_in(t, others) and not term_in(t, own))]
-    said = {t: widened(t, [s.doc.text for s in docs.values()]) if widen else t for t in terms}
+    low = [s.doc.text.lower() for s in docs.values()] if widen else []  # once per side, not once per term
+    said = {t: widened(t, low) if widen else t for t in terms}
     terms = list(said.values())
     # a year named with another side ("the bureau's 2023 plan or Dongbao's plan") is not this side's
     side_years, bases = side_view(q, regions[0]) if len(regions) == 1 else (q.years, q.bases)
@@ -209,10 +210,9 @@ def _side_candidates(ctx: Context, docs: dict, regions: list[str], strict: bool 
     return same_basis_first(sub.query, [f for f in cands if f.p >= th])
 
 
-def widened(term: str, texts: list[str]) -> str:
-    """A term the side's texts never use, with the related forms they do use as alternatives (the
-    side was named, so 省级以上工程技术中心180家 answers 陕西's 创新平台)."""
-    low = [t.lower() for t in texts]
+def widened(term: str, low: list[str]) -> str:
+    """A term the side's texts (`low`: lower-cased) never use, with the related forms they do use as
+    alternatives (the side was named, so 省级以上工程技术中心180家 answers 陕西's 创新平台)."""
     if any(term_in(term, t) for t in low):
         return term
     extra = [f for f in related_forms(term) if any(f.lower() in t for t in low)]
