@@ -49,6 +49,7 @@ class Query:
     bases: list[str] = field(default_factory=list)  # what the figures asked measure: growth, share, new, total
     past: bool = False  # asks what was achieved (截至2020年底已…), not a target
     target: bool = False  # asks what a plan sets (目标, 力争, targets)
+    present: bool = False  # asks the state now or what was already reached (目前, 现有, so far)
     others: bool = False  # the region or document named is a reference, not the scope (还有哪些文件也提到…)
 
     @property
@@ -151,6 +152,11 @@ def _asks(text: str, lang: str, facet_name: str) -> bool:
 def asks_target(text: str, lang: str) -> bool:
     """The question asks what a plan sets (目标, 力争, targets, aims for), not what was achieved."""
     return _asks(text, lang, "target")
+
+
+def asks_present(text: str, lang: str) -> bool:
+    """The question asks the state now or what was already reached (目前, 现有, so far), not a target."""
+    return _asks(text, lang, "present") and not asks_target(text, lang)
 
 
 def asks_past(text: str, lang: str) -> bool:
@@ -314,7 +320,8 @@ def analyse(question: str, known_regions: dict[str, list[str]] | None = None,
     q = Query(text=text, lang=lang, qtype=question_type(text, lang), regions=regions_, years=years,
               terms=terms, focus=list(terms), enterprise_kinds=enterprise_kinds(text, lang),
               period=find_period(text), units=asked_units(text, lang), bases=facets(text, lang, "basis"),
-              past=asks_past(text, lang), target=asks_target(text, lang), relative=relative_years(text, lang))
+              past=asks_past(text, lang), target=asks_target(text, lang),
+              present=asks_present(text, lang), relative=relative_years(text, lang))
     q.period_names_plan = bool(q.period) and period_names_plan(text, lang)
     q.year_names_report = bool(q.years) and year_names_report(text, lang)
     if q.qtype == "mentions" and _names_others(text, lang):

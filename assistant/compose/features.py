@@ -275,8 +275,10 @@ def frame_at(text: str, sentence_start: int, pos: int) -> str | None:
 
 
 def frame_conflict(q: Query, sentence_before: str, clause_before: str) -> bool:
-    """A result given for a target asked (已增至126家 for "aim to have")."""
-    return frame(sentence_before, clause_before) == "result" and q.target and not q.past
+    """A result given for a target asked (已增至126家 for "aim to have"), or a target given for the
+    state now asked (预计到2023年底将达到400家 for 目前有多少家)."""
+    f = frame(sentence_before, clause_before)
+    return (f == "result" and q.target and not q.past) or (f == "target" and q.present)
 
 
 def measure_bad(q: Query, clause: str) -> float:

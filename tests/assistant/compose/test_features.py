@@ -205,6 +205,13 @@ def test_the_nearest_frame_word_says_whether_a_figure_is_a_result_or_a_target() 
     assert frame_conflict(aim, "三亚全市高新技术企业已增至", "三亚全市高新技术企业已增至")
     assert not frame_conflict(aim, "三亚高新技术企业数量将达到", "三亚高新技术企业数量将达到")
     assert not frame_conflict(analyse("三亚高新技术企业有多少家?"), "已增至", "已增至")  # nothing asked either way
+    # the state now asked: a target does not answer it, a result does
+    now = analyse("三亚目前有多少家高新技术企业?")
+    assert frame_conflict(now, "预计到2023年底,三亚高新技术企业数量将达到", "三亚高新技术企业数量将达到")
+    assert not frame_conflict(now, "三亚全市高新技术企业已增至", "三亚全市高新技术企业已增至")
+    assert frame_conflict(analyse("How many high-tech enterprises does Sanya have so far?"), "力争到2025年达到", "力争到2025年达到")
+    # a question asking both reads the target as asked (现有…, 计划新建多少)
+    assert not frame_conflict(analyse("沈阳现有多少创新平台,计划新建多少?"), "力争新建", "力争新建")
 
 
 def test_a_clause_naming_other_parts_of_the_plans_region_is_not_the_asked_parts() -> None:
