@@ -21,8 +21,9 @@ from langchain_core.documents import Document
 from langchain_core.runnables import RunnableLambda
 
 from assistant.compose import Context, compose, refusal_text, refuse
+from assistant.compose.parts import merge_answers
 from assistant.grounding import check
-from assistant.query import Query, analyse
+from assistant.query import Query, analyse, question_parts
 from assistant.retrieve import BM25Retriever, CorpusView, DenseRetriever, HybridRetriever, RetrievalScope, scoped
 from assistant.scope import scope
 from assistant.turn import Turn, clean_history
@@ -170,7 +171,7 @@ class Assistant:
 
     def _stage_compose(self, turn: Turn) -> Turn:
         t = time.perf_counter()
-        turn.answer = self.extractive(turn)
+        turn.answer = self.by_parts(turn) or self.extractive(turn)
         turn.timings["compose_ms"] = (time.perf_counter() - t) * 1000
         turn.answer.timings = dict(turn.timings)
         return turn
@@ -223,6 +224,36 @@ class Assistant:
         notice = " ".join(n for n in (turn.degraded, notice) if n) or None
         if notice:
             ans.notice = notice + (f" {ans.notice}" if ans.notice else "")
+        return ans
+
+    # the answer types whose questions may ask two things in turn; a comparison, a list or an overview
+    # reads its question as a whole
+    PART_TYPES = frozenset({"numeric", "date", "docno", "issuer", "field", "entity", "policy", "how", "general"})
+
+    def by_parts(self, turn: Turn) -> Answer | None:
+        """A question asking two things in turn (申请多少件,其中发明专利多少件?) answered part by part,
+        the second as a follow-up of the first; None (the question is answered whole) when it has one
+        part, is a comparison of named sides, or when a part finds no answer."""
+        q, sc = turn.query, turn.scope
+        if turn.is_part or sc.refusal or len(sc.groups) >= 2 or q.qtype not in self.PART_TYPES:
+            return None
+        parts = question_parts(turn.question, q.lang)
+        if len(parts) < 2:
+            return None
+        first = self.analyse(parts[0], turn.history)
+        if not set(q.regions) <= set(first.regions):
+            return None  # Which outlet? Which reporter covered Sanya's …: the first part leans on the second
+        history, answers = list(turn.history), []
+        for part in parts:
+            sub = self.chain.invoke(Turn(question=part, history=history, filters=turn.filters, is_part=True))
+            if sub.answer is None or sub.answer.refused:
+                return None
+            answers.append(sub.answer)
+            history = history + [{"q": part, "a": sub.answer.answer}]
+        if len({a.answer for a in answers}) < len(answers):
+            return None  # both parts found the same thing: the question is read whole
+        ans = self.enforce(merge_answers(turn.question, answers))
+        ans.answerer = "extractive"
         return ans
 
     def grounding(self, ans: Answer):

@@ -219,6 +219,38 @@ def enterprise_kinds(text: str, lang: str) -> list[str]:
     return out
 
 
+def question_parts(text: str, lang: str) -> list[str]:
+    """The parts of a question that asks two things in turn (question_vocab ``compound``): 全市完成专利
+    申请多少件,其中发明专利多少件? → two questions; What is its number, and on what date was it
+    issued? → two. A part must ask on its own (a question word of its own) and be long enough to
+    read; otherwise the question is one part."""
+    spec = vocab()["compound"]
+    least = spec["min_part_chars"][lang]
+    if lang == "zh":
+        word = re.compile(spec["zh_question_word"])
+        parts: list[str] = []
+        for seg in re.split(spec["zh_boundary"], text):
+            if parts and word.search(seg) and word.search(parts[-1]):
+                parts.append(seg)
+            elif parts:
+                parts[-1] += seg
+            elif seg:
+                parts.append(seg)
+        parts = [p.strip().rstrip("，,；;") for p in parts if p.strip()]
+        parts = [p if p.endswith(("?", "？")) else p + "?" for p in parts]
+        return parts if len(parts) > 1 and all(len(p) >= least for p in parts) else [text]
+    m = re.search(spec["en_and"], text, re.I) or re.search(r"\?\s+(?=\S)", text)
+    if not m:
+        return [text]
+    first, second = text[:m.start()].strip(" ,;"), text[m.end():].strip()
+    if not first.endswith("?"):
+        first += "?"
+    if not re.search(spec["en_question"], first, re.I) or min(len(first.split()), len(second.split())) < 2 \
+            or min(len(first), len(second)) < least:
+        return [text]
+    return [first, second[0].upper() + second[1:]]
+
+
 def is_elliptical(text: str, lang: str) -> bool:
     """A follow-up that leans on the previous turn ("那科技型中小企业入库呢？", "And what share …")."""
     v = vocab()["followup"]

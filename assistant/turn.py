@@ -24,6 +24,7 @@ class Turn:
     answer: Answer | None = None  # compose (+ check)
     timings: dict[str, float] = field(default_factory=dict)  # ms per stage
     degraded: str | None = None  # why retrieval used keyword search alone (the vector store did not answer)
+    is_part: bool = False  # one part of a question that asks two things (answered on its own)
     # the LLM answerer's own reading of a follow-up and the passages it was shown
     llm_query: Query | None = None
     llm_passages: list[Document] = field(default_factory=list)

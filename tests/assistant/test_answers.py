@@ -275,3 +275,13 @@ def test_asked_count():
 def test_years_of_a_document_cited_inside_a_plan(assistant):
     ans = assistant.ask("咸宁功能区建设三年行动方案覆盖哪几年?")
     assert "2022" in ans.answer and "2024" in ans.answer and ans.citations[0].doc == D002
+
+
+def test_a_question_asking_two_things_in_turn_is_answered_part_by_part(assistant_over):
+    a = assistant_over(anlu="安陆市2017年科技工作总结\n安陆市科学技术局\n2017年,全市完成专利申请量756件,其中发明专利申请287件。全市完成技术合同成交额1.5亿元。\n")
+    ans = a.ask("How many patent applications did Anlu file in 2017, and how many of them were for invention patents?")
+    assert not ans.refused and "756" in ans.answer and "287" in ans.answer, ans.answer
+    assert a.grounding(ans).ok, a.grounding(ans).problems
+    # a part the documents do not answer: the question is answered whole, as before
+    whole = a.ask("安陆2017年完成专利申请量多少件,获得多少项省级科技奖励?")
+    assert "756" in whole.answer or whole.refused

@@ -216,3 +216,17 @@ def test_which_with_a_plural_noun_asks_a_list_even_where_it_says_target() -> Non
     assert analyse("Which counties and districts of Loudi are given 2020 targets?").qtype == "list"
     assert analyse("Which target does Xianning set for high-tech firms?").qtype == "numeric"
     assert analyse("What is Xianning's goal for patents?").qtype == "numeric"
+
+
+def test_a_question_asking_two_things_in_turn_has_two_parts() -> None:
+    from assistant.query import question_parts
+    assert question_parts("How many patent applications did Anlu file in 2017, and how many of them were for invention patents?", "en") == [
+        "How many patent applications did Anlu file in 2017?", "How many of them were for invention patents?"]
+    assert question_parts("娄底这次推进会是哪天召开的?会上部署的是哪一年的指标?", "zh") == [
+        "娄底这次推进会是哪天召开的?", "会上部署的是哪一年的指标?"]
+    assert question_parts("咸宁2024年研发经费投入要达到多少,增幅多大?", "zh") == ["咸宁2024年研发经费投入要达到多少?", "增幅多大?"]
+    # a clause without a question word of its own belongs to the part it leads into
+    one = "安徽省规划除了依据本省规划纲要,还依据了哪一份区域性规划?"
+    assert question_parts(one, "zh") == [one]
+    assert question_parts("Who issued Bozhou's plan? When?", "en") == ["Who issued Bozhou's plan? When?"]  # too short to read alone
+    assert question_parts("What did Xianning achieve in 2023?", "en") == ["What did Xianning achieve in 2023?"]
