@@ -9,13 +9,13 @@ from functools import lru_cache
 
 from assistant.compose.context import (CitationBuilder, Context, Sentence, doc_name, key_terms, lowered, nominal_keys,
                                       retrieved_sentences, say)
-from assistant.compose.features import (another_part, asks_plan_target, evidence_features, evidence_year,
+from assistant.compose.features import (another_part, asks_plan_target, basis_of, evidence_features, evidence_year,
                                         frame_conflict, lead_dates, measure_bad,
                                         plan_year, reference_year, review_year, stage_unstated)
 from assistant.compose.params import params
 from assistant.compose.support import finish, model, score
 from assistant.evidence import coverage, term_in
-from assistant.query import Query, content_terms, vocab
+from assistant.query import Query, content_terms, question_parts, vocab
 from base.mentions import find_numbers
 from base.numbers import CJK, NumberMention, parse_chinese_int, unit_category, vocab as target_vocab
 from base.text import CLAUSE_END, clip_around, sentence_bounds
@@ -245,6 +245,13 @@ class _Asked:
         return cls(counted_measure(q), nominal_keys(q), f"{q.text} {' '.join(q.focus)}", key_terms(q))
 
 
+def asks_growth_only(q: Query) -> bool:
+    """A figure question asking only how much something grew (比上年增长了多少): a figure whose
+    clause states no growth does not answer it. A question asking the amount too (研发投入是多少,
+    比上年增长了多少?) is not one."""
+    return q.qtype == "numeric" and q.bases == ["growth"] and len(question_parts(q.text, q.lang)) == 1
+
+
 def _figures_in(ctx: Context, s: Sentence, wanted_regions: list[str] | None, asked: _Asked,
                 unstated: bool) -> list[Figure]:
     """The figures of one sentence with their features; `unstated`: the question asks a stage (申报)
@@ -254,6 +261,7 @@ def _figures_in(ctx: Context, s: Sentence, wanted_regions: list[str] | None, ask
     out = []
     now = reference_year(s.stored.meta)  # what its 去年/今年 stand for
     lead = lead_dates(text, s.start, now)  # once per sentence: its paragraph may be a whole page
+    growth_only = asks_growth_only(ctx.query)
     found = []
     mentions = find_numbers(s.text) + (named_counts(s.text) if "count" in ctx.query.units else [])
     for m0 in mentions:
@@ -281,7 +289,10 @@ def _figures_in(ctx: Context, s: Sentence, wanted_regions: list[str] | None, ask
             feats["type_bad"] = 1.0  # 多少名院士 is not answered by 10家 or 10场次
         owner = owning_clause(ctx.query, things or asked.keys, m, text, [(x, y) for x, y in clauses if y <= ca])
         # what it measures: the words before it (and the clause whose thing it is the money of)
-        feats["measure_bad"] = measure_bad(ctx.query, f"{text[slice(*owner)] if owner else ''} {indicator} {text[ca:b]}")
+        measured = f"{text[slice(*owner)] if owner else ''} {indicator} {text[ca:b]}"
+        feats["measure_bad"] = measure_bad(ctx.query, measured)
+        if growth_only and not basis_of(measured):
+            feats["measure_bad"] = 1.0  # 比上年增长了多少 is not answered by 完成技术合同登记18亿元: no growth stated
         if unstated or (sibling_owned(things or asked.keys, local, text[ca:a], [text[x:y] for x, y in clauses if (x, y) != (ca, cb)])
                         and owner is None):
             feats["measure_bad"] = 1.0  # 省级重点企业研究院1家 where the sentence counts 重点实验室 elsewhere

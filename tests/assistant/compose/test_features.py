@@ -86,6 +86,7 @@ def test_a_figure_ending_a_share_phrase_is_a_share() -> None:
     # a ratio of increase is a growth rate, not a share
     assert basis_of("增长比例将达到16") == basis_of("增长个数比例达到20") == "growth"
     assert basis_of("高新技术企业占比达到30") == "share"
+    assert basis_of("较“十二五”末增加了90") == basis_of("研发投入强度提高了0.3") == "growth"
 
 
 

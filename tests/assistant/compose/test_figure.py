@@ -214,3 +214,12 @@ def test_a_bound_stated_before_the_value_is_quoted_with_the_value(assistant_over
     report = "承德市研发经费投入实现新突破\n2020年,承德市研发经费投入总量突破20亿元,达到21.87亿元,投入强度达到1.41%。\n"
     ans = assistant_over(cd=report).ask("2020年承德市研发经费投入总量是多少?")
     assert "21.87亿元" in ans.answer and "1.41%" not in ans.answer
+
+
+def test_a_question_asking_only_growth_wants_a_figure_that_states_growth() -> None:
+    from assistant.compose.figure import asks_growth_only
+    from assistant.query import analyse
+
+    assert asks_growth_only(analyse("太湖县技术合同登记额比上年增长了多少?"))
+    assert not asks_growth_only(analyse("深圳2024年全社会研发投入是多少?比上年增长了多少?"))  # the amount is asked too
+    assert not asks_growth_only(analyse("太湖县技术合同登记额是多少?"))
