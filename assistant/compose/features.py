@@ -14,6 +14,7 @@ from assistant.timewords import mask_baselines, relative_year_words
 from base.regions import contains, genre, name_forms
 from base.regions import regions as all_regions
 from base.text import CLAUSE_END, YEAR_RANGE_DASHES
+from base.types import DocMeta
 from store import StoredDoc
 
 YEAR_MENTION = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*(?:年|[" + YEAR_RANGE_DASHES + r"]\s*(?:19|20)\d{2})")
@@ -274,10 +275,19 @@ def frame_at(text: str, sentence_start: int, pos: int) -> str | None:
     return frame(before, before[_clause_start(before, len(before)):])
 
 
-def frame_conflict(q: Query, sentence_before: str, clause_before: str) -> bool:
+def sets_targets(meta: DocMeta) -> bool:
+    """A document of a kind that sets targets (genre.json target_kinds: 行动方案, 工作要点, 规划 …)
+    and whose title names no report (工作总结及2025年工作安排 reports too)."""
+    g = genre()
+    title = meta.shown_title or ""
+    return bool(meta.kind) and meta.kind in g.get("target_kinds", ()) and not any(w in title for w in g.get("report_words", ()))
+
+
+def frame_conflict(q: Query, sentence_before: str, clause_before: str, planned: bool = False) -> bool:
     """A result given for a target asked (已增至126家 for "aim to have"), or a target given for the
-    state now asked (预计到2023年底将达到400家 for 目前有多少家)."""
-    f = frame(sentence_before, clause_before)
+    state now asked (预计到2023年底将达到400家 for 目前有多少家). `planned`: the figure is for one of
+    the plan's own years in a document that sets targets, so it is a target when no word frames it."""
+    f = frame(sentence_before, clause_before) or ("target" if planned else None)
     return (f == "result" and q.target and not q.past) or (f == "target" and q.present)
 
 

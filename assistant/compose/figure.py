@@ -11,7 +11,7 @@ from assistant.compose.context import (CitationBuilder, Context, Sentence, doc_n
                                       retrieved_sentences, say)
 from assistant.compose.features import (another_part, asks_plan_target, basis_of, evidence_features, evidence_year,
                                         frame_conflict, lead_dates, measure_bad,
-                                        plan_year, reference_year, review_year, stage_unstated)
+                                        plan_year, reference_year, review_year, sets_targets, stage_unstated)
 from assistant.compose.params import params
 from assistant.compose.support import finish, model, score
 from assistant.evidence import coverage, term_in
@@ -245,6 +245,10 @@ class _Asked:
         return cls(counted_measure(q), nominal_keys(q), f"{q.text} {' '.join(q.focus)}", key_terms(q))
 
 
+def as_years(year: int | list[int]) -> list[int]:
+    return year if isinstance(year, list) else [year]
+
+
 def asks_growth_only(q: Query) -> bool:
     """A figure question asking only how much something grew (比上年增长了多少): a figure whose
     clause states no growth does not answer it. A question asking the amount too (研发投入是多少,
@@ -298,7 +302,10 @@ def _figures_in(ctx: Context, s: Sentence, wanted_regions: list[str] | None, ask
             feats["measure_bad"] = 1.0  # 省级重点企业研究院1家 where the sentence counts 重点实验室 elsewhere
         if another_part(ctx.query, s.stored, text[ca:cb]):
             feats["region_bad"] = 1.0  # 娄星区将达到32%以上 for 涟源 of the same plan
-        if frame_conflict(ctx.query, text[s.start:a], text[ca:a]):
+        years = s.stored.meta.years
+        planned = sets_targets(s.stored.meta) and bool(years) and (year is None or
+                                                                        min(as_years(year)) >= min(years))
+        if frame_conflict(ctx.query, text[s.start:a], text[ca:a], planned):
             feats["measure_bad"] = 1.0  # 已增至126家 for a target asked
         if sizes_listed_group(text, m, ca, cb, asked.keys):
             feats["measure_bad"] = 1.0  # A、B、C三项…指标: the size of the group just listed, not an amount of A

@@ -211,8 +211,22 @@ def test_the_nearest_frame_word_says_whether_a_figure_is_a_result_or_a_target() 
     assert frame_conflict(now, "预计到2023年底,三亚高新技术企业数量将达到", "三亚高新技术企业数量将达到")
     assert not frame_conflict(now, "三亚全市高新技术企业已增至", "三亚全市高新技术企业已增至")
     assert frame_conflict(analyse("How many high-tech enterprises does Sanya have so far?"), "力争到2025年达到", "力争到2025年达到")
+    # in a document that sets targets, a figure for one of its own years is a target unframed
+    actual = analyse("What turnover of technology contracts did Tangshan actually achieve in 2022?")
+    assert frame_conflict(actual, "2022年,技术合同成交总额达到", "技术合同成交总额达到", planned=True)
+    assert not frame_conflict(actual, "2022年,技术合同成交总额达到", "技术合同成交总额达到")
     # a question asking both reads the target as asked (现有…, 计划新建多少)
     assert not frame_conflict(analyse("沈阳现有多少创新平台,计划新建多少?"), "力争新建", "力争新建")
+
+
+def test_plans_set_targets_and_reports_state_results() -> None:
+    from assistant.compose.features import sets_targets
+    from base.types import DocMeta
+
+    assert sets_targets(DocMeta(title="关于强化科技创新培育高质量发展新动能的行动方案", kind="行动方案"))
+    assert not sets_targets(DocMeta(title="沈阳市科学技术局2024年工作总结及2025年工作安排", kind="工作安排"))
+    assert not sets_targets(DocMeta(title="2023年工作报告", kind="工作报告"))
+    assert not sets_targets(DocMeta(headline="太湖县科技工作再创佳绩"))
 
 
 def test_a_clause_naming_other_parts_of_the_plans_region_is_not_the_asked_parts() -> None:
