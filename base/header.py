@@ -149,7 +149,7 @@ DATE = r"(?P<y>(?:19|20)\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d
 CN_DATE = r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
 DATE_TIME = DATE + r"(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?"  # 2021-04-26 10:23(:08)
 _LEADING_DATE = re.compile(DATE_TIME)
-_UNLABELLED_DATE = re.compile(r"^\s*(?P<date>" + DATE_TIME + r")\s+(?=[\u4e00-\u9fff]{2,4}\s*[:：])")
+_UNLABELLED_DATE = re.compile(r"^[\s|｜]*(?P<date>" + DATE_TIME + r")\s+(?=[\u4e00-\u9fff]{2,4}\s*[:：])")
 
 
 def header_pairs(text: str, max_lines: int = HEADER_SCAN_LINES) -> list[HeaderField]:

@@ -24,6 +24,7 @@ _DATE_RE = re.compile(DATE)
 _DATE_ONLY_LINE = re.compile(rf"^\s*{CN_DATE}\s*$")
 # the closing bracket is sometimes lost in a page's conversion (明府办〔2016118号): the year is still 4 digits
 _DOC_NO_RE = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[［(（]\s*(?:19|20)\d{2}\s*[〕\]］)）]?\s*\d{1,4}\s*号")
+_NOTICE_DOC_NO = re.compile(r"通知\s*[(（]?\s*(" + _DOC_NO_RE.pattern.replace("{1,10}", "{1,8}?") + r")")
 _BOOK_RE = re.compile(r"《([^《》]{2,80})》")
 _YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 _TARGET_YEAR_RE = re.compile(r"(?:到|至|截至|截止|力争|争取)\s*((?:19|20)\d{2})\s*年")
@@ -224,7 +225,10 @@ def find_doc_no(fields: dict[str, str], text: str, header_end: int) -> str | Non
         m = _DOC_NO_RE.fullmatch(line.strip().strip("()（）").strip())
         if m:
             return m.group(0)
-    return None
+    # … or right after the notice's title it numbers (印发《…》的通知唐政办字〔2022〕140号), a scraped
+    # page having run the two together
+    m = _NOTICE_DOC_NO.search(text[: max(header_end, 400)])
+    return m.group(1) if m else None
 
 
 def _strip_books(text: str) -> str:

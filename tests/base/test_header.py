@@ -31,3 +31,11 @@ def test_a_pages_publication_time_is_its_date() -> None:
     text = "您所在的位置:首页 > 科技动态\n发表时间:2020-12-01 来源:银川日报\n过去五年,我市全社会R&D经费支出增长到30.69亿元。"
     fields = {f.field: f.value for f in header_pairs(text)}
     assert fields["date"] == "2020-12-01" and fields["issuer"] == "银川日报"
+
+
+def test_an_unlabelled_time_stamp_in_a_table_row_before_the_editors_labels_is_the_date() -> None:
+    from base.header import header_pairs
+
+    text = "|| 2022-10-21 16:40:03 编辑: 刘燕 审核人:叶玲玲 阅读次数:1882 |\n今年以来,我县引进科技人才团队2个。"
+    fields = {f.field: f.value for f in header_pairs(text)}
+    assert fields["date"] == "2022-10-21 16:40:03"

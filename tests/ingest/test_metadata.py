@@ -79,6 +79,10 @@ def test_doc_no_on_its_own_line_in_brackets_even_with_a_lost_bracket():
     assert find_doc_no({}, "关于印发的通知\n（东政发〔2021〕6号）\n", 0) == "东政发〔2021〕6号"
     body = "根据《决定》(佛发〔2013〕4号)等精神,制定本规划。\n"
     assert find_doc_no({}, body, 0) is None  # one cited in a sentence is another document's
+    # a scraped page that ran the notice's title and its number together
+    run_on = "唐山市人民政府办公室印发《行动方案》的通知唐政办字〔2022〕140号USHUI.NET提示:继续实施。"
+    assert find_doc_no({}, run_on, 0) == "唐政办字〔2022〕140号"
+    assert find_doc_no({}, "根据《省政府关于X的通知》(鄂政发〔2021〕9号)要求,制定本方案。", 0) is None
 
 
 def test_a_title_wrapped_over_two_lines():
