@@ -267,7 +267,8 @@ def _figures_in(ctx: Context, s: Sentence, wanted_regions: list[str] | None, ask
     lead = lead_dates(text, s.start, now)  # once per sentence: its paragraph may be a whole page
     growth_only = asks_growth_only(ctx.query)
     found = []
-    mentions = find_numbers(s.text) + (named_counts(s.text) if "count" in ctx.query.units else [])
+    mentions = find_numbers(s.text) + (named_counts(s.text) if "count" in ctx.query.units else []) \
+        + (durations(s.text) if "duration" in ctx.query.units else [])
     for m0 in mentions:
         if _is_code(s.text, m0):
             continue
@@ -355,6 +356,11 @@ def qualifies(text: str, m: NumberMention, mentions: list[NumberMention], offset
 # 十大技术攻关项目, never 党的二十大 / 十九大精神 (a party congress) nor 一大批
 _NAMED_COUNT = re.compile(r"(?<![一二两三四五六七八九十百千万第党])([二两三四五六七八九十]{1,2})大"
                           r"(?!精神|代表|报告|以来|召开|胜利|部署|批|力|幅|量|型|规模)(?=[\u4e00-\u9fff]{2})")
+
+
+def durations(sentence: str) -> list[NumberMention]:
+    """The lengths of time a sentence states (连续5年, 近五年): figures of a question asking how long."""
+    return [m for m in find_numbers(sentence, quantities_only=False) if m.kind == "duration"]
 
 
 def named_counts(sentence: str) -> list[NumberMention]:

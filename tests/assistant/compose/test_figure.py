@@ -223,3 +223,13 @@ def test_a_question_asking_only_growth_wants_a_figure_that_states_growth() -> No
     assert asks_growth_only(analyse("太湖县技术合同登记额比上年增长了多少?"))
     assert not asks_growth_only(analyse("深圳2024年全社会研发投入是多少?比上年增长了多少?"))  # the amount is asked too
     assert not asks_growth_only(analyse("太湖县技术合同登记额是多少?"))
+
+
+def test_a_question_asking_how_long_reads_durations_as_figures() -> None:
+    from assistant.compose.figure import durations
+    from assistant.query import asked_units
+
+    assert "duration" in asked_units("For how many years in a row has Xiamen ranked first?", "en")
+    assert "duration" in asked_units("安陆已连续几年获此殊荣?", "zh")
+    assert "duration" not in asked_units("安陆有多少家高新技术企业?", "zh")
+    assert [(m.value, m.unit) for m in durations("科技集群连续5年全球第二位,连续六年居全省第一,2023年")] == [("5", "年"), ("六", "年")]
