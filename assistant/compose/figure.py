@@ -40,7 +40,8 @@ class Figure:
 
     @property
     def value(self) -> str:
-        return f"{self.mention.value}{self.mention.unit}"
+        lead = "第" if self.mention.kind == "ordinal" else ""  # a place in a ranking: 第二位, not 二位
+        return f"{lead}{self.mention.value}{self.mention.unit}"
 
     @property
     def doc(self) -> str:
@@ -209,7 +210,7 @@ def owning_clause(q: Query, things: list[str], m: NumberMention, text: str,
 def names_own_thing(before: str) -> bool:
     """The words before a figure in its clause end in a noun phrase of their own (…企业研究院1家), not
     in a verb, comparator or particle (…达到, …新增, …的) and not in a level alone (省级)."""
-    before = before.rstrip(" \t　了")  # 增加了90家
+    before = before.rstrip(" \t　了第")  # 增加了90家; 跃升至第80位: 第 belongs to the figure
     if len(CJK.findall(before)) <= _ELIDED_CHARS or not CJK.match(before[-1:]):
         return False
     if not before.endswith(_predicate_endings()):
@@ -268,7 +269,8 @@ def _figures_in(ctx: Context, s: Sentence, wanted_regions: list[str] | None, ask
     growth_only = asks_growth_only(ctx.query)
     found = []
     mentions = find_numbers(s.text) + (named_counts(s.text) if "count" in ctx.query.units else []) \
-        + (durations(s.text) if "duration" in ctx.query.units else [])
+        + (durations(s.text) if "duration" in ctx.query.units else []) \
+        + (ranks(s.text) if "rank" in ctx.query.units else [])
     for m0 in mentions:
         if _is_code(s.text, m0):
             continue
@@ -289,7 +291,10 @@ def _figures_in(ctx: Context, s: Sentence, wanted_regions: list[str] | None, ask
             year = year or plan_year(s.stored.meta.years) or (t.year if t is not None else None)
         feats = evidence_features(ctx, s.stored, local, s.text, s.section, s.rank, year, wanted_regions, s.dense,
                                   explicit)
-        feats["type_ok"], feats["type_bad"] = type_features(ctx.query.units, m.unit)
+        # a place asked (排第几) adds the ranks as figures (第80位, 前13位) and takes nothing from the others
+        feats["type_ok"], feats["type_bad"] = (1.0, 0.0) if m.kind == "ordinal" or (
+            "rank" in ctx.query.units and m.unit in ("位", "名") and text[a - 1:a] == "前") else \
+            type_features([u for u in ctx.query.units if u != "rank"], m.unit)
         if measure_conflict(asked.measure, m.unit):
             feats["type_bad"] = 1.0  # 多少名院士 is not answered by 10家 or 10场次
         owner = owning_clause(ctx.query, things or asked.keys, m, text, [(x, y) for x, y in clauses if y <= ca])
@@ -361,6 +366,12 @@ _NAMED_COUNT = re.compile(r"(?<![一二两三四五六七八九十百千万第�
 def durations(sentence: str) -> list[NumberMention]:
     """The lengths of time a sentence states (连续5年, 近五年): figures of a question asking how long."""
     return [m for m in find_numbers(sentence, quantities_only=False) if m.kind == "duration"]
+
+
+def ranks(sentence: str) -> list[NumberMention]:
+    """The places in a ranking a sentence states (跃升至第80位, 居全省第一): figures of a question
+    asking a rank (not 第二批, an ordinal of another kind)."""
+    return [m for m in find_numbers(sentence, quantities_only=False) if m.kind == "ordinal" and m.unit in ("", "位", "名")]
 
 
 def named_counts(sentence: str) -> list[NumberMention]:

@@ -233,3 +233,14 @@ def test_a_question_asking_how_long_reads_durations_as_figures() -> None:
     assert "duration" in asked_units("安陆已连续几年获此殊荣?", "zh")
     assert "duration" not in asked_units("安陆有多少家高新技术企业?", "zh")
     assert [(m.value, m.unit) for m in durations("科技集群连续5年全球第二位,连续六年居全省第一,2023年")] == [("5", "年"), ("六", "年")]
+
+
+def test_a_question_asking_a_place_reads_the_ranks_as_figures() -> None:
+    from assistant.compose.figure import names_own_thing, ranks
+    from assistant.query import asked_units
+
+    assert "rank" in asked_units("厦门目前排第几?", "zh")
+    assert "rank" in asked_units("Where did the cluster rank in the 2024 index?", "en")
+    assert "rank" not in asked_units("For how many years in a row has Xiamen ranked first?", "en")  # a rank stated
+    assert [(m.value, m.unit) for m in ranks("排名上升11位,跃升至第80位,居全省第一,入选第二批")] == [("80", "位"), ("一", "")]
+    assert not names_own_thing("跃升至第")  # 第 belongs to the figure: the clause's thing is its neighbour's
