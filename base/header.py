@@ -136,14 +136,6 @@ def _pairs_of(line: str) -> list[tuple[str, int, int]]:
     return pairs or _pairs_inline(line)
 
 
-def _line_pairs(text: str, max_lines: int):
-    """(line offset, line, pairs) for each of the first lines that holds a label."""
-    for offset, line in _lines(text, max_lines):
-        pairs = _pairs_of(line)
-        if pairs:
-            yield offset, line, pairs
-
-
 # a date as pages write it (2021-04-26, 2021/4/26, 2021年4月26日), and the 年月日 form alone
 DATE = r"(?P<y>(?:19|20)\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"
 CN_DATE = r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
@@ -157,8 +149,13 @@ def header_pairs(text: str, max_lines: int = HEADER_SCAN_LINES) -> list[HeaderFi
     Empty values (无, -, a label followed by another label) are dropped."""
     empty = set(genre()["empty_values"])
     out: list[HeaderField] = []
-    for offset, line, pairs in _line_pairs(text, max_lines):
-        lead = _UNLABELLED_DATE.match(line)  # 2022-01-24 09:58:08 来源: 科技日报: the line's date has no label
+    for offset, line in _lines(text, max_lines):
+        pairs = _pairs_of(line)
+        # 2022-01-24 09:58:08 来源: 科技日报; || 2022-10-21 16:40:03 编辑: … 审核人: …: the line's date has no
+        # label, and the labels after it may be ones no list knows
+        lead = _UNLABELLED_DATE.match(line)
+        if not pairs and not lead:
+            continue
         if lead and not any(a < lead.end() for _, a, _ in pairs):
             out.append(HeaderField(key="日期", field="date", value=lead.group("date"), start=offset + lead.start("date"),
                                    end=offset + lead.end("date"), line_start=offset, line_end=offset + len(line)))
