@@ -106,8 +106,8 @@ def _classify_arabic(text: str, m: re.Match[str], unit: str) -> str:
         return "marker"  # (3), and citation marks [1] 【2】
     if not unit and value.isdigit() and _PAGE_MARK.fullmatch(text, max(0, vs - 2), min(len(text), ve + 2)):
         return "marker"  # a page number left in the text by a conversion: —1—, - 12 -
-    if not unit and (after in "、．" or (after == "." and not text[ve + 1:ve + 2].isdigit())) \
-            and _line_start_before(text, vs):
+    if not unit and (after in "、．：" or (after in ".:" and not text[ve + 1:ve + 2].isdigit())) \
+            and _line_start_before(text, vs):  # 1、 1. 1： at a line's start: an item's number
         return "marker"
     if not unit and value.isdigit() and len(value) <= 3 and after in " \t\u3000|" and _row_start_before(text, vs):
         return "marker"  # "35 强化企业创新主体地位…", "| 35 | …": the number of a table's row

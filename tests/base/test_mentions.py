@@ -188,6 +188,9 @@ def test_a_tables_row_number_is_a_marker_not_a_figure() -> None:
     assert kinds == {"35": "marker", "6": "quantity"}
     assert [m.kind for m in find_numbers("| 35 | 强化企业创新主体地位 |", quantities_only=False)] == ["marker"]
     assert [m.value for m in find_numbers("全年新增 35 家")] == ["35"]  # a figure with its unit stays one
+    # 1：任务目标 … at a line's start: the number of a table's row flattened into lines
+    assert [m.kind for m in find_numbers("1：任务目标 突出企业创新主体地位\n2: 任务目标", quantities_only=False)] == ["marker", "marker"]
+    assert [m.value for m in find_numbers("截至10:30,完成3项")] == ["10", "30", "3"]  # not at a line's start
 
 
 def test_a_page_number_left_by_a_conversion_is_a_marker() -> None:
