@@ -11,7 +11,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from base.header import CN_DATE, DATE, DATE_TIME, HEADER_SCAN_LINES, header_end, header_pairs
+from base.header import CN_DATE, DATE, DATE_TIME, HEADER_SCAN_LINES, arabic_dates, header_end, header_pairs
 from base.numbers import CJK
 from base.regions import Region, abbreviations, genre, region_pattern, regions_by_name, short_name
 from base.text import SENT_END, YEAR_RANGE_DASHES
@@ -45,7 +45,7 @@ def header_fields(text: str, max_lines: int = HEADER_SCAN_LINES) -> tuple[dict[s
 
 # ---------------------------------------------------------------- single fields
 def normalise_date(s: str) -> str | None:
-    m = _DATE_RE.search(s)
+    m = _DATE_RE.search(arabic_dates(s))
     if not m:
         return None
     y, mo, d = int(m["y"]), int(m["m"]), int(m["d"])
@@ -87,7 +87,7 @@ _BYLINE = re.compile(rf"^\s*(?P<issuer>[\u4e00-\u9fff（）()]{{3,30}}?)\s+(?P<d
 def signature(text: str) -> tuple[str | None, str | None]:
     """落款: an issuing body on a line followed by a date-only line → (issuer, iso date); or, among
     the first lines, a byline giving both on one line (神木市人民政府办公室 2021年3月24日)."""
-    lines = [ln.strip() for ln in text.split("\n")]
+    lines = [arabic_dates(ln.strip()) for ln in text.split("\n")]  # 二○一○年二月二十六日 signs too
     suffixes = tuple(genre()["issuer_suffixes"])
     for line in lines[:HEADER_SCAN_LINES]:
         m = _BYLINE.match(line)

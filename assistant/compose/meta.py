@@ -10,7 +10,7 @@ from assistant.compose.refusal import refuse
 from assistant.compose.support import model
 from assistant.compose.text import column_answer, compose_sentence, scored_sentences
 from assistant.query import Query, matches_patterns, matches_type, vocab
-from base.header import HeaderField, header_pairs
+from base.header import HeaderField, chinese_date_forms, header_pairs
 from base.regions import genre
 from base.text import clip_around, sentence_bounds
 from base.types import Answer
@@ -114,7 +114,8 @@ def _written_forms(value: str, field: str) -> list[str]:
     probes = [value]
     if field in ("date", "signed") and value.count("-") == 2:
         y, m, d = value.split("-")
-        probes += [f"{y}年{int(m)}月{int(d)}日", f"{y}年{m}月{d}日", f"{y}.{int(m)}.{int(d)}"]
+        probes += [f"{y}年{int(m)}月{int(d)}日", f"{y}年{m}月{d}日", f"{y}.{int(m)}.{int(d)}",
+                   *chinese_date_forms(int(y), int(m), int(d))]
     return probes
 
 
@@ -242,6 +243,12 @@ def compose_meta(ctx: Context) -> Answer:
                                     if name not in covered and name != "doc_no") if ln]
     if lines:
         return answer(q, "\n".join(lines), cb)
+    if q.qtype in ("issuer", "docno"):
+        # who issued it, its number: the document's own metadata before a column of its table
+        lines = [ln for stored in target_docs(ctx) for ln in (_field_line(ctx, stored, name, cb)
+                                                              for name in asked_fields(q)) if ln]
+        if lines:
+            return answer(q, "\n".join(lines), cb)
     ranked = scored_sentences(ctx)
     by_column = column_answer(ctx, ranked)  # 完成期限, 责任单位: a column of the document's table
     if by_column is not None:

@@ -39,3 +39,12 @@ def test_an_unlabelled_time_stamp_in_a_table_row_before_the_editors_labels_is_th
     text = "|| 2022-10-21 16:40:03 编辑: 刘燕 审核人:叶玲玲 阅读次数:1882 |\n今年以来,我县引进科技人才团队2个。"
     fields = {f.field: f.value for f in header_pairs(text)}
     assert fields["date"] == "2022-10-21 16:40:03"
+
+
+def test_a_date_in_chinese_numerals_reads_as_one_in_arabic_ones() -> None:
+    from base.header import arabic_dates, chinese_date_forms
+
+    assert arabic_dates("二○一○年二月二十六日") == "2010年2月26日"
+    assert arabic_dates("二〇二一年十二月三十一日印发") == "2021年12月31日印发"
+    assert "二○一○年二月二十六日" in chinese_date_forms(2010, 2, 26)
+    assert chinese_date_forms(2021, 10, 10)[0] == "二〇二一年十月十日"

@@ -123,6 +123,8 @@ def test_a_byline_and_a_publication_time_followed_by_the_body() -> None:
             "来源:神木市人民政府办公室 发布时间:2021-04-26 10:23 作者:郭文军今年以来,神木市深入实施创新驱动发展战略,"
             "通过集聚创新资源、培育创新主体、激发创新活力,全力推进科技创新体系建设和科研成果转化。\n一是成立科技创新委员会。\n")
     assert signature(text) == ("神木市人民政府办公室", "2021-03-24")
+    # a notice signed in Chinese numerals
+    assert signature("关于印发要点的通知\n《要点》已经局务会讨论通过,现印发给你们。\n二○一○年二月二十六日\n")[1] == "2010-02-26"
     fields, _ = header_fields(text)
     assert fields["date"].startswith("2021-04-26") and "作者" not in fields["date"]
     from base.types import Doc

@@ -47,3 +47,12 @@ def test_a_when_question_on_an_undated_text_is_refused_not_answered_by_a_timeles
     for q in ("岳阳楼区的科技工作方案是哪天印发的?", "On what date was Yueyanglou District's S&T work plan issued?"):
         ans = a.ask(q)
         assert ans.refused and "技术交易市场" not in ans.answer.split("\n")[0], q
+
+
+def test_who_issued_a_table_page_is_its_publisher_not_a_column_of_its_table(assistant_over):
+    page = ("发布机构:；滕州市科学技术局\n成文时间:；2022年03月31日\n\n滕州市科学技术局2022年第一季度任务进展情况一览表\n\n"
+            "1：任务目标 申请发明专利160件以上,新增高新技术企业25家以上。；进展情况 召开了高企培训动员会议。；责任单位 市科技局\n")
+    a = assistant_over(tz=page)
+    ans = a.ask("滕州这份一览表是哪个单位发布的?")
+    assert "滕州市科学技术局" in ans.answer and "任务目标" not in ans.answer, ans.answer
+    assert a.docs["tz.txt"].meta.date == "2022-03-31"  # 成文时间 is a date label
