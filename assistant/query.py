@@ -165,6 +165,7 @@ def asks_past(text: str, lang: str) -> bool:
     return _asks(text, lang, "past") or (_asks(text, lang, "past_unless_target") and not asks_target(text, lang))
 
 
+_WORD_HYPHEN = re.compile(r"(?<=[a-z])-(?=[a-z])")
 _ORDINAL_EN = re.compile(r"\d+(?:st|nd|rd|th)", re.I)
 _CODE = re.compile(r"(?<![A-Za-z0-9])(?:[A-Za-z]*\d+[A-Za-z]+|[A-Za-z]+\d+|[A-Z]{2,}(?:&[A-Z])?)(?![A-Za-z0-9])")
 
@@ -177,8 +178,9 @@ def expand_english(text: str) -> list[str]:
     for rx, word in english_variants():
         low = rx.sub(word, low)
     out = [m.group(0) for m in _CODE.finditer(text) if not _ORDINAL_EN.fullmatch(m.group(0))]  # 11th: no code
+    spaced = _WORD_HYPHEN.sub(" ", low)  # investment-attraction amount: the glossary's 'investment attraction'
     for rx, zh in glossary():
-        if rx.search(low):
+        if rx.search(low) or rx.search(spaced):
             out.append("|".join(zh))
     return list(dict.fromkeys(out))
 

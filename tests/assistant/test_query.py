@@ -230,3 +230,13 @@ def test_a_question_asking_two_things_in_turn_has_two_parts() -> None:
     assert question_parts(one, "zh") == [one]
     assert question_parts("Who issued Bozhou's plan? When?", "en") == ["Who issued Bozhou's plan? When?"]  # too short to read alone
     assert question_parts("What did Xianning achieve in 2023?", "en") == ["What did Xianning achieve in 2023?"]
+
+
+def test_english_wordings_the_glossary_and_the_types_read_whole() -> None:
+    from assistant.query import expand_english
+    # a hyphenated compound reads as its words
+    assert any("招商引资" in t for t in expand_english("What investment-attraction amount does Chenzhou aim for?"))
+    # to grow something asks no figure; how much it grew does
+    assert analyse("What plan does Kaizhou implement to grow its S&T enterprises?").qtype != "numeric"
+    assert analyse("How much did Shenzhen's R&D spending grow in 2023?").units == ["ratio"]
+    assert analyse("Which government office issued the Xinxiang action plan?").qtype == "issuer"
