@@ -240,3 +240,10 @@ def test_english_wordings_the_glossary_and_the_types_read_whole() -> None:
     assert analyse("What plan does Kaizhou implement to grow its S&T enterprises?").qtype != "numeric"
     assert analyse("How much did Shenzhen's R&D spending grow in 2023?").units == ["ratio"]
     assert analyse("Which government office issued the Xinxiang action plan?").qtype == "issuer"
+
+
+def test_a_share_asked_with_zhan_and_a_base_year_of_a_share() -> None:
+    # 占…的多少 asks a share even when the question names a count (数量和产值分别占…)
+    assert "ratio" in analyse("开州区高新技术企业的数量和产值分别占工业企业总量的多少?").units
+    # 相当于2015年的百分之多少: 2015 is the base of the comparison, not the year asked
+    assert analyse("海盐县省科技型中小企业数量相当于2015年的百分之多少?").years == []
