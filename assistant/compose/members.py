@@ -60,7 +60,8 @@ def _ordinal_style(marker: str) -> str:
 def ordinal_runs(text: str) -> tuple[tuple[tuple[str, int, int], ...], ...]:
     """Every run of numbered items that each open a sentence (一是…。二是…。, lines may break between
     them), counting 1, 2, 3 … in one style; each member is its item's first sentence."""
-    ms = [m for m in _ORDINAL.finditer(text) if m.start() == 0 or text[m.start() - 1] in "。！？!?\n"]
+    # an item opens a sentence, or a line that a conversion has joined to the one before with a space
+    ms = [m for m in _ORDINAL.finditer(text) if m.start() == 0 or text[m.start() - 1] in "。！？!?\n \u3000\t"]
     runs: list[list[re.Match[str]]] = []
     for m in ms:
         n = _ordinal_number(m.group())

@@ -247,3 +247,9 @@ def test_a_share_asked_with_zhan_and_a_base_year_of_a_share() -> None:
     assert "ratio" in analyse("开州区高新技术企业的数量和产值分别占工业企业总量的多少?").units
     # 相当于2015年的百分之多少: 2015 is the base of the comparison, not the year asked
     assert analyse("海盐县省科技型中小企业数量相当于2015年的百分之多少?").years == []
+
+
+def test_action_verbs_and_counted_aspects_do_not_make_the_question_specific() -> None:
+    q = analyse("开州区从哪三个方面推进科技创新?")
+    assert q.qtype == "list" and not q.content_terms  # 推进 (like 科技创新) names no particular thing
+    assert analyse("郴州2010年科技工作要点提出要大力实施哪两项工程?").qtype != "list"  # two: named in one sentence

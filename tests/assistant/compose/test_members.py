@@ -50,3 +50,11 @@ def test_numbered_sentences_across_lines_are_one_run_of_items() -> None:
     assert [m[0] for m in run] == ["强化科技项目带动,着力引导企业加大研发投入", "强化创新平台支撑作用", "强化科技型企业培育"]
     assert sentence_ordinals(text, text.find("实施各类")) == list(run)  # a sentence inside the first item
     assert sentence_ordinals(text, text.find("另一组")) == []
+
+
+def test_numbered_sentences_a_conversion_joined_with_spaces_are_still_a_run() -> None:
+    from assistant.compose.members import ordinal_runs
+
+    text = "产出指数增幅居全市第一 一是培育创新主体。实施倍增计划。 二是提升创新能力。\n实施引进行动。 三是培育创新成果。\n"
+    (run,) = ordinal_runs(text)
+    assert [m[0] for m in run] == ["培育创新主体", "提升创新能力", "培育创新成果"]
