@@ -12,7 +12,7 @@ from assistant.compose.text import column_answer, compose_sentence, scored_sente
 from assistant.query import Query, matches_patterns, matches_type, vocab
 from base.header import HeaderField, chinese_date_forms, header_pairs
 from base.regions import genre
-from base.text import clip_around, sentence_bounds
+from base.text import YEAR_RANGE_DASHES, clip_around, sentence_bounds
 from base.types import Answer
 from store import StoredDoc
 
@@ -162,6 +162,14 @@ def _years_line(ctx: Context, stored: StoredDoc, cb: CitationBuilder) -> str | N
     if not years:
         return None
     text = stored.doc.text
+    written = re.search(rf"{years[0]}\s*年?\s*[{YEAR_RANGE_DASHES}]+\s*{years[-1]}(?:\s*年)?", text) if len(years) > 1 else None
+    if written is not None:
+        # the period as the plan writes it (规划期限为2021-2025年), cited there
+        a, b = sentence_bounds(text, written.start(), written.end())
+        a, b = clip_around(text, written.start(), written.end(), a, b, limit=80)
+        mark = cb.mark(cb.cite(stored, a, b), ctx.query.lang)
+        return say(ctx.query, f"{doc_name(stored, 'zh')}针对的年份：{written.group(0)}{mark}",
+                   f"{doc_name(stored, 'en')} covers: {written.group(0)}{mark}")
     marks = []
     for y in dict.fromkeys((years[0], years[-1])):
         i = text.find(str(y))

@@ -56,3 +56,9 @@ def test_who_issued_a_table_page_is_its_publisher_not_a_column_of_its_table(assi
     ans = a.ask("滕州这份一览表是哪个单位发布的?")
     assert "滕州市科学技术局" in ans.answer and "任务目标" not in ans.answer, ans.answer
     assert a.docs["tz.txt"].meta.date == "2022-03-31"  # 成文时间 is a date label
+
+
+def test_the_period_a_plan_covers_is_given_as_the_plan_writes_it(assistant_over):
+    plan = "海盐县“十四五”科技创新规划\n\n规划期限为2021-2025年。到2025年,全县研发投入强度达到3.5%。\n"
+    ans = assistant_over(hy=plan).ask("What period does Haiyan County's 14th Five-Year S&T innovation plan cover?")
+    assert "2021-2025" in ans.answer and len(ans.citations) == 1, ans.answer
