@@ -253,3 +253,8 @@ def test_action_verbs_and_counted_aspects_do_not_make_the_question_specific() ->
     q = analyse("开州区从哪三个方面推进科技创新?")
     assert q.qtype == "list" and not q.content_terms  # 推进 (like 科技创新) names no particular thing
     assert analyse("郴州2010年科技工作要点提出要大力实施哪两项工程?").qtype != "list"  # two: named in one sentence
+
+
+def test_provincial_is_the_provincial_level() -> None:
+    q = analyse("How many national-level and how many provincial key S&T plan projects does Chenzhou aim to win?")
+    assert any("省级" in t.split("|") for t in q.focus)
