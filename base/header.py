@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from base.numbers import CN_DIGITS, parse_chinese_int
 from base.regions import genre
 
 HEADER_SCAN_LINES = 40  # header fields are looked for in the first lines only
@@ -146,17 +147,8 @@ _CN_ZERO = "〇○零"
 CN_NUMERAL_DATE = (rf"(?P<cy>[{_CN_ZERO}一二三四五六七八九]{{4}})\s*年\s*(?P<cm>[一二三四五六七八九十]{{1,2}})\s*月"
                    rf"\s*(?P<cd>[一二三四五六七八九十]{{1,3}})\s*日")
 _CN_NUMERAL_DATE = re.compile(CN_NUMERAL_DATE)
-_CN_DIGIT = {**{z: 0 for z in _CN_ZERO}, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-
-
-def _cn_small(s: str) -> int | None:
-    """一 … 三十一 (a month or a day in Chinese numerals)."""
-    if "十" not in s:
-        return _CN_DIGIT.get(s) if len(s) == 1 else None
-    tens, _, ones = s.partition("十")
-    t = 1 if not tens else _CN_DIGIT.get(tens)
-    o = 0 if not ones else _CN_DIGIT.get(ones)
-    return None if t is None or o is None else t * 10 + o
+_CN_DIGIT = {**CN_DIGITS, **{z: 0 for z in _CN_ZERO}}  # a year's digits one by one (二○一○)
+_CN_DIGIT_CHARS = "〇一二三四五六七八九"
 
 
 def arabic_dates(text: str) -> str:
@@ -164,7 +156,7 @@ def arabic_dates(text: str) -> str:
     2010年2月26日), so that one date pattern reads both."""
     def repl(m: re.Match[str]) -> str:
         y = "".join(str(_CN_DIGIT[c]) for c in m["cy"])
-        mo, d = _cn_small(m["cm"]), _cn_small(m["cd"])
+        mo, d = parse_chinese_int(m["cm"]), parse_chinese_int(m["cd"])
         return m.group(0) if mo is None or d is None else f"{y}年{mo}月{d}日"
     return _CN_NUMERAL_DATE.sub(repl, text)
 
@@ -172,11 +164,11 @@ def arabic_dates(text: str) -> str:
 def chinese_date_forms(y: int, m: int, d: int) -> list[str]:
     """The ways a document signs a date in Chinese numerals (二○一○年二月二十六日, 二〇一〇年…)."""
     def small(n: int) -> str:
-        digits = "〇一二三四五六七八九"
+        digits = _CN_DIGIT_CHARS
         return digits[n] if n < 10 else ("" if n < 20 else digits[n // 10]) + "十" + (digits[n % 10] if n % 10 else "")
     out = []
     for zero in _CN_ZERO:
-        year = "".join("〇一二三四五六七八九"[int(c)] for c in f"{y:04d}").replace("〇", zero)
+        year = "".join(_CN_DIGIT_CHARS[int(c)] for c in f"{y:04d}").replace("〇", zero)
         out.append(f"{year}年{small(m)}月{small(d)}日")
     return out
 _UNLABELLED_DATE = re.compile(r"^[\s|｜]*(?P<date>" + DATE_TIME + r")\s+(?=[\u4e00-\u9fff]{2,4}\s*[:：])")

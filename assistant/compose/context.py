@@ -10,7 +10,7 @@ from langchain_core.documents import Document
 
 from assistant.evidence import alternatives, coverage, match_text, maximal_terms, term_in, term_len
 from assistant.query import Query, quoted
-from assistant.compose.members import ordinal_runs
+from assistant.compose.members import item_head
 from assistant.compose.params import params
 from base.text import sentences, tidy_quote
 from base.tokenize import is_nominal, is_word
@@ -202,27 +202,6 @@ def retrieved_sentences(ctx: Context, pool: int | None = None) -> list[Sentence]
                 section = f"{section} > {head}" if section else head
             out.append(Sentence(stored, a, b, rank, section, float(d.metadata.get("dense_score", 0.0))))
     return out
-
-
-ITEM_HEAD_CHARS = 20  # 二是提升创新能力。: a numbered item whose first sentence is this short titles the item
-ITEM_BODY_CHARS = 600
-
-
-def item_head(text: str, at: int) -> str:
-    """The title of the numbered item (一是…。二是…。) a sentence at `at` belongs to, when the item
-    opens with a short sentence of its own (二是提升创新能力。实施引进科技创新资源行动…: the second
-    sentence is about 提升创新能力, as a sentence under an outline heading is); "" otherwise."""
-    for run in ordinal_runs(text):
-        if not run[0][1] - 4 <= at <= run[-1][2] + ITEM_BODY_CHARS:
-            continue
-        for k, (head, a, b) in enumerate(run):
-            nxt = run[k + 1][1] - 4 if k + 1 < len(run) else min(len(text), b + ITEM_BODY_CHARS)
-            if k + 1 == len(run):
-                para = text.find("\n\n", b)
-                nxt = min(nxt, para) if para >= 0 else nxt
-            if b < at < nxt and len(head) <= ITEM_HEAD_CHARS:
-                return head
-    return ""
 
 
 FEW_DOCS = 3  # whole documents are read too when scope holds at most this many

@@ -181,6 +181,14 @@ def type_features(asked: list[str], unit: str) -> tuple[float, float]:
     return (1.0, 0.0) if got in asked else (0.0, 1.0)
 
 
+def figure_type(asked: list[str], m: NumberMention, before: str) -> tuple[float, float]:
+    """`type_features` of a figure, with places in a ranking: a place asked (排第几) adds the ranks as
+    figures (第80位, 全省第一, and 前13位 by the character `before` it) and takes nothing from the others."""
+    if m.kind == "ordinal" or ("rank" in asked and m.unit in ("位", "名") and before == "前"):
+        return 1.0, 0.0
+    return type_features([u for u in asked if u != "rank"], m.unit)
+
+
 def sibling_owned(things: list[str], own: str, before: str, siblings: list[str]) -> float:
     """1 when the figure's own clause (`own`: 争取建成省级重点企业研究院1家) counts a thing of its own,
     none of those the question asks about (重点实验室), while another figure's clause of the same
@@ -240,10 +248,12 @@ class _Asked:
     things: list[str]  # the things it asks about (nominal_keys)
     wording: str  # its own words, a follow-up's focus included
     keys: list[str]  # its key terms (研发 where it names no thing: R&D money)
+    growth_only: bool  # it asks only how much something grew (asks_growth_only)
 
     @classmethod
     def of(cls, q: Query) -> "_Asked":
-        return cls(counted_measure(q), nominal_keys(q), f"{q.text} {' '.join(q.focus)}", key_terms(q))
+        return cls(counted_measure(q), nominal_keys(q), f"{q.text} {' '.join(q.focus)}", key_terms(q),
+                   asks_growth_only(q))
 
 
 def as_years(year: int | list[int]) -> list[int]:
@@ -266,7 +276,8 @@ def _figures_in(ctx: Context, s: Sentence, wanted_regions: list[str] | None, ask
     out = []
     now = reference_year(s.stored.meta)  # what its 去年/今年 stand for
     lead = lead_dates(text, s.start, now)  # once per sentence: its paragraph may be a whole page
-    growth_only = asks_growth_only(ctx.query)
+    plan_years = s.stored.meta.years
+    sets_plan_targets = sets_targets(s.stored.meta) and bool(plan_years)  # once per sentence: a document's kind
     found = []
     mentions = find_numbers(s.text) + (named_counts(s.text) if "count" in ctx.query.units else []) \
         + (durations(s.text) if "duration" in ctx.query.units else []) \
@@ -291,26 +302,21 @@ def _figures_in(ctx: Context, s: Sentence, wanted_regions: list[str] | None, ask
             year = year or plan_year(s.stored.meta.years) or (t.year if t is not None else None)
         feats = evidence_features(ctx, s.stored, local, s.text, s.section, s.rank, year, wanted_regions, s.dense,
                                   explicit)
-        # a place asked (排第几) adds the ranks as figures (第80位, 前13位) and takes nothing from the others
-        feats["type_ok"], feats["type_bad"] = (1.0, 0.0) if m.kind == "ordinal" or (
-            "rank" in ctx.query.units and m.unit in ("位", "名") and text[a - 1:a] == "前") else \
-            type_features([u for u in ctx.query.units if u != "rank"], m.unit)
+        feats["type_ok"], feats["type_bad"] = figure_type(ctx.query.units, m, text[a - 1:a])
         if measure_conflict(asked.measure, m.unit):
             feats["type_bad"] = 1.0  # 多少名院士 is not answered by 10家 or 10场次
         owner = owning_clause(ctx.query, things or asked.keys, m, text, [(x, y) for x, y in clauses if y <= ca])
         # what it measures: the words before it (and the clause whose thing it is the money of)
         measured = f"{text[slice(*owner)] if owner else ''} {indicator} {text[ca:b]}"
         feats["measure_bad"] = measure_bad(ctx.query, measured)
-        if growth_only and not basis_of(measured):
+        if asked.growth_only and not basis_of(measured):
             feats["measure_bad"] = 1.0  # 比上年增长了多少 is not answered by 完成技术合同登记18亿元: no growth stated
         if unstated or (sibling_owned(things or asked.keys, local, text[ca:a], [text[x:y] for x, y in clauses if (x, y) != (ca, cb)])
                         and owner is None):
             feats["measure_bad"] = 1.0  # 省级重点企业研究院1家 where the sentence counts 重点实验室 elsewhere
         if another_part(ctx.query, s.stored, text[ca:cb]):
             feats["region_bad"] = 1.0  # 娄星区将达到32%以上 for 涟源 of the same plan
-        years = s.stored.meta.years
-        planned = sets_targets(s.stored.meta) and bool(years) and (year is None or
-                                                                        min(as_years(year)) >= min(years))
+        planned = sets_plan_targets and (year is None or min(as_years(year)) >= min(plan_years))
         if frame_conflict(ctx.query, text[s.start:a], text[ca:a], planned):
             feats["measure_bad"] = 1.0  # 已增至126家 for a target asked
         if sizes_listed_group(text, m, ca, cb, asked.keys):

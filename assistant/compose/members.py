@@ -82,12 +82,36 @@ def ordinal_runs(text: str) -> tuple[tuple[tuple[str, int, int], ...], ...]:
     return tuple(out)
 
 
+MARKER_CHARS = 4  # how far before its text an item's marker may start (（十二）, 一是)
+
+
 def sentence_ordinals(text: str, at: int) -> list[tuple[str, int, int]]:
     """The run of ``ordinal_runs`` whose items hold position `at` ([] when none does)."""
     for run in ordinal_runs(text):
-        if run[0][1] - 4 <= at <= run[-1][2]:
+        if run[0][1] - MARKER_CHARS <= at <= run[-1][2]:
             return list(run)
     return []
+
+
+ITEM_HEAD_CHARS = 20  # 二是提升创新能力。: a numbered item whose first sentence is this short titles the item
+ITEM_BODY_CHARS = 600
+
+
+def item_head(text: str, at: int) -> str:
+    """The title of the numbered item (一是…。二是…。) a sentence at `at` belongs to, when the item
+    opens with a short sentence of its own (二是提升创新能力。实施引进科技创新资源行动…: the second
+    sentence is about 提升创新能力, as a sentence under an outline heading is); "" otherwise."""
+    for run in ordinal_runs(text):
+        if not run[0][1] - MARKER_CHARS <= at <= run[-1][2] + ITEM_BODY_CHARS:
+            continue
+        for k, (head, a, b) in enumerate(run):
+            nxt = run[k + 1][1] - MARKER_CHARS if k + 1 < len(run) else min(len(text), b + ITEM_BODY_CHARS)
+            if k + 1 == len(run):
+                para = text.find("\n\n", b)
+                nxt = min(nxt, para) if para >= 0 else nxt
+            if b < at < nxt and len(head) <= ITEM_HEAD_CHARS:
+                return head
+    return ""
 
 
 def series_members(text: str, lo: int, hi: int) -> list[tuple[str, int, int]]:

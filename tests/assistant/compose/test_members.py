@@ -61,7 +61,7 @@ def test_numbered_sentences_a_conversion_joined_with_spaces_are_still_a_run() ->
 
 
 def test_a_sentence_under_a_short_numbered_item_is_read_under_its_title() -> None:
-    from assistant.compose.context import item_head
+    from assistant.compose.members import item_head
 
     text = "一是培育创新主体。实施倍增计划,新增54家。二是提升创新能力。实施引进科技创新资源行动,新建研发机构10个。\n\n其他。"
     assert item_head(text, text.find("实施引进")) == "提升创新能力"
