@@ -72,7 +72,7 @@ def split_issuer(value: str) -> tuple[str | None, str | None]:
 
 
 # a news lead's byline: 海东日报讯(记者 张璐) — not 本报讯, which names no source
-_SOURCE_BYLINE = re.compile(r"^\s*(?!本报|本网)([\u4e00-\u9fff]{2,12}?)讯\s*[(（]\s*(?:记者|通讯员)", re.M)
+_SOURCE_BYLINE = re.compile(r"^\s*(?!本报|本网)([\u4e00-\u9fff]{2,12}?)讯?\s*[(（]\s*(?:记者|通讯员)", re.M)
 
 
 def byline_source(body: str, max_chars: int = 400) -> str | None:
@@ -180,7 +180,7 @@ def find_title(text: str, fields: dict[str, str], max_lines: int = HEADER_SCAN_L
 
 
 _NEWS_LEAD = re.compile(
-    r"\s*(?:来源|信息来源|文章来源|发布时间|发布日期|刊发日期|出版日期|发表日期|日期|时间|作者|编辑|本报讯|新华社|[\u4e00-\u9fff]{1,12}讯\s*[(（]\s*记者"
+    r"\s*(?:来源|信息来源|文章来源|发布时间|发布日期|刊发日期|出版日期|发表日期|日期|时间|作者|编辑|本报讯|新华社|[\u4e00-\u9fff]{1,12}讯?\s*[(（]\s*(?:记者|通讯员)"
     r"|(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}|\d{1,2}\s*月\s*\d{1,2}\s*日\s*[,，]"
     r"|[\u4e00-\u9fff]{1,12}\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:消息|电)\s*[(（]?)")  # 三亚新闻网7月30日消息(…
 _HEADING_START = re.compile(r"\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(]\s*[一二三四五六七八九十\d]+\s*[)）]|\d+\s*[、.．])")
@@ -279,12 +279,18 @@ def _regions_in(s: str) -> list[Region]:
     return [by_name[m.group(0)][0] for m in region_pattern().finditer(s)]
 
 
+def _regions_spoken_of(s: str) -> list[Region]:
+    """Regions the running text names, leaving out those it only ranks against (列嘉兴市第1)."""
+    by_name = regions_by_name()
+    return [by_name[m.group(0)][0] for m in region_pattern().finditer(s) if not comparative(s, m.start(), m.end())]
+
+
 def _regions_by_short(s: str) -> list[Region]:
     """Short names (咸宁, 下陆) are only trusted in short, high-signal strings (issuer, title)."""
     by_short: dict[str, Region] = {}
     for name, regs in regions_by_name().items():
-        short = short_name(name)
-        if short and len(short) >= 2 and short in s and name not in s:
+        short = _distinct_short(name)
+        if short and short in s and name not in s:
             if short not in by_short or regs[0].level < by_short[short].level:
                 by_short[short] = regs[0]  # a short name several share is the highest one's (海南 → 海南省)
     return list(by_short.values())
@@ -308,15 +314,14 @@ def find_region(issuer: str | None, title: str | None, body: str, headline: str 
         if found:
             return max(found, key=lambda r: (r.level, len(r.name))).name
     # regions named in the running text; failing that, in the titles it cites (《岳阳楼区…办法》)
-    counts = Counter(r.name for r in _regions_in(_strip_books(body)))
+    counts = Counter(r.name for r in _regions_spoken_of(_strip_books(body)))
     counts.update(r.name for r in _provinces_by_short(_strip_books(body)))
     if not counts:
         counts = Counter(r.name for m in _BOOK_RE.finditer(body) for r in _regions_in(m.group(1))
                          if r.level > 1)
     # the document speaks of itself as 我区/全区 … → prefer regions of that level; when the running
     # text names none of that level, the titles it cites may (《海南省…方案》 in a provincial plan)
-    level_words = genre()["region_level_words"]
-    usage = {suffix: sum(body.count(w) for w in words) for suffix, words in level_words.items()}
+    usage = level_usage(body)
     own = max(usage, key=usage.get) if any(usage.values()) else None
     if own and not any(name.endswith(own) for name in counts):
         books = " ".join(m.group(1) for m in _BOOK_RE.finditer(body))
@@ -329,9 +334,28 @@ def find_region(issuer: str | None, title: str | None, body: str, headline: str 
         return None
     # 全区 is said by a district and by an autonomous region alike: a district the text names is the
     # more specific reading (昆都仑区 over the 内蒙古 its text names more often)
+    # equal counts: the more specific region (a county report names its city and province once each)
+    level = {name: regions_by_name()[name][0].level for name in counts}
     ranked = sorted(counts.items(), key=lambda kv: (bool(own and kv[0].endswith(own) and not kv[0].endswith("自治区")),
-                                                     bool(own and kv[0].endswith(own)), kv[1]), reverse=True)
+                                                     bool(own and kv[0].endswith(own)), kv[1], level[kv[0]]),
+                    reverse=True)
     return ranked[0][0]
+
+
+def level_usage(body: str) -> dict[str, int]:
+    """How often the text speaks of itself at each level (我县, 全县 …). A 全省 that ranks or counts
+    (列全省第3, 全省首个, 全省四个) compares the region with the rest of the province: not self-reference."""
+    return {suffix: sum(not comparative(body, m.start(), m.end())
+                        for w in words for m in re.finditer(re.escape(w), body))
+            for suffix, words in genre()["region_level_words"].items()}
+
+
+def comparative(text: str, start: int, end: int) -> bool:
+    """Whether the region word at text[start:end] is the frame a ranking or a list compares in
+    (列全省第3, 嘉兴市唯一, 入选全省…清单), rather than the region the text is about."""
+    g = genre()
+    return bool(re.match(g["region_compare_after"], text[end:end + 6])
+                or re.search(g["region_compare_before"], text[max(0, start - 3):start]))
 
 
 def _regions_by_short_of_level(s: str, suffix: str) -> list[Region]:
@@ -341,10 +365,17 @@ def _regions_by_short_of_level(s: str, suffix: str) -> list[Region]:
         return []
     out = []
     for name, regs in regions_by_name().items():
-        short = short_name(name)
-        if name.endswith(suffix) and regs[0].level > 1 and short and len(short) >= 2:
+        short = _distinct_short(name)
+        if name.endswith(suffix) and regs[0].level > 1 and short:
             out.extend([regs[0]] * s.count(short))
     return out
+
+
+def _distinct_short(name: str) -> str:
+    """A region's short name when it can stand for the region in a text: two characters or more and
+    not an ordinary word (合作 of 合作市: genre.json common_word_short_names); else ""."""
+    short = short_name(name)
+    return short if len(short) >= 2 and short not in genre()["common_word_short_names"] else ""
 
 
 def _provinces_by_short(s: str) -> list[Region]:

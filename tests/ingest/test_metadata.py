@@ -247,3 +247,29 @@ def test_a_dated_source_line_without_a_date_label_dates_the_page_and_this_site_i
     assert meta.date == "2022-01-24" and meta.issuer == "科技日报"
     fields, _ = header_fields("工作要点\n发布时间:；2025-03-25 17:25；来源:；本网；字体:；[大 中 小]\n")
     assert fields.get("date") == "2025-03-25 17:25" and "issuer" not in fields  # 本网: the site itself
+
+
+def test_a_province_or_city_a_report_ranks_against_is_not_its_region() -> None:
+    from ingest.metadata import find_region, level_usage
+
+    body = ("2023年,嘉善县积极抢抓战略机遇。以全省第一的成绩成功列入国家创新型县建设名单,成为全省四个、"
+            "嘉兴市唯一实现三连冠的县市区。上海大学(浙江)研究院落地,高新产业增加值占比列全省第3,"
+            "3个企业的产品入选全省重大科技成果清单,数量列嘉兴市第1。")
+    assert level_usage(body)["省"] == 0  # 列全省第3, 全省四个, 入选全省…清单: comparisons, not 我省
+    assert find_region(None, None, body) == "嘉善县"  # not 浙江省 (浙江 of a university's name)
+    assert level_usage("全省高新技术企业达到5000家,全省第十四次党代会提出…")["省"] == 2  # a session, not a rank
+
+
+def test_a_short_name_that_is_an_ordinary_word_names_no_region() -> None:
+    from ingest.metadata import find_region
+
+    body = ("“十四五”以来,洛阳全社会研发投入强度提高至3.47%。深化产学研合作,推进校企合作,"
+            "加强国际合作,全市新增创新平台2113个,开展合作项目100项。")
+    assert find_region(None, None, body) == "洛阳市"  # not 合作市 of Gansu
+
+
+def test_a_media_byline_without_xun_names_the_source() -> None:
+    text = ("打造活力枝江 建设魅力科创之城\n\n枝江融媒(通讯员 吴魁)近年来,枝江始终将创新摆在发展的核心位置。\n\n"
+            "截至目前,全市拥有国家高新技术企业85家。宜昌市区域科创中心建设布局。\n")
+    meta = extract_metadata(Doc(path="zj.txt", text=text, kind="txt", sha256="0"))
+    assert meta.issuer == "枝江融媒" and meta.region == "枝江市" and meta.shown_title == "打造活力枝江 建设魅力科创之城"
