@@ -397,6 +397,13 @@ def names_new_subject(q: Query, last: Query) -> bool:
                for t in maximal_terms(q.content_terms))
 
 
+def asks_measure(q: Query) -> bool:
+    """The question has a how-much word of its own (多大, 多少, how large, what share): a follow-up
+    that has one asks its own measure, not the earlier figure's unit."""
+    spec = vocab()["compound"]
+    return bool(re.search(spec["zh_measure_word"] if q.lang == "zh" else spec["en_measure_word"], q.text, re.I))
+
+
 def inherit(q: Query, history: list[dict[str, str]], known: dict[str, list[str]]) -> Query:
     """Fill what the current question leaves out from the most recent turns that state it."""
     prev = [analyse(h.get("q", ""), known) for h in history[-3:] if h.get("q", "").strip()]
@@ -425,7 +432,8 @@ def inherit(q: Query, history: list[dict[str, str]], known: dict[str, list[str]]
         kinds = kinds or last.enterprise_kinds
     # what the earlier figure measured (a share, a growth rate) is not asked of a subject the
     # follow-up names anew ("And the technology transaction volume?" after an R&D share)
-    measured = elliptical and not names_new_subject(q, last)
+    # nor of a follow-up that asks a measure of its own (智算规模多大? after 多少个标准机架?)
+    measured = elliptical and not names_new_subject(q, last) and not asks_measure(q)
     units = q.units or (last.units if measured else [])
     bases = q.bases or (last.bases if measured else [])
     source = q if q.period or switched else next((p for p in reversed(prev) if p.period), q)

@@ -31,7 +31,7 @@ def _mention_re() -> re.Pattern[str]:
              rf"|{CN_RUN}(?:[至到~-]{CN_RUN})?")
     return re.compile(
         rf"(?P<date>{date})"
-        rf"|(?<![\d.])(?P<value>{value})"
+        rf"|(?<![\d.A-Za-z])(?P<value>{value})"
         rf"(?:(?P<approx>多|余)(?=[ ]?(?:{units})))?"
         rf"(?:[ ]?(?P<unit>{units}))?"
         rf"(?P<alt>[（(](?:{units})[）)])?"

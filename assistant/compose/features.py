@@ -87,7 +87,16 @@ def _paragraph_dates(text: str, a: int, b: int, now: int | None = None) -> tuple
     years = tuple(y for y in years_named(masked, now) if opens_clause(masked, y[0]))
     periods = tuple(sorted((masked.find(name), masked.find(name) + len(name), lo, hi)
                            for name, (lo, hi) in genre().get("plan_periods", {}).items() if name in masked))
+    # a paragraph that opens with the year its targets are set for (力争到2020年,…。全市研发投入达到8亿元):
+    # lent to its later sentences as a period of that one year
+    m = _TARGET_OPENING.match(masked)
+    if m:
+        y = int(m.group(1))
+        periods = tuple(sorted(periods + ((m.start(1), m.end(1), y, y),)))
     return ends, years, periods
+
+
+_TARGET_OPENING = re.compile(r"\s*(?:力争|争取|预计|计划|确保)?(?:到|至)\s*((?:19|20)\d{2})\s*年(?:底|末)?\s*[,，]")
 
 
 def lead_dates(text: str, start: int, now: int | None = None) -> LeadDates:

@@ -249,11 +249,24 @@ class _Asked:
     wording: str  # its own words, a follow-up's focus included
     keys: list[str]  # its key terms (研发 where it names no thing: R&D money)
     growth_only: bool  # it asks only how much something grew (asks_growth_only)
+    ordinal_units: tuple[str, ...]  # the ordinals that answer a place asked (第几 → 第80位; 第几次 → 第43次)
 
     @classmethod
     def of(cls, q: Query) -> "_Asked":
         return cls(counted_measure(q), nominal_keys(q), f"{q.text} {' '.join(q.focus)}", key_terms(q),
-                   asks_growth_only(q))
+                   asks_growth_only(q), ordinal_units(q.text))
+
+
+_ORDINAL_ASKED = re.compile(r"第几\s*([\u4e00-\u9fff])")
+RANK_UNITS = ("", "位", "名")
+
+
+def ordinal_units(question: str) -> tuple[str, ...]:
+    """Units of the ordinals a place asked is answered by: a place in a ranking (第80位, 全省第一);
+    an ordinal of the kind the question names after 第几 (第几次会议 → 第43次)."""
+    m = _ORDINAL_ASKED.search(question)
+    unit = m.group(1) if m and unit_category(m.group(1)) == "count" else ""
+    return RANK_UNITS + ((unit,) if unit and unit not in RANK_UNITS else ())
 
 
 def as_years(year: int | list[int]) -> list[int]:
@@ -281,7 +294,7 @@ def _figures_in(ctx: Context, s: Sentence, wanted_regions: list[str] | None, ask
     found = []
     mentions = find_numbers(s.text) + (named_counts(s.text) if "count" in ctx.query.units else []) \
         + (durations(s.text) if "duration" in ctx.query.units else []) \
-        + (ranks(s.text) if "rank" in ctx.query.units else [])
+        + (ranks(s.text, asked.ordinal_units) if "rank" in ctx.query.units else [])
     for m0 in mentions:
         if _is_code(s.text, m0):
             continue
@@ -374,10 +387,10 @@ def durations(sentence: str) -> list[NumberMention]:
     return [m for m in find_numbers(sentence, quantities_only=False) if m.kind == "duration"]
 
 
-def ranks(sentence: str) -> list[NumberMention]:
+def ranks(sentence: str, units: tuple[str, ...] = RANK_UNITS) -> list[NumberMention]:
     """The places in a ranking a sentence states (跃升至第80位, 居全省第一): figures of a question
-    asking a rank (not 第二批, an ordinal of another kind)."""
-    return [m for m in find_numbers(sentence, quantities_only=False) if m.kind == "ordinal" and m.unit in ("", "位", "名")]
+    asking a rank (not 第二批, an ordinal of another kind, unless `units` has its unit)."""
+    return [m for m in find_numbers(sentence, quantities_only=False) if m.kind == "ordinal" and m.unit in units]
 
 
 def named_counts(sentence: str) -> list[NumberMention]:
@@ -427,8 +440,25 @@ def figure_candidates(ctx: Context, docs: set[str] | None = None,
     inherited = [t for t in q.content_terms if t not in q.focus] if q.followup else []
     # equally supported figures of one sentence: the one whose clause carries the subject a
     # follow-up inherits (增长幅度有什么要求? after 技术合同成交额…: 技术合同交易成交额增长15%)
-    out.sort(key=lambda f: (-f.r, f.rank, -_carries(inherited, f), f.mention.start))
+    # and the state a change reached, before the one it started from (研发强度从1.47%提升到目前的1.91%)
+    out.sort(key=lambda f: (-f.r, f.rank, -_carries(inherited, f), change_origin(f.stored.doc.text, f.mention.start,
+                                                                                  f.mention.end, f.clause),
+                            f.mention.start))
     return out
+
+
+@lru_cache(maxsize=1)
+def _change_re() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    v = target_vocab()["change_span"]
+    return (re.compile(rf"(?:{'|'.join(v['from'])})[^，,；;。0-9]{{0,24}}$"),
+            re.compile(rf"^[^，,；;。0-9]{{0,6}}(?:{'|'.join(v['to'])})"))
+
+
+def change_origin(text: str, start: int, end: int, clause: tuple[int, int]) -> bool:
+    """Whether the figure at text[start:end] is where a change started (从1.47%提升到…), not where it
+    reached: read within its clause."""
+    before, after = _change_re()
+    return bool(before.search(text[clause[0]:start]) and after.search(text[end:clause[1]]))
 
 
 def _carries(terms: list[str], f: Figure) -> float:

@@ -71,6 +71,8 @@ def question_figures(q: Query) -> list[NumberMention]:
     for m in find_numbers(text, quantities_only=False):
         if m.kind in ("year", "date", "docno", "code") or any(a < m.end and m.start < b for a, b in names):
             continue
+        if m.kind == "name" and not m.value[0].isdigit():
+            continue  # 翻一番, “三个一批”: a Chinese numeral of a set phrase or a name claims no figure
         before = text[m.start - 1:m.start] if m.start else ""
         after = text[m.end:m.end + 1]
         if (before.isascii() and before.isalpha()) or (after.isascii() and after.isalpha() and not m.unit):
@@ -124,6 +126,9 @@ def compose_yes_no_figure(ctx: Context) -> Answer | None:
     if not claims:
         return None
     th = model().threshold
+    if any(c.kind == "ordinal" for c in claims) and "rank" not in q.units:
+        # "…是全球第一吗?": a place the question claims is checked against the places the text states
+        ctx = replace(ctx, query=replace(q, units=[*q.units, "rank"]))
     cands = figure_candidates(ctx)
     if len(claims) == 1:
         checked = _check_claim(q, claims[0], cands, th)
@@ -161,6 +166,8 @@ def _check_claim(q: Query, claimed: NumberMention, cands: list[Figure], th: floa
     for f in cands:
         if claimed.base_unit and f.mention.base_unit and f.mention.base_unit != claimed.base_unit:
             continue
+        if (claimed.kind == "ordinal") != (f.mention.kind == "ordinal"):
+            continue  # a place in a ranking against a place, a quantity against a quantity
         if f.p < th:
             return None
         yes = verdict(q, claimed, _value_in_claim_units(f, claimed))

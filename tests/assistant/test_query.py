@@ -258,3 +258,13 @@ def test_action_verbs_and_counted_aspects_do_not_make_the_question_specific() ->
 def test_provincial_is_the_provincial_level() -> None:
     q = analyse("How many national-level and how many provincial key S&T plan projects does Chenzhou aim to win?")
     assert any("省级" in t.split("|") for t in q.focus)
+
+
+def test_a_follow_up_with_its_own_measure_word_does_not_take_the_earlier_unit() -> None:
+    from assistant.query import inherit
+
+    history = [{"q": "上饶建成的智算中心投用了多少个标准机架?", "a": "投用标准机架5708个"}]
+    size = inherit(analyse("智算规模多大?", {}), history, {})
+    assert size.units == []  # 多大 asks a size of its own, not a count of 个
+    more = inherit(analyse("那2024年呢?", {}), history, {})
+    assert more.units == analyse(history[0]["q"], {}).units

@@ -196,3 +196,8 @@ def test_a_tables_row_number_is_a_marker_not_a_figure() -> None:
 def test_a_page_number_left_by_a_conversion_is_a_marker() -> None:
     assert [(m.value, m.kind) for m in find_numbers("支持以 —1— 长沙为核心", quantities_only=False)] == [("1", "marker")]
     assert [m.value for m in find_numbers("每年增加5—10家,达到1—2个")] == ["5—10", "1—2"]  # ranges stay figures
+
+
+def test_computing_and_data_units_are_units_and_codes_are_no_figures() -> None:
+    found = [(m.value, m.unit) for m in find_numbers("投用标准机架5708个,智算规模达200P,算力1.5EFLOPS,存储10PB,推广P2P、PM2.5监测")]
+    assert found == [("5708", "个"), ("200", "P"), ("1.5", "EFLOPS"), ("10", "PB")]  # P2P, PM2.5: names

@@ -239,3 +239,15 @@ def test_a_clause_naming_other_parts_of_the_plans_region_is_not_the_asked_parts(
     assert another_part(q, doc, "娄星区将达到32%以上、冷水江达到22%以上") == 1.0
     assert another_part(q, doc, "涟源、双峰、新化达到12%以上") == 0.0
     assert another_part(q, doc, "R&D投入占GDP的比重达到2.2%") == 0.0  # names no part at all
+
+
+def test_a_paragraph_opening_with_its_target_year_dates_its_later_sentences() -> None:
+    from assistant.compose.features import evidence_year, lead_dates
+
+    text = "一、主要目标\n力争到2020年,构建起自主创新体系。全市研发投入达到8亿元,力争总额实现翻一番;\n"
+    pos = text.index("全市研发投入")
+    lead = lead_dates(text, pos)
+    sentence = "全市研发投入达到8亿元"
+    assert evidence_year(sentence, sentence.index("8亿元"), [2015, 2020], lead=lead) == [2020]
+    other = "一、主要目标\n构建起自主创新体系。全市研发投入达到8亿元;\n"
+    assert lead_dates(other, other.index("全市")).period == []

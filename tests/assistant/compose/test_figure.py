@@ -244,3 +244,36 @@ def test_a_question_asking_a_place_reads_the_ranks_as_figures() -> None:
     assert "rank" not in asked_units("For how many years in a row has Xiamen ranked first?", "en")  # a rank stated
     assert [(m.value, m.unit) for m in ranks("排名上升11位,跃升至第80位,居全省第一,入选第二批")] == [("80", "位"), ("一", "")]
     assert not names_own_thing("跃升至第")  # 第 belongs to the figure: the clause's thing is its neighbour's
+
+
+def test_the_ordinal_a_question_asks_after_diji_answers_it() -> None:
+    from assistant.compose.figure import RANK_UNITS, ordinal_units, ranks
+
+    assert ordinal_units("排名第几?") == RANK_UNITS
+    assert ordinal_units("是市政府第几次常务会议通过的?") == (*RANK_UNITS, "次")
+    sentence = "经第十五届阜新市人民政府第43次常务会议讨论通过,居全省第一"
+    assert [m.value for m in ranks(sentence)] == ["一"]  # 第43次: an ordinal of another kind
+    assert [m.value for m in ranks(sentence, ordinal_units("第几次会议?"))] == ["43", "一"]
+
+
+def test_where_a_change_started_is_told_from_where_it_reached() -> None:
+    from assistant.compose.figure import change_origin
+
+    text = "全社会研发强度从“十三五”末的1.47%提升到目前的1.91%,高企由12家增至20家,研发投入1.5亿元"
+    whole = (0, len(text))
+    def origin(v: str) -> bool:
+        i = text.index(v)
+        return change_origin(text, i, i + len(v), whole)
+    assert origin("1.47%") and origin("12家")
+    assert not origin("1.91%") and not origin("20家") and not origin("1.5亿元")
+
+
+def test_a_place_the_question_claims_is_checked_against_places(assistant_over) -> None:
+    doc = """上饶市科技创新工作综述
+上饶市科学技术局
+2025年3月1日
+光伏新能源产业跃升成千亿集群,晶科能源成为全市首家千亿企业,组件出货量全球第一,并27次打破世界纪录。
+"""
+    a = assistant_over(sr=doc)
+    assert a.ask("上饶的光伏组件出货量是全球第一吗?").answer.startswith("是")  # not 27次 against 1
+    assert a.ask("上饶的光伏组件出货量是全球第二吗?").answer.startswith("不是")

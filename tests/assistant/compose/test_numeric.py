@@ -139,3 +139,11 @@ def test_widened_adds_only_related_forms_the_side_uses() -> None:
     assert widened("科技资金", ["地方财政科技支出370亿元"]) == "科技资金|科技支出"
     assert widened("科技资金", ["争取上级科技资金500万元,科技支出1亿元"]) == "科技资金"  # the side uses the word itself
     assert widened("高新技术企业", ["重点实验室172家"]) == "高新技术企业"  # no related forms
+
+
+def test_a_set_phrase_numeral_is_no_claimed_figure() -> None:
+    from assistant.compose.numeric import question_figures
+    from assistant.query import analyse
+
+    assert question_figures(analyse("阜新是否提出研发投入总额要翻一番?", {})) == []
+    assert [m.value for m in question_figures(analyse("目标是让高新区排名进入前10吗?", {}))] == ["10"]
