@@ -86,9 +86,14 @@ def without_stated_quantities(text: str) -> str:
     """`text` with the quantities it states blanked (same length): 年营收3亿元以上的企业, firms with
     revenue above 300 million yuan — a condition of what is asked, whose unit is not the one asked."""
     for m in [*find_numbers(text), *find_english_numbers(text)]:
-        if m.unit:
+        if m.unit and not _ASKED_BEFORE.search(text[:m.start]):
             text = text[:m.start] + " " * (m.end - m.start) + text[m.end:]
     return text
+
+
+_HOW_MANY_YUAN = re.compile(r"\bhow many\s+(?:(?:hundred|ten|thousand)\s+)?(?:(?:billion|million|thousand)\s+)?(?:yuan|rmb)\b", re.I)
+# "how many billion yuan": a magnitude with no numeral right after the question word is the unit asked
+_ASKED_BEFORE = re.compile(r"\bhow (?:many|much)\s*$", re.I)
 
 
 def asked_units(text: str, lang: str) -> list[str]:
@@ -97,6 +102,8 @@ def asked_units(text: str, lang: str) -> list[str]:
     amount itself too (yuan, how much money)."""
     text = without_stated_quantities(text)
     units = facets(text, lang, "units")
+    if "count" in units and _HOW_MANY_YUAN.search(text):
+        units.remove("count")  # how many billion yuan: an amount of money, not a count
     if "ratio" in units and "money" in units and not _MONEY_ITSELF.search(text):
         units.remove("money")
     return units
@@ -303,7 +310,7 @@ def content_terms(text: str, lang: str) -> list[str]:
         if t in STOP or t in skip or _YEAR.fullmatch(t) or _FIGURE.fullmatch(t) or (len(t) == 1 and _CJK.match(t)):
             continue
         # alternatives of one term travel together as "a|b": any of them counts as a match
-        alts = [a for part in t.split("|") for a in syn.get(part.lower()) or compound_synonyms(part, syn)]
+        alts = [a for part in t.split("|") for a in [*syn.get(part.lower(), []), *compound_synonyms(part, syn)]]
         out.append("|".join(dict.fromkeys(alts)))
     return list(dict.fromkeys(out))
 

@@ -43,7 +43,7 @@ class Enumeration:
     members: list[tuple[str, int, int]]  # member text and span
     rank: int
     section: str
-    kind: str  # ordinal | series | named | outline | numbered (一是…。二是…。: items that are sentences)
+    kind: str  # ordinal | series | named | outline | numbered (一是…。二是…。: items that are sentences) | paragraph (a topic sentence's parts)
     lead: str = ""  # the words introducing an outline's items right before the first (基本原则, 主要任务如下:)
     feats: dict[str, float] = field(default_factory=dict)
     p: float = 0.0
@@ -126,6 +126,9 @@ def sentence_enumerations(ctx: Context) -> list[Enumeration]:
             members, kind = book_members(text, s.start, s.end), "books"
         if members:
             out.append(Enumeration(s.stored, (s.start, s.end), members, s.rank, s.section, kind))
+        parts = [] if is_heading(s) or sentence_ordinals(text, s.start) else topic_members(text, s.start, s.end)
+        if parts:
+            out.append(Enumeration(s.stored, (s.start, s.end), parts, s.rank, s.section, "paragraph"))
         # 一是…。二是…。: numbered items that are sentences of their own, listed like an outline's
         items = sentence_ordinals(text, s.start)
         if items and (s.stored.doc.path, items[0][1]) not in seen:
@@ -135,6 +138,35 @@ def sentence_enumerations(ctx: Context) -> list[Enumeration]:
             out.append(Enumeration(s.stored, (items[0][1], items[0][2]), items, s.rank, s.section, "numbered",
                                    lead=sentence_before(text, items[0][1])))
     return out
+
+
+TOPIC_CHARS = 30  # “双向飞地”模式成为区域协同创新亮点。: a paragraph's first sentence this short names its topic
+TOPIC_MEMBER_CHARS = 200
+TOPIC_MIN_PARTS = 3
+# a numbered heading or item (8.推动…, 一、, （二）, 一是): an outline's or a run's, not a paragraph's topic
+HEADING_MARKER = re.compile(r"\s*(?:[一二三四五六七八九十]+[、是]|\d+\s*[.．、]|[（(]\s*[一二三四五六七八九十\d]+\s*[)）]|其[一二三四五六七八九十])")
+
+
+def topic_members(text: str, a: int, b: int) -> list[tuple[str, int, int]]:
+    """When text[a:b] is a short first sentence of its paragraph (its topic: X模式成为亮点。) and the
+    rest of the paragraph is told in parts (clauses between ；, or sentences), those parts: what the
+    topic holds. [] otherwise (fewer than two parts, or a long opening sentence)."""
+    line = text.rfind("\n", 0, a) + 1
+    if text[line:a].strip() or b - a > TOPIC_CHARS or text[b - 1:b] not in ("。", "：", ":") \
+            or HEADING_MARKER.match(text, a):
+        return []
+    end = text.find("\n", b)
+    end = len(text) if end < 0 else end
+    out, pos = [], b
+    for m in re.finditer(r"[；;。！？]", text[b:end] + "。"):
+        lo, hi = pos, min(b + m.end(), end)
+        seg = text[lo:hi].strip()
+        if len(seg.rstrip("；;。！？")) >= 4:
+            lead = len(text[lo:hi]) - len(text[lo:hi].lstrip())
+            out.append((seg, lo + lead, lo + lead + len(seg)))
+        pos = b + m.end()
+    return out if TOPIC_MIN_PARTS <= len(out) and all(len(m[0]) <= TOPIC_MEMBER_CHARS for m in out) \
+        and not any(HEADING_MARKER.match(text, m[1]) for m in out) else []
 
 
 def named_enumerations(ctx: Context, name: str) -> list[Enumeration]:
@@ -339,6 +371,12 @@ def render(ctx: Context, e: Enumeration) -> Answer:
             lines.append(f"- {text[a:b]}{cb.mark(n, q.lang)}")
         under = f"（{e.section}）" if e.section and e.kind == "outline" else ""  # a run's section path may number its place
         head = say(q, f"据{doc_name(e.stored, 'zh')}{under}：", f"{doc_name(e.stored, 'en')} lists (quoted in Chinese):")
+        return answer(q, head + "\n" + "\n".join(lines), cb)
+    if e.kind == "paragraph":  # the topic sentence, then each part of its paragraph quoted
+        n = cb.cite(e.stored, *e.span)
+        lines = [f"- {text[a:b]}{cb.mark(cb.cite(e.stored, a, b), q.lang)}" for _, a, b in e.members]
+        head = say(q, f"据{doc_name(e.stored, 'zh')}：{text[e.span[0]:e.span[1]]}{cb.mark(n, q.lang)}",
+                   f"{doc_name(e.stored, 'en')} (quoted in Chinese): {text[e.span[0]:e.span[1]]}{cb.mark(n, q.lang)}")
         return answer(q, head + "\n" + "\n".join(lines), cb)
     a, b = e.span
     n = cb.cite(e.stored, a, b)

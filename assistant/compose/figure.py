@@ -15,7 +15,7 @@ from assistant.compose.features import (another_part, asks_plan_target, basis_of
 from assistant.compose.params import params
 from assistant.compose.support import finish, model, score
 from assistant.evidence import coverage, term_in
-from assistant.query import Query, content_terms, question_parts, vocab
+from assistant.query import Query, content_terms, is_basis_word, question_parts, vocab
 from base.mentions import find_numbers
 from base.numbers import CJK, NumberMention, parse_chinese_int, unit_category, vocab as target_vocab
 from base.text import CLAUSE_END, clip_around, sentence_bounds
@@ -425,13 +425,18 @@ def figure_candidates(ctx: Context, docs: set[str] | None = None,
             continue
         if path not in unstated:
             unstated[path] = stage_unstated(asked.wording, s.stored.doc.text)
-        for f in _figures_in(ctx, s, wanted_regions, asked, unstated[path]):
+        figs = _figures_in(ctx, s, wanted_regions, asked, unstated[path])
+        owned = any(f.feats["key_local"] > 0 for f in figs)  # a clause of the sentence names what is asked
+        for f in figs:
             if any(f.feats[v] >= 1.0 for v in vetoes) or (ctx.query.lang == "zh" and f.feats["thing_sent"] == 0.0) \
-                    or (ctx.query.content_terms and f.feats["cov"] == 0.0):
+                    or (ctx.query.content_terms and f.feats["cov"] == 0.0) \
+                    or (owned and f.feats["key_local"] == 0 and names_other_subject(f.indicator)):
                 # a figure of another year, of another kind (an amount for "how many"), of a region the
                 # text does not name (a city's total for its district), or measuring something else
                 # (a share for "how fast should it grow", 市级 for 省级), or in a sentence naming none of the things a
-                # Chinese question asks about (院士 when the sentence counts 人才), answers nothing asked
+                # Chinese question asks about (院士 when the sentence counts 人才), or of a clause naming a
+                # subject of its own while another clause names the one asked (研发经费支出占比达3.2%,
+                # 高新技术产业增加值达1.6万亿元: an amount asked of R&D is not the second), answers nothing asked
                 continue
             a, b = quote_span(f)
             f.r, f.p = score(f.feats, f"{f.value} {f.stored.doc.text[a:b]}", "figure", f"{f.indicator}{f.value}")
@@ -459,6 +464,18 @@ def change_origin(text: str, start: int, end: int, clause: tuple[int, int]) -> b
     reached: read within its clause."""
     before, after = _change_re()
     return bool(before.search(text[clause[0]:start]) and after.search(text[end:clause[1]]))
+
+
+OWN_SUBJECT_CHARS = 4
+
+
+def names_other_subject(indicator: str) -> bool:
+    """Whether a figure's indicator names a thing (高新技术产业增加值), not only what a figure measures
+    of the thing named before it (占GDP比重, 增长) nor what it says of it (是“十一五”末的1.57倍,
+    提前超额完成目标任务134%: target_vocab continuation_starts)."""
+    core = "".join(CJK.findall(indicator))
+    return len(core) >= OWN_SUBJECT_CHARS and not is_basis_word(core) \
+        and not core.startswith(tuple(target_vocab()["continuation_starts"]))
 
 
 def _carries(terms: list[str], f: Figure) -> float:

@@ -10,6 +10,7 @@ from typing import NamedTuple
 
 from assistant.compose.context import CitationBuilder, Context, answer, doc_name, doc_words, say
 from assistant.compose.features import frame_at
+from assistant.compose.members import MARKER_CHARS, ordinal_runs
 from assistant.compose.params import params
 from assistant.compose.refusal import refuse
 from assistant.outline import Node, outline
@@ -313,6 +314,15 @@ def compose_overview(ctx: Context) -> Answer:
         # one part with no parts of its own: its paragraphs tell what it holds
         lines += [f"- {x}" for x in _cite_paragraph_leads(stored, top[0].body(text)[0], top[0].end, cb,
                                                          p["section_sentences"], q.lang)]
+    items_run = _numbered_items(text, lo) if section is None and not top else []
+    if items_run:
+        # a text with no outline that counts its parts (一是…取得新成效。…二是…): told part by part
+        lines += [say(q, "导语：", "Preamble: ") + x for x in _cite_paragraph_leads(stored, lo, items_run[0].start, cb, 1, q.lang)[:1]]
+        shares = _figure_shares(stored, items_run, p["figures_per_section"], p["figures_budget"])
+        for part, share in zip(items_run, shares):
+            head = sentences(text, part.start, part.end)[:1] or [(part.start, part.end)]
+            cited = _cited(stored, [*_clipped(text, head), *_figure_spans(stored, part, share, head[0])], cb, q.lang)
+            lines.append("- " + _with_details(cited[0], cited[1:], q.lang))
     if len(lines) < 2:
         lines += [f"- {x}" for x in _cite_paragraph_leads(stored, lo, len(text), cb, p["section_sentences"], q.lang,
                                                          p["figures_budget"])]
@@ -323,6 +333,27 @@ def compose_overview(ctx: Context) -> Answer:
     if items:
         ans.parts = [{"kind": "sections", "items": items}]
     return ans
+
+
+MIN_ITEMS = 3  # a text's parts counted 一是, 二是, 三是 at least
+
+
+def _numbered_items(text: str, lo: int) -> list[_Part]:
+    """The longest run of numbered items (一是…。二是…。) past `lo` with at least MIN_ITEMS members, each
+    item running to the next one's marker (the last to its paragraph's end); [] when there is none."""
+    runs = [r for r in ordinal_runs(text) if r[0][1] >= lo and len(r) >= MIN_ITEMS]
+    if not runs:
+        return []
+    run = max(runs, key=len)
+    parts = []
+    for k, (_, a, b) in enumerate(run):
+        if k + 1 < len(run):
+            end = max(b, run[k + 1][1] - MARKER_CHARS)
+        else:
+            para = text.find("\n\n", b)
+            end = para if para >= 0 else len(text)
+        parts.append(_Part(a, end))
+    return parts
 
 
 def _reached(stored: StoredDoc) -> dict[int, bool]:

@@ -268,3 +268,10 @@ def test_a_follow_up_with_its_own_measure_word_does_not_take_the_earlier_unit() 
     assert size.units == []  # 多大 asks a size of its own, not a count of 个
     more = inherit(analyse("那2024年呢?", {}), history, {})
     assert more.units == analyse(history[0]["q"], {}).units
+
+
+def test_how_many_billion_yuan_asks_money_not_a_count() -> None:
+    from assistant.query import asked_units
+
+    assert asked_units("How many billion yuan of R&D spending does Zhejiang target for 2024?", "en") == ["money"]
+    assert "count" in asked_units("How many enterprises with revenue above 300 million yuan?", "en")

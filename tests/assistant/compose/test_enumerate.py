@@ -134,3 +134,26 @@ def test_measures_numbered_as_sentences_of_their_own_are_listed(assistant_over):
     ans = assistant_over(cd=report).ask("承德稳步提升研发投入的四项措施是什么?")
     for item in ("科技项目带动", "创新平台支撑", "科技型企业培育", "优化创新环境"):
         assert item in ans.answer
+
+
+TOPIC = """上饶市科技创新工作综述
+上饶市科学技术局
+2025年10月20日
+“双向飞地”模式成为区域协同创新亮点。我市在上海建成“科创飞地”,吸引28家机构或企业入驻;与上海临港集团共建的科技合作产业园集聚29个优强项目。通过融入长三角G60科创走廊,我市推动22个企业研发机构在沪设立。
+"""
+
+
+def test_the_parts_of_a_paragraph_a_short_topic_sentence_opens_are_its_members(assistant_over):
+    ans = assistant_over(sr=TOPIC).ask("上饶“双向飞地”模式有哪些具体成果?")
+    assert all(x in ans.answer for x in ("28家", "29个", "22个企业研发机构"))
+    assert ans.answer.count("\n- ") == 3
+
+
+def test_a_numbered_heading_or_item_opens_no_topic_paragraph() -> None:
+    from assistant.compose.enumerate import topic_members
+
+    for head in ("8.推动建设技术创新平台。", "一是培育创新主体。"):
+        text = f"{head}加快平台布局;推进新型研发机构建设;鼓励企业组建联合体。\n"
+        assert topic_members(text, 0, len(head)) == []
+    text = "亮点突出。加快平台布局;推进新型研发机构建设;鼓励企业组建联合体。\n"
+    assert [m[0] for m in topic_members(text, 0, 5)] == ["加快平台布局;", "推进新型研发机构建设;", "鼓励企业组建联合体。"]

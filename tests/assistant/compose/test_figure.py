@@ -277,3 +277,12 @@ def test_a_place_the_question_claims_is_checked_against_places(assistant_over) -
     a = assistant_over(sr=doc)
     assert a.ask("上饶的光伏组件出货量是全球第一吗?").answer.startswith("是")  # not 27次 against 1
     assert a.ask("上饶的光伏组件出货量是全球第二吗?").answer.startswith("不是")
+
+
+def test_a_clause_naming_its_own_subject_answers_nothing_asked_of_another() -> None:
+    from assistant.compose.figure import names_other_subject
+
+    assert names_other_subject("高新技术产业增加值达")
+    assert not names_other_subject("占GDP比重")  # what a figure measures of the subject before it
+    assert not names_other_subject("是“十一五”末的")  # what it says of that subject
+    assert not names_other_subject("提前超额完成“十四五”目标任务")

@@ -171,3 +171,16 @@ def test_an_overview_of_a_news_page_leaves_out_its_credit_lines(assistant_over):
     assert "科技合作规划出台" in ans.answer and "显著成效" in ans.answer
     assert "杨宇航" not in ans.answer and "陈可轩" not in ans.answer
     assert "重点任务" in ans.answer  # the lead paragraph (导语) shows its first two sentences
+
+
+COUNTED = """嘉善县科技创新工作总结
+2023年,嘉善县积极抢抓战略机遇,全力构建科技创新生态体系。 一是在县域创新水平上取得新成效。全社会R&D占比达3.73%;高新产业增加值占比达87.16。 二是在科创载体能级提升上取得新进展。2023年获批国家自然科学基金项目6项。 三是在标志性成果上取得新成就。3个企业的进口替代产品入选全省重大科技成果清单。
+"""
+
+
+def test_a_text_with_no_outline_that_counts_its_parts_is_told_part_by_part(assistant_over):
+    ans = assistant_over(js=COUNTED).ask("概括一下嘉善县2023年科技创新工作的成效。")
+    lines = ans.answer.split("\n")
+    heads = [ln for ln in lines if ln.startswith("- ")]
+    assert [h[2:8] for h in heads] == ["在县域创新水", "在科创载体能", "在标志性成果"]
+    assert "3.73%" in heads[0] and "6项" in heads[1]
