@@ -387,6 +387,8 @@ def _verdict(q: Query, sides: list[Figure], related: bool = False) -> str:
                    "\nNote: some documents give only related figures, so the figures are not directly comparable.")
     base = sides[0].mention.base_unit
     comparable = [f for f in sides if f.mention.number is not None and f.mention.base_unit == base]
+    if any(f.mention.kind == "ordinal" for f in sides):
+        return ""  # places in rankings: a smaller number ranks higher, and each ranks within its own field
     if len(comparable) < 2:
         return ""
     clauses = [f.stored.doc.text[f.clause[0]:f.clause[1]] for f in comparable]

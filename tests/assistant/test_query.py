@@ -275,3 +275,10 @@ def test_how_many_billion_yuan_asks_money_not_a_count() -> None:
 
     assert asked_units("How many billion yuan of R&D spending does Zhejiang target for 2024?", "en") == ["money"]
     assert "count" in asked_units("How many enterprises with revenue above 300 million yuan?", "en")
+
+
+def test_asking_how_regions_rank_asks_a_place() -> None:
+    from assistant.query import asked_units
+
+    assert "rank" in asked_units("上饶和嘉善在全省的科技排名各是什么情况?", "zh")
+    assert "rank" not in asked_units("上饶的科技创新工作是什么情况?", "zh")
