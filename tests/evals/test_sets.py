@@ -92,7 +92,7 @@ def test_corpus_in_the_repository_is_labelled_by_its_path():
 
 def test_blind_qa_files_are_those_of_the_test_splits(tmp_path):
     blind = blind_qa_files()
-    tests = {ROOT / "evals" / "heldout" / n for n in ("test", "test2", "test3", "test4", "test5", "test6", "test7", "test8", "test9", "test10", "test11", "test12", "test13", "test14")}
+    tests = {ROOT / "evals" / "heldout" / n for n in ("test", "test2", "test3", "test4", "test5", "test6", "test7", "test8", "test9", "test10", "test11", "test12", "test13", "test14", "test15")}
     assert blind and all(p.parent in tests for p in blind) and {p.parent for p in blind} == tests
     assert ROOT / "evals" / "qa.jsonl" not in blind
     assert blind_qa_files(tmp_path / "missing.toml") == blind  # fails closed
