@@ -57,7 +57,7 @@ class Query:
         return [t for t in self.terms if t not in GENERIC_TERMS]
 
 
-GENERIC_TERMS = frozenset("全市 全区 全县 我市 我区 推进 推动 促进 目标 工作 计划 规划 要点 方案 科技 创新 科技创新 年度 全年 实现 完成 力争 确保 通过 要 将 达到 多少 数量 数 家 个 项 亿元 万元 比例 指标 主要".split())
+GENERIC_TERMS = frozenset(vocab()["generic_terms"])  # words every plan uses: they name no particular thing
 
 
 @lru_cache(maxsize=4096)
