@@ -126,11 +126,11 @@ def sentence_enumerations(ctx: Context) -> list[Enumeration]:
             members, kind = book_members(text, s.start, s.end), "books"
         if members:
             out.append(Enumeration(s.stored, (s.start, s.end), members, s.rank, s.section, kind))
-        parts = [] if is_heading(s) or sentence_ordinals(text, s.start) else topic_members(text, s.start, s.end)
+        items = sentence_ordinals(text, s.start)
+        parts = [] if items or is_heading(s) else topic_members(text, s.start, s.end)
         if parts:
             out.append(Enumeration(s.stored, (s.start, s.end), parts, s.rank, s.section, "paragraph"))
         # 一是…。二是…。: numbered items that are sentences of their own, listed like an outline's
-        items = sentence_ordinals(text, s.start)
         if items and (s.stored.doc.path, items[0][1]) not in seen:
             seen.add((s.stored.doc.path, items[0][1]))
             # scored by its items' own sentences (its span is the first's) and the sentence introducing

@@ -97,6 +97,20 @@ ITEM_HEAD_CHARS = 20  # 二是提升创新能力。: a numbered item whose first
 ITEM_BODY_CHARS = 600
 
 
+def item_extents(text: str, run: tuple[tuple[str, int, int], ...], last_chars: int | None = None) -> list[int]:
+    """Where each item of a run of ``ordinal_runs`` ends: at the next item's marker; the last at its
+    paragraph's end (a blank line), within `last_chars` of its first sentence when given."""
+    ends = []
+    for k, (_, _, b) in enumerate(run):
+        if k + 1 < len(run):
+            ends.append(max(b, run[k + 1][1] - MARKER_CHARS))
+            continue
+        end = len(text) if last_chars is None else min(len(text), b + last_chars)
+        para = text.find("\n\n", b)
+        ends.append(min(end, para) if para >= 0 else end)
+    return ends
+
+
 def item_head(text: str, at: int) -> str:
     """The title of the numbered item (一是…。二是…。) a sentence at `at` belongs to, when the item
     opens with a short sentence of its own (二是提升创新能力。实施引进科技创新资源行动…: the second
@@ -104,11 +118,7 @@ def item_head(text: str, at: int) -> str:
     for run in ordinal_runs(text):
         if not run[0][1] - MARKER_CHARS <= at <= run[-1][2] + ITEM_BODY_CHARS:
             continue
-        for k, (head, a, b) in enumerate(run):
-            nxt = run[k + 1][1] - MARKER_CHARS if k + 1 < len(run) else min(len(text), b + ITEM_BODY_CHARS)
-            if k + 1 == len(run):
-                para = text.find("\n\n", b)
-                nxt = min(nxt, para) if para >= 0 else nxt
+        for (head, _, b), nxt in zip(run, item_extents(text, run, ITEM_BODY_CHARS)):
             if b < at < nxt and len(head) <= ITEM_HEAD_CHARS:
                 return head
     return ""

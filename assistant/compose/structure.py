@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 from assistant.compose.context import CitationBuilder, Context, answer, doc_name, doc_words, say
 from assistant.compose.features import frame_at
-from assistant.compose.members import MARKER_CHARS, ordinal_runs
+from assistant.compose.members import item_extents, ordinal_runs
 from assistant.compose.params import params
 from assistant.compose.refusal import refuse
 from assistant.outline import Node, outline
@@ -345,15 +345,7 @@ def _numbered_items(text: str, lo: int) -> list[_Part]:
     if not runs:
         return []
     run = max(runs, key=len)
-    parts = []
-    for k, (_, a, b) in enumerate(run):
-        if k + 1 < len(run):
-            end = max(b, run[k + 1][1] - MARKER_CHARS)
-        else:
-            para = text.find("\n\n", b)
-            end = para if para >= 0 else len(text)
-        parts.append(_Part(a, end))
-    return parts
+    return [_Part(a, end) for (_, a, _), end in zip(run, item_extents(text, run))]
 
 
 def _reached(stored: StoredDoc) -> dict[int, bool]:
