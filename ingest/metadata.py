@@ -114,6 +114,19 @@ def issuer_in_title(title: str | None) -> str | None:
 
 
 _TRAILING_YEARS = re.compile(r"\s*[(（]\s*(?:19|20)\d{2}\s*[" + YEAR_RANGE_DASHES + r"]+\s*(?:19|20)\d{2}\s*年?\s*[)）]\s*$")
+
+
+def title_core(title: str) -> str:
+    """A title without what may trail its plan kind: the years it covers and marks of its status
+    (…工作方案 (2025-2027年)(征求意见稿) → …工作方案; genre.json title_status_marks)."""
+    marks = "|".join(map(re.escape, genre()["title_status_marks"]))
+    status = re.compile(rf"\s*[(（]\s*(?:{marks})\s*[)）]\s*$")
+    prev = None
+    while prev != title:
+        prev, title = title, status.sub("", _TRAILING_YEARS.sub("", title))
+    return title
+
+
 _NOTICE_NAME = re.compile(r"(?:现将|将)?《([^《》]{4,80})》[^。]{0,40}印发给")
 
 
@@ -131,7 +144,7 @@ def _is_title_line(line: str) -> bool:
         return False
     if header_pairs(line, 1) or line.endswith(("：", ":")) or line.count("《") != line.count("》"):
         return False  # a label, or half of a title wrapped over two lines (关于印发《…规划 / (2021—2025年)》的通知)
-    core = _TRAILING_YEARS.sub("", line)  # …实施方案(2023-2027年)
+    core = title_core(line)  # …实施方案(2023-2027年)(征求意见稿)
     return core.endswith(tuple(genre()["plan_kinds"])) or bool(_BOOK_RE.search(line) and line.endswith("通知"))
 
 
@@ -145,7 +158,7 @@ def notice_title(line: str) -> str | None:
     if not m or _SENTENCE_PUNCT.search(m.group(1)):
         return None
     name = m.group(1).strip()
-    return name if _TRAILING_YEARS.sub("", name).endswith(tuple(genre()["plan_kinds"])) else None
+    return name if title_core(name).endswith(tuple(genre()["plan_kinds"])) else None
 
 
 def notice_names(text: str, max_chars: int = 3000) -> list[str]:
@@ -207,7 +220,7 @@ def find_kind(title: str | None, text: str) -> str | None:
     kinds = sorted(genre()["plan_kinds"], key=len, reverse=True)
     if title:
         for k in kinds:
-            if title.endswith(k):
+            if title_core(title).endswith(k):
                 return k
     for pat in genre()["kind_phrases"]:
         m = re.search(pat, text)
@@ -306,8 +319,10 @@ def _regions_in_label(s: str) -> list[Region]:
 
 def find_region(issuer: str | None, title: str | None, body: str, headline: str | None = None) -> str | None:
     """Region the plan belongs to: from the issuer, then the title or a news page's headline (the
-    most specific region they name), then the body's own usage."""
-    for s in (issuer, title, headline):
+    most specific region they name), then the body's own usage. A media outlet as the issuer comes
+    after the title and headline: it names where a report was published, not what it is about."""
+    media = bool(issuer and issuer.endswith(tuple(genre()["media_suffixes"])))
+    for s in ((title, headline, issuer) if media else (issuer, title, headline)):
         if not s:
             continue
         found = _regions_in_label(s)

@@ -244,3 +244,9 @@ def test_a_figure_or_year_a_conversion_spaced_out_is_one_token_again() -> None:
     assert close_figure_gaps("洞头区大力提升科技创新能力 全面落实") == "洞头区大力提升科技创新能力 全面落实"
     assert close_figure_gaps("索引号 11330208591592561J/2023") == "索引号 11330208591592561J/2023"
     assert close_figure_gaps("分别为 29.92 29.64 33.57 亿元") == "分别为 29.92 29.64 33.57 亿元"
+
+
+def test_article_furniture_lines_are_removed() -> None:
+    doc = clean(raw_doc("\n".join(["webwxgetmsgimg_副本.jpg", "如皋发力打造创新强市", "听新闻",
+                                   "近日,如皋科技创新大会召开,责编:负责编排。", "标签:", "责编:戴雨扬 崔欣"])))
+    assert lines_of(doc) == ["如皋发力打造创新强市", "近日,如皋科技创新大会召开,责编:负责编排。"]

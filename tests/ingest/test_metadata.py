@@ -273,3 +273,26 @@ def test_a_media_byline_without_xun_names_the_source() -> None:
             "截至目前,全市拥有国家高新技术企业85家。宜昌市区域科创中心建设布局。\n")
     meta = extract_metadata(Doc(path="zj.txt", text=text, kind="txt", sha256="0"))
     assert meta.issuer == "枝江融媒" and meta.region == "枝江市" and meta.shown_title == "打造活力枝江 建设魅力科创之城"
+
+
+def test_a_title_ending_with_its_years_and_a_status_mark_is_the_plans_title() -> None:
+    from ingest.metadata import title_core
+
+    page = ("石家庄市高新技术产业开发区三年提升工作方案 (2025-2027年)(征求意见稿)\n来源 原创 时间 2024-12-09\n"
+            "为进一步提升全市高新技术产业开发区综合实力,提出如下方案。\n——2025年,营业收入增速达到7%。\n")
+    meta = extract_metadata(Doc(path="x.html", text=page, kind="html", sha256="0"))
+    assert meta.title.startswith("石家庄市高新技术产业开发区三年提升工作方案")
+    assert meta.years == [2025, 2026, 2027] and meta.kind == "工作方案"
+    assert title_core("XX市科技成果转化实施办法（试行）") == "XX市科技成果转化实施办法"
+    assert title_core("XX市行动方案(2023-2025年)") == "XX市行动方案"
+    fields, _ = header_fields("来源：原创 时间：2024-12-09\n")
+    assert "issuer" not in fields  # 原创 ("our own content") names no source
+
+
+def test_a_media_outlet_as_source_yields_to_the_region_its_headline_names() -> None:
+    page = ("如皋发力打造创新强市\n2021-05-11 06:22:00 来源:中国江苏网\n"
+            "中国江苏网讯 (记者 贲腾)近日,如皋科技创新大会发布激励意见。如皋拥有国家高新技术企业270家。\n")
+    meta = extract_metadata(Doc(path="x.txt", text=page, kind="txt", sha256="0"))
+    assert meta.issuer == "中国江苏网" and meta.region == "如皋市"  # not 江苏省, the outlet's home
+    from ingest.metadata import find_region
+    assert find_region("咸宁市科学技术局", "江苏某某经验做法", "") == "咸宁市"  # an issuer that is no outlet still comes first
