@@ -24,6 +24,7 @@ from assistant.compose.text import column_answer, compose_sentence, scored_sente
 from assistant.evidence import coverage, term_in, term_len
 from assistant.outline import Node, outline
 from assistant.query import Query
+from base.headings import strip_heading_marker
 from base.numbers import parse_chinese_int
 from base.regions import genre
 from base.types import Answer
@@ -31,7 +32,7 @@ from store import StoredDoc
 
 _EN_COUNT = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
 _COUNT = re.compile(r"([两二三四五六七八九十\d]{1,2})\s*(?:大|个|项|条|类|方面|部分|强|化|新|链|高地|位|种|件|支)"
-                    r"|\b(two|three|four|five|six|seven|eight|nine|ten)\b", re.I)
+                    r"|\b(two|three|four|five|six|seven|eight|nine|ten)\b(?![-‐–](?:years?|months?|days?|weeks?|way)\b)", re.I)  # a three-year plan counts no members
 _NAME = re.compile(r"[“\"「『‘]([^”\"」』’]{1,30})[”\"」』’]|([一二两三四五六七八九十\d]{1,2}(?:大|项|个|强|化|新|链|位)"
                    r"[\u4e00-\u9fff]{0,4})")
 
@@ -262,9 +263,22 @@ def _score(ctx: Context, e: Enumeration, want: int | None, name: str | None) -> 
         offset += p["name_match"]
     if e.kind == "outline" and name and want == len(e.members):
         offset += p["outline_count_name"]
+    if e.kind == "outline" and not name and titled_as_asked(ctx.query, e):
+        offset += p["name_match"]  # the items of the part the question names (基本原则: "basic principles")
     offset += p["member_words"] * members_named(ctx.query, e)
     e.feats = finish(feats, ctx.query.lang)
     e.r, e.p = score(e.feats, context, "enumeration", offset=offset)
+
+
+TITLE_SLACK = 2  # characters a part's title may have beyond the question's word (主要任务 for 任务)
+
+
+def titled_as_asked(q: Query, e: Enumeration) -> bool:
+    """An outline's items whose parent heading or lead-in line is, all but a character or two, one of
+    the question's specific words: the question names the part whose items it asks for."""
+    titles = [re.sub(r"[\s:：。,，、]", "", strip_heading_marker(t)) for t in (e.lead, e.section) if t]
+    return any(alt and alt in t and len(t) - len(alt) <= TITLE_SLACK
+               for t in titles for k in key_terms(q) for alt in k.split("|"))
 
 
 def members_named(q: Query, e: Enumeration) -> float:

@@ -242,6 +242,20 @@ def slot_conflict(asked: str, clause: str) -> bool:
     return False
 
 
+def unasked_slot(asked: str, clause: str) -> bool:
+    """True when the clause names a member of an exclusive group of sibling terms (国家级 / 省级 …,
+    全社会 / 规上工业) and the question names none of that group: the figure counts a narrower kind
+    than asked (新增国家级创新平台4家 for "how many innovation platforms", beside 全市664家创新平台).
+    Stages (申报 / 认定, groups read over the whole document) say how a thing is counted, not which kind."""
+    for group in vocab().get("sibling_terms", ()):
+        if not group.get("exclusive") or group.get("whole_document"):
+            continue
+        words = [w for t in group["terms"] for w in t.split("|")]
+        if not any(w in asked for w in words) and any(w in clause for w in words):
+            return True
+    return False
+
+
 def stage_unstated(asked: str, doc_text: str) -> bool:
     """For an exclusive group of stages a document states each by its own word (question_vocab
     ``sibling_terms`` marked ``whole_document``: 申报 / 认定 / 入库): the question names one, and the

@@ -11,7 +11,8 @@ from assistant.compose.context import (CitationBuilder, Context, Sentence, doc_n
                                       retrieved_sentences, say)
 from assistant.compose.features import (another_part, asks_plan_target, basis_of, evidence_features, evidence_year,
                                         frame_conflict, lead_dates, measure_bad,
-                                        plan_year, reference_year, review_year, sets_targets, stage_unstated)
+                                        plan_year, reference_year, review_year, sets_targets, stage_unstated,
+                                        unasked_slot)
 from assistant.compose.params import params
 from assistant.compose.support import finish, model, score
 from assistant.evidence import coverage, term_in
@@ -446,8 +447,12 @@ def figure_candidates(ctx: Context, docs: set[str] | None = None,
     # equally supported figures of one sentence: the one whose clause carries the subject a
     # follow-up inherits (增长幅度有什么要求? after 技术合同成交额…: 技术合同交易成交额增长15%)
     # and the state a change reached, before the one it started from (研发强度从1.47%提升到目前的1.91%)
+    # and, among those, one counting the thing itself before one counting a narrower kind the question
+    # does not name (全市664家创新平台 before 新增国家级创新平台4家 for "how many innovation platforms")
+    asked_words = f"{q.text} {' '.join(q.focus)}"
     out.sort(key=lambda f: (-f.r, f.rank, -_carries(inherited, f), change_origin(f.stored.doc.text, f.mention.start,
                                                                                   f.mention.end, f.clause),
+                            unasked_slot(asked_words, f.stored.doc.text[f.clause[0]:f.mention.start]),
                             f.mention.start))
     return out
 

@@ -130,7 +130,14 @@ def series_members(text: str, lo: int, hi: int) -> list[tuple[str, int, int]]:
     c0 = lo
     for c1 in [i for i in range(lo, hi) if text[i] in CLAUSE_END or text[i] in "：:"] + [hi]:
         clause = text[c0:c1]
-        if clause.count("、") >= 2 or (clause.count("、") >= 1 and re.search(r"[和及与]", clause)):
+        pair = "、" not in clause and len(re.findall(r"[和及与]", clause)) == 1 \
+            and _INCLUDES.search(text, max(lo, c0 - 4), c0)
+        if pair:
+            cut = c0 + re.search(r"[和及与]", clause).start()
+            members = [(text[a:b], a, b) for a, b in (_trim(text, c0, cut), _trim(text, cut + 1, c1)) if b > a]
+            if len(members) > len(best):
+                best = members
+        elif clause.count("、") >= 2 or (clause.count("、") >= 1 and re.search(r"[和及与]", clause)):
             parts, pos = [], c0
             for seg in clause.split("、"):
                 parts.append((pos, pos + len(seg)))
@@ -153,6 +160,10 @@ def series_members(text: str, lo: int, hi: int) -> list[tuple[str, int, int]]:
                 best = members
         c0 = c1 + 1
     return best if len(best) >= 2 else []
+
+
+# a pair the text says something includes: (包括:石家庄高新区和正定高新区,以下统称高新区)
+_INCLUDES = re.compile(r"(?:包括|包含|涵盖|分别是|分别为)[：:]?$")
 
 
 _PARALLEL_MARK = re.compile(r"[一两二三四五六七八九十百]+[批个项支套类家座所]")

@@ -157,3 +157,33 @@ def test_a_numbered_heading_or_item_opens_no_topic_paragraph() -> None:
         assert topic_members(text, 0, len(head)) == []
     text = "亮点突出。加快平台布局;推进新型研发机构建设;鼓励企业组建联合体。\n"
     assert [m[0] for m in topic_members(text, 0, 5)] == ["加快平台布局;", "推进新型研发机构建设;", "鼓励企业组建联合体。"]
+
+
+def test_a_duration_counts_no_members() -> None:
+    from assistant.compose.enumerate import asked_count
+    from assistant.query import analyse
+
+    assert asked_count(analyse("Which high-tech zones does the three-year upgrading plan cover?")) is None
+    assert asked_count(analyse("What are the goals of the 14th Five-Year plan?")) is None
+    assert asked_count(analyse("What two-part slogan does the plan help deliver?")) == 2
+    assert asked_count(analyse("Which three industries does it name?")) == 3
+
+
+PRINCIPLES = """滨江市“十四五”科技创新发展规划
+一、总体要求
+(一)指导思想
+坚持创新在全市发展全局中的核心地位,全面塑造发展新优势。
+基本原则
+1.坚持创新引领,融合发展
+2.坚持改革创新,引领发展
+3.坚持问题导向,高效发展
+二、重点任务
+(一)企业创新能力提升
+"""
+
+
+def test_the_items_of_the_part_the_question_names(assistant_over):
+    ans = assistant_over(binjiang=PRINCIPLES).ask("What basic principles does the Binjiang plan list?")
+    assert not ans.refused
+    for part in ("坚持创新引领,融合发展", "坚持改革创新,引领发展", "坚持问题导向,高效发展"):
+        assert part in ans.answer, ans.answer

@@ -1,7 +1,7 @@
 """Tests for assistant.compose.features: when evidence measures something else than asked."""
 from __future__ import annotations
 
-from assistant.compose.features import frame, frame_conflict, measure_bad, slot_conflict
+from assistant.compose.features import frame, frame_conflict, measure_bad, slot_conflict, unasked_slot
 from assistant.query import analyse
 
 
@@ -251,3 +251,10 @@ def test_a_paragraph_opening_with_its_target_year_dates_its_later_sentences() ->
     assert evidence_year(sentence, sentence.index("8亿元"), [2015, 2020], lead=lead) == [2020]
     other = "一、主要目标\n构建起自主创新体系。全市研发投入达到8亿元;\n"
     assert lead_dates(other, other.index("全市")).period == []
+
+
+def test_a_kind_the_question_does_not_name_is_a_narrower_count() -> None:
+    assert unasked_slot("荆州共有多少家创新平台?", "新增国家级创新平台4家")
+    assert not unasked_slot("荆州共有多少家创新平台?", "全市664家创新平台")
+    assert not unasked_slot("荆州有多少家国家级创新平台?", "新增国家级创新平台4家")  # asked: slot_conflict's business
+    assert not unasked_slot("高新技术企业的目标是多少?", "通过认定高新技术企业310家")  # a stage, not a kind

@@ -68,3 +68,12 @@ def test_a_sentence_under_a_short_numbered_item_is_read_under_its_title() -> Non
     assert item_head(text, text.find("实施倍增")) == "培育创新主体"
     assert item_head(text, text.find("二是")) == ""  # the title itself
     assert item_head(text, text.find("其他")) == ""  # after the last item's paragraph
+
+
+def test_a_pair_the_text_says_something_includes() -> None:
+    from assistant.compose.members import series_members
+
+    text = "提升全市高新技术产业开发区(包括:石家庄高新区和正定高新区,以下统称高新区)综合实力"
+    assert [m for m, _, _ in series_members(text, 0, len(text))] == ["石家庄高新区", "正定高新区"]
+    text = "推动产学研合作和成果转化,提升综合实力"  # a pair no word introduces is no list
+    assert series_members(text, 0, len(text)) == []
