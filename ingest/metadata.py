@@ -346,6 +346,11 @@ def find_region(issuer: str | None, title: str | None, body: str, headline: str 
         # "市科技局…我市…南阳中试基地": a city that calls itself 我市 but never by its full name
         counts.update(r.name for r in _regions_by_short_of_level(_strip_books(body), own))
     if not counts:
+        # a text naming no region in full and speaking of itself at no level it names: the cities it
+        # names by their short name (全面塑造无锡高质量发展新动能, 把无锡建设成为…)
+        counts.update(r.name for suffix in genre().get("short_name_levels", ())
+                      for r in _regions_by_short_of_level(_strip_books(body), suffix))
+    if not counts:
         return None
     # 全区 is said by a district and by an autonomous region alike: a district the text names is the
     # more specific reading (昆都仑区 over the 内蒙古 its text names more often)

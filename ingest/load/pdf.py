@@ -50,10 +50,21 @@ def _ends_clause(line: str) -> bool:
     return line[-1] in _LINE_END
 
 
+_RUNS_ON = "，,、"
+_PAIRS = ("《》", "“”", "（）", "()")
+
+
+def _runs_on(line: str) -> bool:
+    """A line that cannot end its paragraph, however short: it ends at a comma (去年,) or leaves a
+    book title, a quotation or a bracket open (制定出台《义乌市“334” | 科技创新体系…行动方案》)."""
+    return line[-1] in _RUNS_ON or any(line.count(a) > line.count(b) for a, b in _PAIRS)
+
+
 def reflow(text: str) -> str:
     """Join the lines a PDF wrapped inside a paragraph: a full-width line (as long as the page's
-    long lines) that does not end a sentence or clause continues on the next one, unless that opens
-    a heading or an item. Titles and short lines stay. Chinese text needs no space at the join."""
+    long lines) that does not end a sentence or clause continues on the next one, and so does any
+    line that ends at a comma or leaves a title, quotation or bracket open, unless the next opens a
+    heading or an item. Titles and short lines stay. Chinese text needs no space at the join."""
     lines = text.split("\n")
     lengths = sorted(len(ln.strip()) for ln in lines if ln.strip())
     if len(lengths) < REFLOW_MIN_LINES:
@@ -62,7 +73,8 @@ def reflow(text: str) -> str:
     out: list[str] = []
     for line in lines:
         if out and out[-1].strip() and line.strip() and not _ends_clause(out[-1].rstrip()) \
-                and not _BREAK_BEFORE.match(line) and len(out[-1].strip()) >= max(12, 0.75 * width):
+                and not _BREAK_BEFORE.match(line) \
+                and (len(out[-1].strip()) >= max(12, 0.75 * width) or _runs_on(out[-1].rstrip())):
             prev = out[-1].rstrip()
             sep = " " if prev[-1].isascii() and line.lstrip()[:1].isascii() else ""
             out[-1] = prev + sep + line.lstrip()

@@ -367,3 +367,14 @@ def test_pdf_lines_wrapped_inside_a_paragraph_are_joined_even_after_a_closing_qu
     out = reflow("\n".join(lines)).split("\n")
     assert out[0] == wide + lines[1]  # the quotation closed mid-sentence runs on
     assert out[-2] == lines[-2] and out[-1] == "一、总体要求"  # 。” ends its sentence
+
+
+def test_pdf_lines_wrapped_at_a_comma_or_inside_a_title_are_joined_however_short() -> None:
+    from ingest.load.pdf import reflow
+
+    lines = ["创新是推动高质量发展的核心动力。去年,", "义乌聚焦改革创新和顶层设计,制定出台《义乌市“334”",
+             "科技创新体系建设工程行动方案(2023-2025年)》等意见办法。"] + \
+            ["创新生态是科技创新的沃土,义乌市科技局深耕细作,着力构建创新生态系统。"] * 8 + ["一、总体要求"]
+    out = reflow("\n".join(lines)).split("\n")
+    assert out[0] == "".join(lines[:3])  # a comma and an open 《 both run on
+    assert out[-1] == "一、总体要求" and len(out) == 10

@@ -296,3 +296,11 @@ def test_a_media_outlet_as_source_yields_to_the_region_its_headline_names() -> N
     assert meta.issuer == "中国江苏网" and meta.region == "如皋市"  # not 江苏省, the outlet's home
     from ingest.metadata import find_region
     assert find_region("咸宁市科学技术局", "江苏某某经验做法", "") == "咸宁市"  # an issuer that is no outlet still comes first
+
+
+def test_a_text_that_names_its_city_only_by_its_short_name() -> None:
+    from ingest.metadata import find_region
+
+    body = ("全面落实党中央、国务院和省委、省政府关于科技创新的部署要求,全面塑造无锡高质量发展新动能新优势,"
+            "现提出如下政策意见。努力把无锡建设成为具有国际影响力的产业科技创新高地。")
+    assert find_region(None, None, body) == "无锡市"
