@@ -241,7 +241,7 @@ class Assistant:
         if len(parts) < 2:
             return None
         first = self.analyse(parts[0], turn.history)
-        if not set(q.regions) <= set(first.regions):
+        if not first.regions and q.regions:
             return None  # Which outlet? Which reporter covered Sanya's …: the first part leans on the second
         history, answers = list(turn.history), []
         for part in parts:

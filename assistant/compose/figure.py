@@ -100,6 +100,23 @@ def whole_of_part(text: str, lo: int, ca: int) -> str:
     return text[start:ca - 1]
 
 
+# a clause that only states a change or a share of the thing the clause before it names
+# (…研发费用61.92亿元,同比增长7.8%,占营业收入比3.91%)
+_SUBJECTLESS = re.compile(r"\s*(?:同比|环比|比上年|较上年|比去年|较去年|年均)?(?:分别)?(?:增长|增加|提高|提升|下降|减少|增幅|增速)"
+                          r"(?:了|达到?|为)?\s*$|\s*占[\u4e00-\u9fff]{1,8}(?:的)?(?:比|比重|比例)(?:达到?|为)?\s*$")
+
+
+def elided_subject(text: str, lo: int, ca: int, before: str) -> str:
+    """The clause before one that only states a change or a share (规上工业企业研发费用61.92亿元,|同比增长
+    7.8%): the thing its figure is about; "" for any other clause or one opening its sentence."""
+    if ca <= lo or not _SUBJECTLESS.fullmatch(before):
+        return ""
+    start = ca - 1
+    while start > lo and text[start - 1] not in CLAUSE_END:
+        start -= 1
+    return text[start:ca - 1]
+
+
 def measure_kind(word: str) -> str:
     """person / organisation / event / item / group for a count's measure word ("" for 个 and others)."""
     for kind, words in vocab()["measure_kinds"].items():
@@ -306,7 +323,8 @@ def _figures_in(ctx: Context, s: Sentence, wanted_regions: list[str] | None, ask
         m = NumberMention(**{**m0.__dict__, "start": a, "end": b})
         t = _target_at(s.stored, a, b)
         indicator = t.indicator if t else text[ca:a]
-        local = f"{text[ca:cb]} {indicator} {topic_before(text, s.start, ca)} {whole_of_part(text, s.start, ca)}"
+        local = f"{text[ca:cb]} {indicator} {topic_before(text, s.start, ca)} {whole_of_part(text, s.start, ca)} " \
+                f"{elided_subject(text, s.start, ca, text[ca:a])}"
         year = evidence_year(s.text, m0.start, s.stored.meta.years, s.section, lead, now)
         explicit = year is not None
         if year is None:

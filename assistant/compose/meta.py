@@ -119,10 +119,21 @@ def _written_forms(value: str, field: str) -> list[str]:
     return probes
 
 
+_CLOCK = re.compile(r"[ \t]*\d{1,2}:\d{2}(?::\d{2})?(?!\d)")
+
+
 def as_written(stored: StoredDoc, value: str, field: str, span: tuple[int, int]) -> str:
     """The value in the wording of the line that states it (2025年06月05日 rather than 2025-06-05)."""
     quoted = stored.doc.text[span[0]:span[1]]
     return next((p for p in _written_forms(value, field) if p in quoted), value)
+
+
+def stamp(stored: StoredDoc, written: str, span: tuple[int, int]) -> str | None:
+    """The date with the time of day the page prints after it (2021-05-11 06:22:00), or None."""
+    quoted = stored.doc.text[span[0]:span[1]]
+    at = quoted.find(written)
+    clock = _CLOCK.match(quoted, at + len(written)) if at >= 0 else None
+    return written + clock.group(0) if clock else None
 
 
 def locate(stored: StoredDoc, value: str, field: str) -> tuple[int, int] | None:
@@ -219,6 +230,9 @@ def _field_line(ctx: Context, stored: StoredDoc, name: str, cb: CitationBuilder)
         return None
     n = cb.cite(stored, *span, section="")
     value = as_written(stored, value, name, span)
+    timed = stamp(stored, value, span) if name in ("date", "signed") else None
+    if timed:  # the day, then the moment the page gives (发布时间 2021-05-11 06:22:00)
+        value = say(q, f"{value}（页面时间 {timed}）", f"{value} (page time {timed})")
     byline = _BYLINE_TAIL.search(stored.doc.text, span[0], span[1]) if name == "issuer" else None
     if byline:  # 海东日报讯(记者 张璐): the source is stated with its reporter, who is named too
         value = f"{value}（{byline.group(1).strip()}）"

@@ -225,6 +225,9 @@ def test_a_question_asking_two_things_in_turn_has_two_parts() -> None:
     assert question_parts("娄底这次推进会是哪天召开的?会上部署的是哪一年的指标?", "zh") == [
         "娄底这次推进会是哪天召开的?", "会上部署的是哪一年的指标?"]
     assert question_parts("咸宁2024年研发经费投入要达到多少,增幅多大?", "zh") == ["咸宁2024年研发经费投入要达到多少?", "增幅多大?"]
+    # a second part that asks the same of another thing (…呢?) asks on its own
+    assert question_parts("遵义要求有效发明专利拥有量达到多少件?发明专利年均增幅呢?", "zh") == [
+        "遵义要求有效发明专利拥有量达到多少件?", "发明专利年均增幅呢?"]
     # a clause without a question word of its own belongs to the part it leads into
     one = "安徽省规划除了依据本省规划纲要,还依据了哪一份区域性规划?"
     assert question_parts(one, "zh") == [one]

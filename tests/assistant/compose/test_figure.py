@@ -286,3 +286,22 @@ def test_a_clause_naming_its_own_subject_answers_nothing_asked_of_another() -> N
     assert not names_other_subject("占GDP比重")  # what a figure measures of the subject before it
     assert not names_other_subject("是“十一五”末的")  # what it says of that subject
     assert not names_other_subject("提前超额完成“十四五”目标任务")
+
+
+def test_a_clause_that_only_states_a_change_is_about_the_thing_before_it() -> None:
+    from assistant.compose.figure import elided_subject
+
+    text = "规上工业企业研发费用61.92亿元,同比增长7.8%,占营业收入比3.91%。"
+    a = text.index("同比")
+    assert elided_subject(text, 0, a, "同比增长") == "规上工业企业研发费用61.92亿元"
+    b = text.index("规上")
+    assert elided_subject(text, 0, b, "规上工业企业研发费用") == ""  # opens its sentence
+    text = "力争全年规上工业研发费用超过17亿元,R&D占GDP比重达到8.15%"
+    assert elided_subject(text, 0, text.index("R&D"), "R&D占GDP比重达到") == ""  # names its own thing
+
+
+def test_a_second_part_answered_for_the_region_the_first_names(assistant_over):
+    page = ("义乌科技创新成绩单\n2023年1-11月,高新技术产业增加值占规上工业增加值比重71.1%,位居金华第二;"
+            "规上工业企业研发费用61.92亿元,同比增长7.8%。\n")
+    ans = assistant_over(yw=page).ask("义乌高新技术产业增加值占规上工业增加值的比重是多少?在金华排第几?")
+    assert "71.1%" in ans.answer and "第二" in ans.answer  # 金华 is the frame of the ranking, not another side

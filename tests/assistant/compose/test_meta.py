@@ -62,3 +62,8 @@ def test_the_period_a_plan_covers_is_given_as_the_plan_writes_it(assistant_over)
     plan = "海盐县“十四五”科技创新规划\n\n规划期限为2021-2025年。到2025年,全县研发投入强度达到3.5%。\n"
     ans = assistant_over(hy=plan).ask("What period does Haiyan County's 14th Five-Year S&T innovation plan cover?")
     assert "2021-2025" in ans.answer and len(ans.citations) == 1, ans.answer
+
+
+def test_a_pages_date_is_given_with_the_time_of_day_it_prints(assistant_over):
+    ans = assistant_over(bj=PAGE).ask("宝鸡市这篇“双创”工作材料是什么时候发布的?")
+    assert "2020-04-27" in ans.answer and "2020-04-27 10:04" in ans.answer  # the day, and the moment as printed
