@@ -51,6 +51,7 @@ class Query:
     target: bool = False  # asks what a plan sets (目标, 力争, targets)
     present: bool = False  # asks the state now or what was already reached (目前, 现有, so far)
     others: bool = False  # the region or document named is a reference, not the scope (还有哪些文件也提到…)
+    doc_ref: str = ""  # the words that point at the document (这份科技创新政策意见): covered by all its passages
 
     @property
     def content_terms(self) -> list[str]:
@@ -210,6 +211,19 @@ def without_plan_names(text: str, lang: str) -> str:
     return text
 
 
+@lru_cache(maxsize=1)
+def _document_reference() -> re.Pattern[str]:
+    spec = vocab()["document_reference"]
+    nouns = sorted({*plan_kinds(), *spec["nouns"]}, key=len, reverse=True)
+    return re.compile(f"(?:{'|'.join(map(re.escape, spec['demonstratives']))})"
+                      f"[^，,。；;？?！!]{{0,{spec['max_chars']}}}?(?:{'|'.join(map(re.escape, nouns))})")
+
+
+def document_reference(text: str) -> str:
+    """The phrases of a question that point at the document (这份科技创新政策意见, 这篇研发投入报道)."""
+    return " ".join(m.group(0) for m in _document_reference().finditer(text))
+
+
 def question_type(text: str, lang: str) -> str:
     for qtype in vocab()["types"]["order"]:
         if matches_type(without_plan_names(text, lang) if qtype == "overview" else text, lang, qtype):
@@ -363,6 +377,7 @@ def analyse(question: str, known_regions: dict[str, list[str]] | None = None,
               period=find_period(text), units=asked_units(text, lang), bases=facets(text, lang, "basis"),
               past=asks_past(text, lang), target=asks_target(text, lang),
               present=asks_present(text, lang), relative=relative_years(text, lang))
+    q.doc_ref = document_reference(text) if lang == "zh" else ""
     q.period_names_plan = bool(q.period) and period_names_plan(text, lang)
     q.year_names_report = bool(q.years) and year_names_report(text, lang)
     if q.qtype == "mentions" and _names_others(text, lang):

@@ -217,4 +217,4 @@ def evidence_texts(ctx: Context, passages: int | None = None) -> list[str]:
 
 
 def sentence_coverage(q: Query, s: Sentence) -> float:
-    return coverage(q.content_terms, f"{s.text} {s.section} {doc_words(s.stored)}", q.weights)
+    return coverage(q.content_terms, f"{s.text} {s.section} {doc_words(s.stored)} {q.doc_ref}", q.weights)

@@ -58,7 +58,7 @@ def opens_clause(text: str, start: int) -> bool:
     """Whether the year named at `start` opens its clause (“2023年,…”, “到2025年,…”): it dates what
     follows in the sentence. A year inside a clause (颁发2022年度科学技术奖,聘请40位专家) names what
     that clause is about and dates nothing after it."""
-    lead = re.sub(r"[\s“”\"（）()、]", "", text[_clause_start(text, start):start])
+    lead = re.sub(r"[\s“”\"（）()、—–‐\-·•●▪◆■]", "", text[_clause_start(text, start):start])  # ——2025年,…
     return not lead or lead in genre().get("year_lead_words", ())
 
 
@@ -383,7 +383,8 @@ def evidence_features(ctx: Context, stored: StoredDoc, local: str, sentence: str
     """The features every kind of candidate shares (the kind-specific type_ok/type_bad are added by
     the composer)."""
     q = ctx.query
-    named = f"{section} {doc_words(stored)}"
+    named = f"{section} {doc_words(stored)} {q.doc_ref}"
+    local = f"{local} {q.doc_ref}"  # the words pointing at the document are every passage's
     keys = key_terms(q)
     things = nominal_keys(q)
     year_ok, year_bad = year_features(dated_query(q, stored), year, stored.meta.years, explicit_year)
@@ -391,7 +392,7 @@ def evidence_features(ctx: Context, stored: StoredDoc, local: str, sentence: str
         "cov": coverage(q.content_terms, f"{sentence} {named}", q.weights),
         "key_local": coverage(keys, local, q.weights) if keys else 1.0,
         "thing_local": coverage(things, local, q.weights) if things else 1.0,
-        "thing_sent": coverage(things, f"{sentence} {section.split(' > ')[-1]}", q.weights) if things else 1.0,
+        "thing_sent": coverage(things, f"{sentence} {section.split(' > ')[-1]} {q.doc_ref}", q.weights) if things else 1.0,
         "key_sent": coverage(keys, f"{sentence} {named}", q.weights) if keys else 1.0,
         "absent": absent_share(q, f"{stored.doc.text} {doc_words(stored)}"),
         "rank": 1.0 / (1 + rank),

@@ -285,3 +285,12 @@ def test_asking_how_regions_rank_asks_a_place() -> None:
 
     assert "rank" in asked_units("上饶和嘉善在全省的科技排名各是什么情况?", "zh")
     assert "rank" not in asked_units("上饶的科技创新工作是什么情况?", "zh")
+
+
+def test_words_pointing_at_the_document_are_kept_apart() -> None:
+    from assistant.query import analyse, document_reference
+
+    assert document_reference("无锡这份科技创新政策意见以什么为主线?") == "这份科技创新政策意见"
+    assert document_reference("兴县这篇报道点名了哪两家企业?") == "这篇报道"
+    assert document_reference("咸宁2024年要认定多少家高新技术企业?") == ""
+    assert analyse("无锡这份科技创新政策意见以什么为主线?").doc_ref == "这份科技创新政策意见"

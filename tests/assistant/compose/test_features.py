@@ -258,3 +258,11 @@ def test_a_kind_the_question_does_not_name_is_a_narrower_count() -> None:
     assert not unasked_slot("荆州共有多少家创新平台?", "全市664家创新平台")
     assert not unasked_slot("荆州有多少家国家级创新平台?", "新增国家级创新平台4家")  # asked: slot_conflict's business
     assert not unasked_slot("高新技术企业的目标是多少?", "通过认定高新技术企业310家")  # a stage, not a kind
+
+
+def test_a_year_after_a_dash_bullet_dates_its_sentence() -> None:
+    from assistant.compose.features import evidence_year
+
+    text = "——2025年,营业收入增速达到7%、GDP增速达到8%,固定资产投资增速达到10%。"
+    assert evidence_year(text, text.index("7%"), [2025, 2026, 2027]) == 2025
+    assert evidence_year(text, text.index("10%"), [2025, 2026, 2027]) == 2025

@@ -37,3 +37,10 @@ def test_which_leader_asks_a_person_and_a_title_is_a_leader(assistant_over):
               "市人民政府副市长何锋出席会议。\n")
     ans = assistant_over(ld=report).ask("哪位市领导出席了娄底这次科技创新重点工作推进会?")
     assert ans.answer.startswith("副市长何锋")
+
+
+def test_a_preamble_naming_the_document_is_no_answer_about_its_content(assistant_over):
+    page = ("为更好发挥科技创新支撑作用,全面塑造无锡高质量发展新动能新优势,现提出如下政策意见。\n"
+            "一、总体要求\n以增强高水平科技供给、赋能产业高质量发展为主线,加快构建区域创新体系。\n")
+    ans = assistant_over(wx=page).ask("无锡这份科技创新政策意见以什么为主线?")
+    assert "增强高水平科技供给" in ans.answer, ans.answer
