@@ -15,7 +15,7 @@ from assistant.compose.context import (CitationBuilder, Context, Sentence, answe
                                        retrieved_sentences, say)
 from assistant.compose.features import evidence_features
 from assistant.compose.members import (abbreviated_members, book_members, line_start, ordinal_members,
-                                       parallel_members, sentence_ordinals, quoted_members, quoted_members_before, sentence_end, series_members,
+                                       parallel_members, sentence_ordinals, quoted_members, quoted_members_before, sentence_end, series_members, series_runs,
                                        series_named_by, spelled_out_members)
 from assistant.compose.params import params
 from assistant.compose.refusal import refuse
@@ -117,8 +117,10 @@ def sentence_enumerations(ctx: Context) -> list[Enumeration]:
         text = s.stored.doc.text
         members = ordinal_members(text, s.start, s.end)
         kind = "ordinal"
+        runs: list = []
         if not members:
-            members, kind = series_members(text, s.start, s.end), "series"
+            runs = series_runs(text, s.start, s.end)
+            members, kind = (max(runs, key=len) if runs else []), "series"
         if not members:
             members, kind = parallel_members(text, s.start, s.end), "parallel"
         if not members:
@@ -127,6 +129,12 @@ def sentence_enumerations(ctx: Context) -> list[Enumeration]:
             members, kind = book_members(text, s.start, s.end), "books"
         if members:
             out.append(Enumeration(s.stored, (s.start, s.end), members, s.rank, s.section, kind))
+        # the sentence's other series, after its longest, when each member is of the asked kind
+        # (which four combinations: 市场主导与政府引导相结合、…): the question may ask a shorter one
+        for run in runs:
+            extra = Enumeration(s.stored, (s.start, s.end), run, s.rank, s.section, "series")
+            if run is not members and members_named(ctx.query, extra):
+                out.append(extra)
         items = sentence_ordinals(text, s.start)
         parts = [] if items or is_heading(s) else topic_members(text, s.start, s.end)
         if parts:

@@ -126,7 +126,13 @@ def item_head(text: str, at: int) -> str:
 
 def series_members(text: str, lo: int, hi: int) -> list[tuple[str, int, int]]:
     """A、B、C（和D）（等…）: the longest run of 、-separated items in one clause of text[lo:hi]."""
-    best: list[tuple[str, int, int]] = []
+    runs = series_runs(text, lo, hi)
+    return max(runs, key=len) if runs else []
+
+
+def series_runs(text: str, lo: int, hi: int) -> list[list[tuple[str, int, int]]]:
+    """Every run of 、-separated items (two or more) in the clauses of text[lo:hi], in text order."""
+    out: list[list[tuple[str, int, int]]] = []
     c0 = lo
     for c1 in [i for i in range(lo, hi) if text[i] in CLAUSE_END or text[i] in "：:"] + [hi]:
         clause = text[c0:c1]
@@ -135,15 +141,18 @@ def series_members(text: str, lo: int, hi: int) -> list[tuple[str, int, int]]:
         if pair:
             cut = c0 + re.search(r"[和及与]", clause).start()
             members = [(text[a:b], a, b) for a, b in (_trim(text, c0, cut), _trim(text, cut + 1, c1)) if b > a]
-            if len(members) > len(best):
-                best = members
+            if len(members) >= 2:
+                out.append(members)
         elif clause.count("、") >= 2 or (clause.count("、") >= 1 and re.search(r"[和及与]", clause)):
             parts, pos = [], c0
             for seg in clause.split("、"):
                 parts.append((pos, pos + len(seg)))
                 pos += len(seg) + 1
+            # A与B相结合、C与D相结合、…: when every inner item joins two things, 与/和 is inside the members
+            joined = len(parts) >= 3 and all(re.search(r"[和与及]", text[a:b]) for a, b in parts[1:-1])
             a0, b0 = parts[0]
-            seps = [m.end() for m in re.finditer(r"[，,：:是为在对把将以和与及了]|加强|推进|推动|实施|发展|围绕|聚焦|打造|建设|培育|包括|涵盖|重点", text[a0:b0])]
+            seps = [m.end() for m in (_LEAD_WORDS if joined else _LEAD_WORDS_OR_AND).finditer(text, a0, b0)]
+            seps = [e - a0 for e in seps]
             if seps:
                 parts[0] = (a0 + seps[-1], b0)
             a1, b1 = parts[-1]
@@ -151,28 +160,35 @@ def series_members(text: str, lo: int, hi: int) -> list[tuple[str, int, int]]:
             if tail:
                 parts[-1] = (a1, tail.start())
             a1, b1 = parts[-1]
-            last_and = list(re.finditer(r"[和及与]", text[a1:b1]))
+            last_and = [] if joined else list(re.finditer(r"[和及与]", text[a1:b1]))
             if last_and and 0 < last_and[-1].start() < b1 - a1 - 1:  # A、B和C: C is a member too
                 cut = a1 + last_and[-1].start()
                 parts[-1:] = [(a1, cut), (cut + 1, b1)]
             members = [(text[a:b], a, b) for a, b in (_trim(text, a, b) for a, b in parts) if b > a]
-            if len(members) > len(best):
-                best = members
+            if len(members) >= 2:
+                out.append(members)
         c0 = c1 + 1
-    return best if len(best) >= 2 else []
+    return out
 
+
+# words that end what leads into a series' first item (围绕电磁装备、… ; 坚持市场主导与政府引导相结合、…)
+_LEAD = r"[，,：:是为在对把将以了]|加强|推进|推动|实施|发展|围绕|聚焦|打造|建设|培育|包括|涵盖|重点|坚持"
+_LEAD_WORDS = re.compile(_LEAD)
+_LEAD_WORDS_OR_AND = re.compile(_LEAD + r"|[和与及]")  # A和B、C: when the inner items join nothing, 和 leads in
 
 # a pair the text says something includes: (包括:石家庄高新区和正定高新区,以下统称高新区)
 _INCLUDES = re.compile(r"(?:包括|包含|涵盖|分别是|分别为)[：:]?$")
 
 
+_COMPARATIVE_END = re.compile(r"(更加|更为|更趋)[\u4e00-\u9fff]{2}$")
 _PARALLEL_MARK = re.compile(r"[一两二三四五六七八九十百]+[批个项支套类家座所]")
 
 
 def parallel_members(text: str, lo: int, hi: int) -> list[tuple[str, int, int]]:
     """Clauses written in parallel around one same quantity word (落地一批重点科技项目,培育一批科技创新
-    企业,认定一批技术创新成果): the longest run of three or more consecutive clauses of text[lo:hi],
-    each a short verb then that same word (建设一批…、引进一批…)."""
+    企业,认定一批技术创新成果) or ending in one same comparative (创新体系更加完善,创新要素更加集聚):
+    the longest run of three or more consecutive clauses of text[lo:hi], each a short verb then that
+    same word (建设一批…、引进一批…), or a thing then that comparative and a quality."""
     cuts = [lo] + [i + 1 for i in range(lo, hi) if text[i] in "，,；;、"] + [hi + 1]
     clauses = [(a, b - 1) for a, b in zip(cuts, cuts[1:]) if b - 1 > a]
     best: list[tuple[str, int, int]] = []
@@ -182,6 +198,9 @@ def parallel_members(text: str, lo: int, hi: int) -> list[tuple[str, int, int]]:
         a, b = _trim(text, a, b)
         m = _PARALLEL_MARK.search(text, a, min(b, a + 5))
         here = m.group(0) if m and 1 <= m.start() - a <= 4 else None
+        if here is None:  # 创新体系更加完善,创新要素更加集聚,…: each a thing, then the same comparative
+            c = _COMPARATIVE_END.search(text, a, b)
+            here = c.group(1) if c and c.start() > a else None
         if here is not None and here == mark:
             run.append((text[a:b], a, b))
         else:

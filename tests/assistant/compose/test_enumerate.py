@@ -187,3 +187,12 @@ def test_the_items_of_the_part_the_question_names(assistant_over):
     assert not ans.refused
     for part in ("坚持创新引领,融合发展", "坚持改革创新,引领发展", "坚持问题导向,高效发展"):
         assert part in ans.answer, ans.answer
+
+
+def test_a_shorter_series_of_the_asked_kind_in_a_sentence_with_a_longer_one(assistant_over):
+    page = ("无锡市科技创新政策意见\n一、总体要求\n(一)指导思想\n以增强高水平科技供给为主线,坚持市场主导与政府引导相结合、"
+            "重点聚焦与全面提升相结合、自立自强与开放合作相结合、技术创新与制度创新相结合,加快构建创新主体活力迸发、"
+            "创新载体丰富多元、创新资源高效配置、创新网络协同开放、创新生态包容优越的区域创新体系。\n")
+    ans = assistant_over(wx=page).ask("Which four combinations does Wuxi's science and technology policy insist on?")
+    for part in ("市场主导与政府引导相结合", "重点聚焦与全面提升相结合", "自立自强与开放合作相结合", "技术创新与制度创新相结合"):
+        assert part in ans.answer, ans.answer

@@ -77,3 +77,22 @@ def test_a_pair_the_text_says_something_includes() -> None:
     assert [m for m, _, _ in series_members(text, 0, len(text))] == ["石家庄高新区", "正定高新区"]
     text = "推动产学研合作和成果转化,提升综合实力"  # a pair no word introduces is no list
     assert series_members(text, 0, len(text)) == []
+
+
+def test_a_series_whose_items_each_join_two_things_keeps_them_whole() -> None:
+    from assistant.compose.members import series_runs
+
+    text = ("以增强科技供给为主线,坚持市场主导与政府引导相结合、重点聚焦与全面提升相结合、自立自强与开放合作相结合、"
+            "技术创新与制度创新相结合,加快构建创新主体活力迸发、创新载体丰富多元、创新资源高效配置的区域创新体系")
+    runs = [[m for m, _, _ in r] for r in series_runs(text, 0, len(text))]
+    assert runs[0] == ["市场主导与政府引导相结合", "重点聚焦与全面提升相结合", "自立自强与开放合作相结合", "技术创新与制度创新相结合"]
+    assert len(runs) == 2 and len(runs[1]) == 3
+
+
+def test_clauses_ending_in_one_same_comparative_are_members() -> None:
+    from assistant.compose.members import parallel_members
+
+    text = "到2018年,创新体系更加完善,创新要素更加集聚,区域创新特色更加明显,创新环境更加优良,创新能力显著提升。"
+    assert [m for m, _, _ in parallel_members(text, 0, len(text))] == [
+        "创新体系更加完善", "创新要素更加集聚", "区域创新特色更加明显", "创新环境更加优良"]
+    assert parallel_members("体系更加完善,要素更加集聚。", 0, 14) == []  # two clauses are no run
