@@ -267,7 +267,7 @@ def _score(ctx: Context, e: Enumeration, want: int | None, name: str | None) -> 
     offset = 0.0
     if want is not None:
         offset += p["count_match"] if len(e.members) == want else -p["count_miss"]
-    if name and name in text[max(0, e.span[0] - 40):e.span[1]]:
+    if name and names_the_group(text, e, name):
         offset += p["name_match"]
     if e.kind == "outline" and name and want == len(e.members):
         offset += p["outline_count_name"]
@@ -276,6 +276,15 @@ def _score(ctx: Context, e: Enumeration, want: int | None, name: str | None) -> 
     offset += p["member_words"] * members_named(ctx.query, e)
     e.feats = finish(feats, ctx.query.lang)
     e.r, e.p = score(e.feats, context, "enumeration", offset=offset)
+
+
+def names_the_group(text: str, e: Enumeration, name: str) -> bool:
+    """The group's name stands in or just before the enumeration's text, outside its members (“345”
+    创新行动:“3”即…): it introduces them. A name inside one member (《义乌市“334”…行动方案》 in a list of
+    documents) is part of that member, not the group's."""
+    lo = max(0, e.span[0] - 40)
+    return any(not any(a <= lo + m.start() < b for _, a, b in e.members)
+               for m in re.finditer(re.escape(name), text[lo:e.span[1]]))
 
 
 TITLE_SLACK = 2  # characters a part's title may have beyond the question's word (主要任务 for 任务)

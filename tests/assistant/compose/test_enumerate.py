@@ -196,3 +196,16 @@ def test_a_shorter_series_of_the_asked_kind_in_a_sentence_with_a_longer_one(assi
     ans = assistant_over(wx=page).ask("Which four combinations does Wuxi's science and technology policy insist on?")
     for part in ("市场主导与政府引导相结合", "重点聚焦与全面提升相结合", "自立自强与开放合作相结合", "技术创新与制度创新相结合"):
         assert part in ans.answer, ans.answer
+
+
+def test_a_name_inside_one_member_does_not_name_the_group() -> None:
+    from assistant.compose.enumerate import Enumeration, names_the_group
+
+    text = "制定出台《义乌市“334”科技创新体系建设工程行动方案》《关于加强科技创新的若干意见》《研究院实施办法》等意见办法。"
+    members = [(m, text.index(m), text.index(m) + len(m)) for m in
+               ("义乌市“334”科技创新体系建设工程行动方案", "关于加强科技创新的若干意见", "研究院实施办法")]
+    e = Enumeration(None, (0, len(text)), members, 0, "", "books")
+    assert not names_the_group(text, e, "334")
+    text = "大力实施“345”创新行动:“3”即提升三个产业集群;“4”即完善四个体系;“5”即五项重点工作。"
+    members = [(m, text.index(m), text.index(m) + len(m)) for m in ("提升三个产业集群", "完善四个体系", "五项重点工作")]
+    assert names_the_group(text, Enumeration(None, (text.index("“3”"), len(text)), members, 0, "", "ordinal"), "345")
