@@ -186,7 +186,10 @@ def year_features(q: Query, year: int | list[int] | None, doc_years: list[int],
     got = set() if year is None else set(year) if isinstance(year, list) else {year}
     if not asked:
         if q.target and not q.past and got and doc_years and max(got) < min(doc_years):
-            return 0.0, 0.5  # a target asked; the evidence is a result of the years before the plan's (去年…)
+            # a target asked; the evidence is a result of the years before the plan's: certain when its
+            # text names that year (至“十三五”末…拥有270家 in a 2021 report), else inferred (去年…); a
+            # comparison's side may be a result all the same (its sides need not share a basis)
+            return 0.0, 1.0 if explicit and q.qtype != "comparison" and len(q.regions) <= 1 else 0.5
         return 0.0, 0.0
     if (q.period_names_plan and not q.years) or q.year_names_report:
         if got & asked:

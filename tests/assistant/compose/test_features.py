@@ -266,3 +266,14 @@ def test_a_year_after_a_dash_bullet_dates_its_sentence() -> None:
     text = "——2025年,营业收入增速达到7%、GDP增速达到8%,固定资产投资增速达到10%。"
     assert evidence_year(text, text.index("7%"), [2025, 2026, 2027]) == 2025
     assert evidence_year(text, text.index("10%"), [2025, 2026, 2027]) == 2025
+
+
+def test_a_result_the_text_dates_before_the_document_answers_no_target() -> None:
+    from assistant.compose.features import year_features
+
+    q = analyse("How many national high-tech enterprises does Rugao aim to have?")
+    assert q.target and not q.years
+    assert year_features(q, 2020, [2021], explicit=True) == (0.0, 1.0)  # 至“十三五”末…拥有270家 in a 2021 report
+    assert year_features(q, 2020, [2021], explicit=False) == (0.0, 0.5)  # only inferred: doubtful
+    cmp = analyse("Compare the high-tech enterprise targets of Rugao and Shijiazhuang")
+    assert year_features(cmp, 2020, [2021], explicit=True)[1] < 1.0  # a comparison's side may be a result
