@@ -219,6 +219,9 @@ def _document_reference() -> re.Pattern[str]:
                       f"[^，,。；;？?！!]{{0,{spec['max_chars']}}}?(?:{'|'.join(map(re.escape, nouns))})")
 
 
+_ABOUT_THE_DOCUMENT = frozenset({"date", "docno", "issuer", "field"})
+
+
 def document_reference(text: str) -> str:
     """The phrases of a question that point at the document (这份科技创新政策意见, 这篇研发投入报道)."""
     return " ".join(m.group(0) for m in _document_reference().finditer(text))
@@ -377,7 +380,8 @@ def analyse(question: str, known_regions: dict[str, list[str]] | None = None,
               period=find_period(text), units=asked_units(text, lang), bases=facets(text, lang, "basis"),
               past=asks_past(text, lang), target=asks_target(text, lang),
               present=asks_present(text, lang), relative=relative_years(text, lang))
-    q.doc_ref = document_reference(text) if lang == "zh" else ""
+    # (a question about the document's own date, number or issuer asks nothing of its passages)
+    q.doc_ref = document_reference(text) if lang == "zh" and q.qtype not in _ABOUT_THE_DOCUMENT else ""
     q.period_names_plan = bool(q.period) and period_names_plan(text, lang)
     q.year_names_report = bool(q.years) and year_names_report(text, lang)
     if q.qtype == "mentions" and _names_others(text, lang):

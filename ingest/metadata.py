@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections import Counter
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -116,11 +117,16 @@ def issuer_in_title(title: str | None) -> str | None:
 _TRAILING_YEARS = re.compile(r"\s*[(（]\s*(?:19|20)\d{2}\s*[" + YEAR_RANGE_DASHES + r"]+\s*(?:19|20)\d{2}\s*年?\s*[)）]\s*$")
 
 
+@lru_cache(maxsize=1)
+def _status_mark() -> re.Pattern[str]:
+    marks = "|".join(map(re.escape, genre()["title_status_marks"]))
+    return re.compile(rf"\s*[(（]\s*(?:{marks})\s*[)）]\s*$")
+
+
 def title_core(title: str) -> str:
     """A title without what may trail its plan kind: the years it covers and marks of its status
     (…工作方案 (2025-2027年)(征求意见稿) → …工作方案; genre.json title_status_marks)."""
-    marks = "|".join(map(re.escape, genre()["title_status_marks"]))
-    status = re.compile(rf"\s*[(（]\s*(?:{marks})\s*[)）]\s*$")
+    status = _status_mark()
     prev = None
     while prev != title:
         prev, title = title, status.sub("", _TRAILING_YEARS.sub("", title))

@@ -151,10 +151,9 @@ def series_runs(text: str, lo: int, hi: int) -> list[list[tuple[str, int, int]]]
             # A与B相结合、C与D相结合、…: when every inner item joins two things, 与/和 is inside the members
             joined = len(parts) >= 3 and all(re.search(r"[和与及]", text[a:b]) for a, b in parts[1:-1])
             a0, b0 = parts[0]
-            seps = [m.end() for m in (_LEAD_WORDS if joined else _LEAD_WORDS_OR_AND).finditer(text, a0, b0)]
-            seps = [e - a0 for e in seps]
-            if seps:
-                parts[0] = (a0 + seps[-1], b0)
+            ends = [m.end() for m in (_LEAD_WORDS if joined else _LEAD_WORDS_OR_AND).finditer(text, a0, b0)]
+            if ends:
+                parts[0] = (ends[-1], b0)
             a1, b1 = parts[-1]
             tail = _LIST_TAIL.search(text, a1, b1)
             if tail:
