@@ -27,16 +27,6 @@ def heading_rank(line: str) -> int | None:
     return None
 
 
-def strip_heading_marker(line: str) -> str:
-    """A heading's words without its number ("(一) 指导思想" → "指导思想"); other lines unchanged."""
-    s = line.strip()
-    for _, pat in _heading_patterns():
-        m = pat.match(s)
-        if m:
-            return s[m.end():].strip()
-    return s
-
-
 _GAP = re.compile(r"[ \t\u3000]+")
 _TITLE_PUNCT = re.compile(r"[，,。；;：:、]")
 INLINE_TITLE_MAX = 12  # "一、总体目标 以打造…": a short title, then a gap, then the section's text

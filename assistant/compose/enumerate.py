@@ -24,7 +24,7 @@ from assistant.compose.text import column_answer, compose_sentence, scored_sente
 from assistant.evidence import coverage, term_in, term_len
 from assistant.outline import Node, outline
 from assistant.query import Query
-from base.headings import strip_heading_marker
+from base.headings import heading_core
 from base.numbers import parse_chinese_int
 from base.regions import genre
 from base.types import Answer
@@ -293,7 +293,7 @@ TITLE_SLACK = 2  # characters a part's title may have beyond the question's word
 def titled_as_asked(q: Query, e: Enumeration) -> bool:
     """An outline's items whose parent heading or lead-in line is, all but a character or two, one of
     the question's specific words: the question names the part whose items it asks for."""
-    titles = [re.sub(r"[\s:：。,，、]", "", strip_heading_marker(t)) for t in (e.lead, e.section) if t]
+    titles = [re.sub(r"[\s:：。,，、]", "", heading_core(t)) for t in (e.lead, e.section) if t]
     return any(alt and alt in t and len(t) - len(alt) <= TITLE_SLACK
                for t in titles for k in key_terms(q) for alt in k.split("|"))
 

@@ -94,6 +94,11 @@ def whole_of_part(text: str, lo: int, ca: int) -> str:
     items count; "" for any other clause."""
     if not text.startswith("其中", ca) or ca <= lo:
         return ""
+    return _clause_before(text, lo, ca)
+
+
+def _clause_before(text: str, lo: int, ca: int) -> str:
+    """The clause of text[lo:] that ends just before the clause starting at `ca` (ca > lo)."""
     start = ca - 1
     while start > lo and text[start - 1] not in CLAUSE_END:
         start -= 1
@@ -111,10 +116,7 @@ def elided_subject(text: str, lo: int, ca: int, before: str) -> str:
     7.8%): the thing its figure is about; "" for any other clause or one opening its sentence."""
     if ca <= lo or not _SUBJECTLESS.fullmatch(before):
         return ""
-    start = ca - 1
-    while start > lo and text[start - 1] not in CLAUSE_END:
-        start -= 1
-    return text[start:ca - 1]
+    return _clause_before(text, lo, ca)
 
 
 def measure_kind(word: str) -> str:
