@@ -146,3 +146,36 @@ def abbreviations(name: str) -> list[str]:
         if suffix in ("区", "县") and len(short) >= 2:
             out += [short[0] + suffix, short[-1] + suffix]
     return list(dict.fromkeys(out))
+
+
+# ---------------------------------------------------------------- how a text speaks of itself
+def level_usage(body: str) -> dict[str, int]:
+    """How often the text speaks of itself at each level (我县, 全县 …). A 全省 that ranks or counts
+    (列全省第3, 全省首个, 全省四个) compares the region with the rest of the province: not self-reference."""
+    return {suffix: sum(not comparative(body, m.start(), m.end())
+                        for w in words for m in re.finditer(re.escape(w), body))
+            for suffix, words in genre()["region_level_words"].items()}
+
+
+def comparative(text: str, start: int, end: int) -> bool:
+    """Whether the region word at text[start:end] is the frame a ranking or a list compares in
+    (列全省第3, 嘉兴市唯一, 入选全省…清单), rather than the region the text is about."""
+    g = genre()
+    return bool(re.match(g["region_compare_after"], text[end:end + 6])
+                or re.search(g["region_compare_before"], text[max(0, start - 3):start]))
+
+
+def own_level(text: str) -> str | None:
+    """The level a text speaks of itself at most (区 for a page saying 全区, 区政府), None when it never
+    does."""
+    usage = level_usage(text)
+    return max(usage, key=usage.get) if any(usage.values()) else None
+
+
+def level_word(name: str) -> str | None:
+    """The level word (区, 县, 市, 州, 省) a region's full name ends with, among those a text speaks of
+    itself with (genre.json region_level_words); None for other suffixes (旗, 盟)."""
+    for suffix in sorted(genre()["region_level_words"], key=len, reverse=True):
+        if name.endswith(suffix):
+            return suffix
+    return None

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from base.header import CN_DATE
+from base.regions import genre
 from base.types import Doc, RawDoc
 from base.vocab import data_dir
 
@@ -163,6 +165,40 @@ def normalize_line(line: str) -> str:
     return close_figure_gaps(_INLINE_SPACE.sub(" ", _ZERO_WIDTH.sub("", line)).strip())
 
 
+RUN_IN_MIN_CHARS = 60  # a page flattened into long lines; shorter lines are left as they are
+_RUN_IN_MARK = r"(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)])"
+# a numbered heading run into the text after a sentence end (…制定本工作方案。 一、总体要求), or after a
+# heading of its own (一、总体要求 (一)总体思路。)
+_RUN_IN_AFTER_SENTENCE = re.compile(rf"(?<=[。；;！？!?])\s+(?={_RUN_IN_MARK})")
+_RUN_IN_AFTER_HEADING = re.compile(rf"^({_RUN_IN_MARK}[^。；;，,\s]{{2,20}})\s+(?={_RUN_IN_MARK})")
+
+
+@lru_cache(maxsize=1)
+def _run_in_signature() -> re.Pattern[str]:
+    suffixes = "|".join(map(re.escape, sorted(genre()["issuer_suffixes"], key=len, reverse=True)))
+    return re.compile(rf"(?<=[。；;！!])\s+(?=[\u4e00-\u9fff（）()]{{2,30}}?(?:{suffixes})\s+{CN_DATE}\s*$)")
+
+
+def break_run_in(line: str) -> list[str]:
+    """A long line of a page whose paragraphs were flattened into one: its numbered headings
+    (…制定本工作方案。 一、总体要求 (一)总体思路。…) and a closing signature (…认真组织实施。
+    邢台市人民政府 2018年6月12日) start lines of their own, as the page showed them. Only where a space
+    stands before them: text written without one is left whole."""
+    if len(line) < RUN_IN_MIN_CHARS:
+        return [line]
+    parts = _RUN_IN_AFTER_SENTENCE.split(_run_in_signature().sub("\n", line).replace("\n", "\x00"))
+    out = []
+    for part in (x for p in parts for x in p.split("\x00")):
+        while True:
+            m = _RUN_IN_AFTER_HEADING.match(part)
+            if not m:
+                break
+            out.append(m.group(1))
+            part = part[m.end():]
+        out.append(part)
+    return [x.strip() for x in out if x.strip()]
+
+
 def join_lines(lines: list[str]) -> str:
     """Join lines, keeping at most one blank line in a row and none at the ends."""
     out: list[str] = []
@@ -180,7 +216,7 @@ def join_lines(lines: list[str]) -> str:
 def clean(raw: RawDoc) -> Doc:
     """The document's visible text without boilerplate; ``removed_lines`` counts drops."""
     text = re.sub(r"\r\n?", "\n", raw.text)
-    lines = [normalize_line(ln) for ln in text.split("\n")]
+    lines = [x for ln in text.split("\n") for x in break_run_in(normalize_line(ln))]
     rules = load_boilerplate()
     kept = [ln for ln in lines if not (ln and is_boilerplate(ln, rules))]
     removed = len(lines) - len(kept)

@@ -14,7 +14,8 @@ from typing import Any
 
 from base.header import CN_DATE, DATE, DATE_TIME, HEADER_SCAN_LINES, arabic_dates, header_end, header_pairs
 from base.numbers import CJK
-from base.regions import Region, abbreviations, genre, region_pattern, regions_by_name, short_name
+from base.regions import (Region, abbreviations, comparative, genre, own_level, region_pattern, regions_by_name,
+                          short_name)
 from base.text import SENT_END, YEAR_RANGE_DASHES
 from base.types import Doc, DocMeta
 
@@ -25,7 +26,7 @@ _DATE_RE = re.compile(DATE)
 _DATE_ONLY_LINE = re.compile(rf"^\s*{CN_DATE}\s*$")
 # the closing bracket is sometimes lost in a page's conversion (明府办〔2016118号): the year is still 4 digits
 _DOC_NO_RE = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[［(（]\s*(?:19|20)\d{2}\s*[〕\]］)）]?\s*\d{1,4}\s*号")
-_NOTICE_DOC_NO = re.compile(r"通知\s*[(（]?\s*(" + _DOC_NO_RE.pattern.replace("{1,10}", "{1,8}?") + r")")
+_NOTICE_DOC_NO = re.compile(r"通知\s*[(（【\[]?\s*(" + _DOC_NO_RE.pattern.replace("{1,10}", "{1,8}?") + r")")
 _BOOK_RE = re.compile(r"《([^《》]{2,80})》")
 _YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 _TARGET_YEAR_RE = re.compile(r"(?:到|至|截至|截止|力争|争取)\s*((?:19|20)\d{2})\s*年")
@@ -241,11 +242,11 @@ def find_doc_no(fields: dict[str, str], text: str, header_end: int) -> str | Non
         return m.group(0) if m else fields["doc_no"]
     # a 文号 standing alone on a line in the header area, perhaps in brackets (not one cited in the body)
     for line in text[: max(header_end, 400)].split("\n"):
-        m = _DOC_NO_RE.fullmatch(line.strip().strip("()（）").strip())
+        m = _DOC_NO_RE.fullmatch(line.strip().strip("()（）【】[]").strip())
         if m:
             return m.group(0)
-    # … or right after the notice's title it numbers (印发《…》的通知唐政办字〔2022〕140号), a scraped
-    # page having run the two together
+    # … or right after the notice's title it numbers (印发《…》的通知唐政办字〔2022〕140号, …的通知
+    # 【邢政发〔2018〕6号】), a scraped page having run the two together
     m = _NOTICE_DOC_NO.search(text[: max(header_end, 400)])
     return m.group(1) if m else None
 
@@ -342,8 +343,7 @@ def find_region(issuer: str | None, title: str | None, body: str, headline: str 
                          if r.level > 1)
     # the document speaks of itself as 我区/全区 … → prefer regions of that level; when the running
     # text names none of that level, the titles it cites may (《海南省…方案》 in a provincial plan)
-    usage = level_usage(body)
-    own = max(usage, key=usage.get) if any(usage.values()) else None
+    own = own_level(body)
     if own and not any(name.endswith(own) for name in counts):
         books = " ".join(m.group(1) for m in _BOOK_RE.finditer(body))
         cited = [r for r in [*_regions_in(books), *_provinces_by_short(books)] if r.name.endswith(own)]
@@ -366,22 +366,6 @@ def find_region(issuer: str | None, title: str | None, body: str, headline: str 
                                                      bool(own and kv[0].endswith(own)), kv[1], level[kv[0]]),
                     reverse=True)
     return ranked[0][0]
-
-
-def level_usage(body: str) -> dict[str, int]:
-    """How often the text speaks of itself at each level (我县, 全县 …). A 全省 that ranks or counts
-    (列全省第3, 全省首个, 全省四个) compares the region with the rest of the province: not self-reference."""
-    return {suffix: sum(not comparative(body, m.start(), m.end())
-                        for w in words for m in re.finditer(re.escape(w), body))
-            for suffix, words in genre()["region_level_words"].items()}
-
-
-def comparative(text: str, start: int, end: int) -> bool:
-    """Whether the region word at text[start:end] is the frame a ranking or a list compares in
-    (列全省第3, 嘉兴市唯一, 入选全省…清单), rather than the region the text is about."""
-    g = genre()
-    return bool(re.match(g["region_compare_after"], text[end:end + 6])
-                or re.search(g["region_compare_before"], text[max(0, start - 3):start]))
 
 
 def _regions_by_short_of_level(s: str, suffix: str) -> list[Region]:

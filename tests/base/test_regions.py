@@ -33,3 +33,13 @@ def test_an_autonomous_region_or_prefecture_is_named_without_its_ethnic_groups()
     # an autonomous county keeps its groups: its bare core is too often an ordinary word (新平台)
     assert short_name("新平彝族傣族自治县") == "新平彝族傣族"
 
+
+
+def test_how_a_text_speaks_of_itself() -> None:
+    from base.regions import level_word, own_level
+
+    assert own_level("截至目前,全区共有高新技术企业506家,提升全区重点产业配套能力。") == "区"
+    assert own_level("全县研发投入增长12%,县委县政府高度重视。列全省第3。") == "县"  # 列全省第3 ranks, it is no self-reference
+    assert own_level("高新技术企业达到360家以上。") is None
+    assert level_word("金水区") == "区" and level_word("鹤庆县") == "县" and level_word("河北省") == "省"
+    assert level_word("大理白族自治州") == "州" and level_word("阿拉善盟") is None

@@ -250,3 +250,20 @@ def test_article_furniture_lines_are_removed() -> None:
     doc = clean(raw_doc("\n".join(["webwxgetmsgimg_副本.jpg", "如皋发力打造创新强市", "听新闻",
                                    "近日,如皋科技创新大会召开,责编:负责编排。", "标签:", "责编:戴雨扬 崔欣"])))
     assert lines_of(doc) == ["如皋发力打造创新强市", "近日,如皋科技创新大会召开,责编:负责编排。"]
+
+
+def test_headings_and_a_signature_run_into_a_flattened_line_start_lines_of_their_own() -> None:
+    from ingest.clean import break_run_in
+
+    line = ("各县(市、区)人民政府,市政府各部门:《邢台市科技创新三年行动计划工作方案》已经市政府常务会议研究通过,"
+            "现印发给你们,请认真组织实施。 邢台市人民政府 2018年6月12日")
+    assert break_run_in(line)[-1] == "邢台市人民政府 2018年6月12日"
+    line = ("为贯彻落实《河北省科技创新三年行动计划》精神,深入实施创新驱动发展战略,结合我市实际,制定本工作方案。 "
+            "一、总体要求 (一)总体思路。以建设新时代创新型邢台为主攻方向。 (二)工作目标。到2020年,研发投入大幅提升。")
+    assert break_run_in(line) == [
+        "为贯彻落实《河北省科技创新三年行动计划》精神,深入实施创新驱动发展战略,结合我市实际,制定本工作方案。",
+        "一、总体要求", "(一)总体思路。以建设新时代创新型邢台为主攻方向。", "(二)工作目标。到2020年,研发投入大幅提升。"]
+    # without a space before it, a marker stays where it is; short lines (a header row) are left alone
+    whole = "到2020年研发投入大幅提升。(一)和(二)所列指标均为约束性指标,全市上下要认真组织实施,确保各项目标任务如期完成。"
+    assert break_run_in(whole) == [whole]
+    assert break_run_in("一、总体要求 (一)总体思路") == ["一、总体要求 (一)总体思路"]

@@ -83,6 +83,9 @@ def test_doc_no_on_its_own_line_in_brackets_even_with_a_lost_bracket():
     run_on = "唐山市人民政府办公室印发《行动方案》的通知唐政办字〔2022〕140号USHUI.NET提示:继续实施。"
     assert find_doc_no({}, run_on, 0) == "唐政办字〔2022〕140号"
     assert find_doc_no({}, "根据《省政府关于X的通知》(鄂政发〔2021〕9号)要求,制定本方案。", 0) is None
+    # in the square brackets of a government site (【…】), after the title or on a line of its own
+    assert find_doc_no({}, "邢台市人民政府 关于印发工作方案的通知 【邢政发〔2018〕6号】\n各县(市、区)人民政府:", 0) == "邢政发〔2018〕6号"
+    assert find_doc_no({}, "关于印发的通知\n【东政发〔2021〕6号】\n", 0) == "东政发〔2021〕6号"
 
 
 def test_a_title_wrapped_over_two_lines():
@@ -250,7 +253,8 @@ def test_a_dated_source_line_without_a_date_label_dates_the_page_and_this_site_i
 
 
 def test_a_province_or_city_a_report_ranks_against_is_not_its_region() -> None:
-    from ingest.metadata import find_region, level_usage
+    from base.regions import level_usage
+    from ingest.metadata import find_region
 
     body = ("2023年,嘉善县积极抢抓战略机遇。以全省第一的成绩成功列入国家创新型县建设名单,成为全省四个、"
             "嘉兴市唯一实现三连冠的县市区。上海大学(浙江)研究院落地,高新产业增加值占比列全省第3,"
