@@ -20,7 +20,7 @@ from typing import Any, Iterator
 from langchain_core.documents import Document
 from langchain_core.runnables import RunnableLambda
 
-from assistant.compose import Context, compose, refusal_text, refuse
+from assistant.compose import Context, compose, refusal_text, refuse, unnamed_region_notice
 from assistant.compose.parts import merge_answers
 from assistant.grounding import check
 from assistant.query import Query, analyse, question_parts
@@ -221,6 +221,10 @@ class Assistant:
             ans = compose(ctx)
         ans = self.enforce(ans)
         ans.answerer = "extractive"
+        if sc.note == "region_unnamed" and not ans.refused:
+            used = list(dict.fromkeys(c.doc for c in ans.citations))
+            notice = " ".join(n for n in (notice, unnamed_region_notice(
+                q, [sc.docs[p].meta.shown_title or "" for p in used if p in sc.docs])) if n)
         notice = " ".join(n for n in (turn.degraded, notice) if n) or None
         if notice:
             ans.notice = notice + (f" {ans.notice}" if ans.notice else "")

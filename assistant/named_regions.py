@@ -149,11 +149,12 @@ def find_regions_en(text: str, known: dict[str, list[str]]) -> list[str]:
 
 
 def _beside(readings: list[str], sure: list[str]) -> str:
-    """Of a name's readings, the one inside a region the question names for sure, or beside one
-    (Lianyuan, Shuangfeng and Xinhua … Loudi: 新化县 of 娄底, not a 新华区 elsewhere); else the first."""
+    """Of a name's readings, the one inside a region the question names for sure, holding one, or beside
+    one (Lianyuan, Shuangfeng and Xinhua … Loudi: 新化县 of 娄底, not a 新华区 elsewhere; Hengshui …
+    Beijing-Tianjin-Hebei: 河北省, which holds 衡水, before the 河北区 of 天津); else the first."""
     if len(readings) > 1:
         for r in readings:
-            if any(s != r and (contains(s, r) or _same_parent(s, r)) for s in sure):
+            if any(s != r and (contains(s, r) or contains(r, s) or _same_parent(s, r)) for s in sure):
                 return r
     return readings[0]
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from assistant.named_regions import subjects
 from assistant.query import GENERIC_TERMS, Query
-from base.regions import contains, genre, name_forms, short_name
+from base.regions import contains, genre, level_word, name_forms, own_level, short_name
 from store import StoredDoc
 
 # weights of a document for a region the question names (data: the strength of each relation)
@@ -18,6 +18,7 @@ SAME, INSIDE_ASKED, NAMES_ASKED, COVERS_ASKED = 1.0, 0.7, 0.8, 0.4
 UNKNOWN_NAMES = 0.4  # the metadata cannot tell the document's region, and its text names the one asked
 MENTIONS_ASKED = 0.3  # no document is the region's by its metadata, but a text names it again and again
 MIN_MENTIONS = 3
+UNNAMED_LEVEL = 0.2  # no text names the region, but a page that names none speaks of itself at its level
 YEAR_MISS = 0.6  # the document's plan years do not include a year the question names
 REVIEW_YEARS = 5  # a plan reports the period before it (a 十四五 plan's 十三五 results): no year miss
 
@@ -178,11 +179,13 @@ _BRACKETED = re.compile(r"[（(][^）)]*[）)]")  # 县(市、区): a name's own
 _WHOLE = re.compile(r"全(?:省|市|州|盟|区|县)(?!域内)")
 
 
-def _region_groups(q: Query, pool: dict[str, StoredDoc]) -> tuple[list[dict[str, StoredDoc]], dict[str, float], bool]:
-    """One group of documents per region asked, with each document's weight; True when no document
-    is any asked region's by its metadata and the groups are the texts that keep naming one."""
+def _region_groups(q: Query, pool: dict[str, StoredDoc]) -> tuple[list[dict[str, StoredDoc]], dict[str, float], str]:
+    """One group of documents per region asked, with each document's weight, and how the groups were
+    found when no document is any asked region's by its metadata: "region_mentions" (the texts that
+    keep naming one) or "region_unnamed" (pages that name no region and speak of themselves at the
+    asked one's level); "" otherwise."""
     whole = bool(_WHOLE.search(q.text))  # 黄石市全市: the city's own plan, not a district's
-    groups, weights = [], {}
+    groups, weights, missing = [], {}, []
     asked = subjects(q.text, q.regions)
     for r in asked:
         g = {}
@@ -191,23 +194,39 @@ def _region_groups(q: Query, pool: dict[str, StoredDoc]) -> tuple[list[dict[str,
             if w > 0:
                 g[p] = s
                 weights[p] = max(weights.get(p, 0.0), w)
-        if g:
+        if not g:
+            missing.append(r)
+        else:
             # the documents of the region itself come first; a covering plan only when there is none
             best = max(weights[p] for p in g)
             g = {p: s for p, s in g.items() if weights[p] >= min(best, NAMES_ASKED)} or g
             if not any(set(g) == set(h) for h in groups):
                 groups.append(g)
-    if groups:
-        return groups, weights, False
-    # no document is any asked region's by its metadata: before saying the corpus has none, the texts
-    # that keep naming one (metadata read wrong, or a page about it posted by another body)
-    for r in asked:
-        g = {p: s for p, s in pool.items() if mentions(s, r) >= MIN_MENTIONS
-             and not (s.meta.region and (contains(r, s.meta.region) or contains(s.meta.region, r)))}
+    if not missing:
+        return groups, weights, ""
+    if not groups:
+        # no document is any asked region's by its metadata: before saying the corpus has none, the
+        # texts that keep naming one (metadata read wrong, or a page about it posted by another body)
+        for r in asked:
+            g = {p: s for p, s in pool.items() if mentions(s, r) >= MIN_MENTIONS
+                 and not (s.meta.region and (contains(r, s.meta.region) or contains(s.meta.region, r)))}
+            if g and not any(set(g) == set(h) for h in groups):
+                groups.append(g)
+                weights.update({p: max(weights.get(p, 0.0), MENTIONS_ASKED) for p in g})
+        if groups:
+            return groups, weights, "region_mentions"
+    # a region no document is known to be, nor keeps naming: the pages that name no region at all but
+    # speak of themselves at its level (区科技局…全区… on a district's site) may be its own, so they are
+    # read for it, and the answer says that no document names the region
+    note = ""
+    for r in missing:
+        lw = level_word(r)
+        g = {p: s for p, s in pool.items() if lw and not s.meta.region and own_level(s.doc.text) == lw}
         if g and not any(set(g) == set(h) for h in groups):
             groups.append(g)
-            weights.update({p: max(weights.get(p, 0.0), MENTIONS_ASKED) for p in g})
-    return groups, weights, bool(groups)
+            weights.update({p: max(weights.get(p, 0.0), UNNAMED_LEVEL) for p in g})
+            note = "region_unnamed"
+    return groups, weights, note
 
 
 def _scope(q: Query, docs: dict[str, StoredDoc], filters: dict) -> Scope:
@@ -218,10 +237,9 @@ def _scope(q: Query, docs: dict[str, StoredDoc], filters: dict) -> Scope:
     weights = {p: 1.0 for p in pool}
     note = ""
     if q.regions:
-        groups, rw, by_mentions = _region_groups(q, pool)
+        groups, rw, note = _region_groups(q, pool)
         if not groups:
             return Scope({}, refusal="region", note="、".join(q.regions))
-        note = "region_mentions" if by_mentions else ""
         weights = rw
         named = {p for g in groups for p in g}
         if refs and not refs & named and _SIDES.search(_BRACKETED.sub("", q.text)):

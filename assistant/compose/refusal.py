@@ -45,7 +45,22 @@ def default_reason(ctx: Context) -> str:
         return say(q, f"资料中没有{region}的科技创新规划；其他文件提到{region}的段落中也没有找到答案。",
                    f"The documents contain no science & innovation plan for {region}, and the passages of other "
                    "documents that name it do not answer the question.")
+    if ctx.note == "region_unnamed":
+        region = "、".join(q.regions)
+        return say(q, f"资料中没有注明属于{region}的文件；不注明地区的同级文件中也没有找到答案。",
+                   f"No document names {region}, and the documents that name no region at its level do not "
+                   "answer the question.")
     return say(q, "资料中未找到该问题的答案。", "The documents do not contain the answer to this question.")
+
+
+def unnamed_region_notice(q: Query, titles: list[str]) -> str:
+    """Said with an answer read from pages that name no region (scope note "region_unnamed"): which
+    pages, and that they were taken to be the asked region's."""
+    region = "、".join(q.regions)
+    shown = "、".join(f"《{t}》" if t else "（无标题文件）" for t in titles[:3])
+    return say(q, f"没有文件注明属于{region}；以上答案来自未注明地区、以同级口吻（全区、区政府等）行文的文件{shown}，请核对其是否属于{region}。",
+               f"No document names {region}; this answer comes from {shown}, which names no region but speaks "
+               f"of itself at that level (全区, 区政府 …). Check that it is {region}'s.")
 
 
 def refusal_text(q: Query, kind: str, note: Any, known: dict[str, list[str]]) -> str:

@@ -49,3 +49,10 @@ def test_an_ambiguous_pinyin_name_is_read_beside_the_regions_named_with_it() -> 
 
     found = find_regions_en("What must Lianyuan, Shuangfeng and Xinhua reach under the Loudi targets?", {})
     assert "新化县" in found and "新华区" not in found  # the 娄底 county, not a 新华区 elsewhere
+
+
+def test_an_ambiguous_pinyin_name_is_read_as_the_region_holding_one_named_with_it() -> None:
+    from assistant.named_regions import find_regions_en
+
+    found = find_regions_en("What has Hengshui issued to become a Beijing-Tianjin-Hebei innovation city?", {})
+    assert "河北省" in found and "河北区" not in found  # the province holding 衡水, not 天津's 河北区

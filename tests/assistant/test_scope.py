@@ -170,3 +170,32 @@ def test_a_plan_reports_the_period_before_it_but_not_earlier_ones() -> None:
     plan = SimpleNamespace(meta=SimpleNamespace(years=[2021, 2022, 2023, 2024, 2025]))
     assert _year_near(plan, [2023]) and _year_near(plan, [2020]) and _year_near(plan, [2016])
     assert not _year_near(plan, [2010]) and not _year_near(plan, [2030])
+
+
+def test_a_page_naming_no_region_that_speaks_at_the_asked_level_is_read_for_it():
+    known = {"金水区": ["金水"], "咸宁市": ["咸宁"]}
+    page = _stored("page.txt", "区科技局积极推动高新技术产业发展\n截至目前,全区共有高新技术企业506家。", None)
+    q = analyse("金水区有多少家高新技术企业？", known)
+    sc = scope(q, {"page.txt": page}, {})
+    assert sc.refusal is None and set(sc.docs) == {"page.txt"} and sc.note == "region_unnamed"
+    # a city does not speak of itself as 全区: the corpus gap, said as such
+    assert scope(analyse("咸宁市有多少家高新技术企业？", known), {"page.txt": page}, {}).refusal == "region"
+    # a document known to be the region's comes first, and nothing is said of unnamed pages
+    own = _stored("own.txt", "金水区2024年科技工作要点：高新技术企业达到520家。", "金水区")
+    sc = scope(q, {"page.txt": page, "own.txt": own}, {})
+    assert set(sc.docs) == {"own.txt"} and sc.note == ""
+    # one side of a comparison that no document names is read from such a page too
+    other = _stored("zq.txt", "肇庆市高新技术企业新增107家。", "肇庆市")
+    sc = scope(analyse("肇庆和金水区的高新技术企业各有多少家?", {**known, "肇庆市": ["肇庆"]}),
+               {"page.txt": page, "zq.txt": other}, {})
+    assert set(sc.docs) == {"page.txt", "zq.txt"} and len(sc.groups) == 2 and sc.note == "region_unnamed"
+
+
+def test_an_answer_from_a_page_naming_no_region_says_so(assistant_over):
+    a = assistant_over(page="区科技局积极推动高新技术产业发展\n\n一是大力扶持科技型中小企业。"
+                            "截至目前,全区共有高新技术企业506家,科技型企业1721家。\n")
+    ans = a.ask("金水区有多少家高新技术企业?")
+    assert not ans.refused and "506" in ans.answer, ans.answer
+    assert ans.notice and "没有文件注明属于金水区" in ans.notice and "请核对" in ans.notice
+    en = a.ask("How many high-tech enterprises does Jinshui district have?")
+    assert not en.refused and "506" in en.answer and en.notice and "No document names 金水区" in en.notice
