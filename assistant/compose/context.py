@@ -2,6 +2,7 @@
 citations, document names, the question's term weights and the evidence sentences retrieval found."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Callable
@@ -9,7 +10,7 @@ from typing import Callable
 from langchain_core.documents import Document
 
 from assistant.evidence import alternatives, coverage, match_text, maximal_terms, term_in, term_len
-from assistant.query import Query, quoted
+from assistant.query import Query, is_basis_word, quoted, vocab
 from assistant.compose.members import item_head
 from assistant.compose.params import params
 from base.text import sentences, tidy_quote
@@ -116,8 +117,8 @@ def lowered(text: str) -> str:
 
 def with_weights(q: Query, docs: dict[str, StoredDoc]) -> Query:
     """Weigh the question's terms: a follow-up's own words count more than inherited ones; a word
-    that no document in scope uses counts little when it is a segmentation accident or a paraphrase
-    (it cannot tell passages apart); a real word the documents lack stays whole — it is what makes a
+    that no document in scope uses counts little when it is a segmentation accident, a paraphrase
+    or a facet word (it cannot tell passages apart); a real word the documents lack stays whole — it is what makes a
     question unanswerable. Done once per question."""
     p = params()["terms"]
     texts = [lowered(s.doc.text) for s in docs.values()]
@@ -125,8 +126,11 @@ def with_weights(q: Query, docs: dict[str, StoredDoc]) -> Query:
     w = {}
     for t in q.terms:
         x = (p["focus_weight"] if t in q.focus else p["inherited_weight"]) if q.followup else 1.0
+        # a word no document uses: little when it cannot be what is asked about — a segmentation
+        # accident, or a follow-up's own facet word (目前总数是多少?) that evidence states its own way
+        # (分别发展到816家): the follow-up asks that facet of the earlier subject
         if texts and not any(term_in(t, d) for d in texts) and t not in quoted_terms \
-                and not any(is_word(a) for a in alternatives(t)):
+                and (not any(is_word(a) for a in alternatives(t)) or (q.followup and t in q.focus and _facet_word(t))):
             x *= p["absent_weight"]
         w[t] = x
     return replace(q, weights=w)
@@ -155,6 +159,13 @@ def nominal_keys(q: Query) -> list[str]:
 @lru_cache(maxsize=4096)
 def _nominal(term: str) -> bool:
     return any(is_word(a) and is_nominal(a) for a in alternatives(term))
+
+
+@lru_cache(maxsize=4096)
+def _facet_word(term: str) -> bool:
+    """总数, 比重, 目前: what a figure measures or when (question_vocab facets), not what it is about."""
+    return is_basis_word(term) or all(
+        any(re.fullmatch(p, a) for p in vocab()["facets"]["present"]["zh"]) for a in alternatives(term))
 
 
 def absent_share(q: Query, text: str) -> float:

@@ -119,6 +119,66 @@ def elided_subject(text: str, lo: int, ca: int, before: str) -> str:
     return _clause_before(text, lo, ca)
 
 
+def own_segment(text: str, ca: int, cb: int, a: int) -> tuple[int, int]:
+    """The part of the clause [ca, cb) that is the figure at `a`'s own, when the clause is a series of
+    figures each with its thing (at least two characters besides the figure), parted by 、 (新增国家高新技术企业294家、新增…“小巨人”企业25家、…803家):
+    the segment holding it, with the one before when it only states a change or a share (…61.92亿元、
+    增长7.8%). The whole clause when some segment holds no figure (研发投入、专利数量分别达到…)."""
+    cuts = [i for i in range(ca, cb) if text[i] == "、"]
+    if not cuts:
+        return ca, cb
+    bounds = list(zip([ca] + [i + 1 for i in cuts], cuts + [cb]))
+    # each part a figure and a thing of its own; not a series of bare figures (分别29.92、29.64、33.57亿元)
+    if not all(any(m.is_quantity for m in find_numbers(text[x:y])) and len(CJK.findall(_without_figures(text[x:y]))) >= 2
+               for x, y in bounds):
+        return ca, cb
+    k = next(i for i, (x, y) in enumerate(bounds) if x <= a < y)
+    start = bounds[k][0]
+    if k > 0 and _SUBJECTLESS.fullmatch(text[start:a]):
+        start = bounds[k - 1][0]
+    return start, bounds[k][1]
+
+
+_RESPECTIVELY = "分别"
+
+
+def respective_subject(text: str, lo: int, ca: int, cb: int, a: int) -> str:
+    """The thing a figure of a 分别 series counts: the member holding the same place in the series the
+    clause names before 分别 (研发投入和专利数分别达到…) or, when it names none, in the clause before
+    (新增国家高新技术企业294家、…小巨人企业25家、…科技型中小企业803家,分别发展到816家、31家和911家:
+    816家 counts 国家高新技术企业). The member's own figure and its words of increase (新增) are left
+    out: they describe the member's figure, not this one. "" when the figure is in no such series or
+    the counts of members and figures differ."""
+    i = text.find(_RESPECTIVELY, ca, a)
+    if i < 0:
+        return ""
+    figures = [m for m in find_numbers(text[i:cb]) if m.is_quantity]
+    places = [k for k, m in enumerate(figures) if i + m.start == a]
+    if len(figures) < 2 or not places:
+        return ""
+    for head in (text[ca:i], _clause_before(text, lo, ca) if ca > lo else ""):
+        members = [x for x in _SERIES_SEP.split(head) if x.strip()]
+        if len(members) == len(figures):
+            return _without_increase(_without_figures(members[places[0]]))
+    return ""
+
+
+_SERIES_SEP = re.compile(r"[、；;]|(?<=[\u4e00-\u9fffA-Za-z)）”])(?:和|及|与|以及)(?=[\u4e00-\u9fffA-Za-z“])")
+
+
+def _without_figures(member: str) -> str:
+    out, last = [], 0
+    for m in find_numbers(member):
+        out.append(member[last:m.start])
+        last = m.end
+    return "".join(out) + member[last:]
+
+
+def _without_increase(member: str) -> str:
+    words = sorted(vocab()["count_basis"]["增量"], key=len, reverse=True)
+    return re.sub("(?:" + "|".join(map(re.escape, words)) + ")", "", member)
+
+
 def measure_kind(word: str) -> str:
     """person / organisation / event / item / group for a count's measure word ("" for 个 and others)."""
     for kind, words in vocab()["measure_kinds"].items():
@@ -325,8 +385,9 @@ def _figures_in(ctx: Context, s: Sentence, wanted_regions: list[str] | None, ask
         m = NumberMention(**{**m0.__dict__, "start": a, "end": b})
         t = _target_at(s.stored, a, b)
         indicator = t.indicator if t else text[ca:a]
-        local = f"{text[ca:cb]} {indicator} {topic_before(text, s.start, ca)} {whole_of_part(text, s.start, ca)} " \
-                f"{elided_subject(text, s.start, ca, text[ca:a])}"
+        respective = respective_subject(text, s.start, ca, cb, a)
+        local = f"{text[slice(*own_segment(text, ca, cb, a))]} {indicator} {topic_before(text, s.start, ca)} {whole_of_part(text, s.start, ca)} " \
+                f"{elided_subject(text, s.start, ca, text[ca:a])} {respective}"
         year = evidence_year(s.text, m0.start, s.stored.meta.years, s.section, lead, now)
         explicit = year is not None
         if year is None:
@@ -340,8 +401,9 @@ def _figures_in(ctx: Context, s: Sentence, wanted_regions: list[str] | None, ask
         if measure_conflict(asked.measure, m.unit):
             feats["type_bad"] = 1.0  # 多少名院士 is not answered by 10家 or 10场次
         owner = owning_clause(ctx.query, things or asked.keys, m, text, [(x, y) for x, y in clauses if y <= ca])
-        # what it measures: the words before it (and the clause whose thing it is the money of)
-        measured = f"{text[slice(*owner)] if owner else ''} {indicator} {text[ca:b]}"
+        # what it measures: the words before it (and the clause whose thing it is the money of, or the
+        # member of a 分别 series it stands for, without that member's own 新增)
+        measured = f"{respective or (text[slice(*owner)] if owner else '')} {indicator} {text[ca:b]}"
         feats["measure_bad"] = measure_bad(ctx.query, measured)
         if asked.growth_only and not basis_of(measured):
             feats["measure_bad"] = 1.0  # 比上年增长了多少 is not answered by 完成技术合同登记18亿元: no growth stated
@@ -473,8 +535,19 @@ def figure_candidates(ctx: Context, docs: set[str] | None = None,
     out.sort(key=lambda f: (-f.r, f.rank, -_carries(inherited, f), change_origin(f.stored.doc.text, f.mention.start,
                                                                                   f.mention.end, f.clause),
                             unasked_slot(asked_words, f.stored.doc.text[f.clause[0]:f.mention.start]),
-                            f.mention.start))
+                            unasked_increase(q, f), f.mention.start))
     return out
+
+
+def unasked_increase(q: Query, f: Figure) -> bool:
+    """A figure counting an increase (新增…“小巨人”企业25家) when the question asks no basis and no
+    target: after one counting the thing itself (…分别发展到…31家), for "how many does it have". A
+    plan's targets are often increases (新培育国家级孵化器1家): asked a target, neither comes first."""
+    if q.bases or q.target:
+        return False
+    text = f.stored.doc.text
+    start, _ = own_segment(text, *f.clause, f.mention.start)
+    return basis_of(text[start:f.mention.start]) == "new"
 
 
 @lru_cache(maxsize=1)
@@ -554,6 +627,11 @@ def quote_span(f: Figure) -> tuple[int, int]:
         a, b = f.target.start, f.target.end
     else:
         a, b = f.clause
+    (ca, cb), lo = f.clause, f.sentence[0]
+    if text.startswith(_RESPECTIVELY, ca) and respective_subject(text, lo, ca, cb, f.mention.start):
+        # a 分别 clause naming no members of its own (分别发展到816家、…) is quoted with the clause
+        # before, which names them
+        a = min(a, ca - len(_clause_before(text, lo, ca)) - 1)
     b = _bound_then_value(text, f, b)
     if b - a >= p["min_clause_chars"]:
         return a, b

@@ -42,11 +42,53 @@ def compose_numeric(ctx: Context) -> Answer:
                 and unit_category(f.mention.unit) == unit_category(best.mention.unit)]
         body = render(ctx, sorted([best, *same], key=lambda f: f.mention.start), cb)
         return answer(q, say(q, f"{doc_name(best.stored, 'zh')}：{body}", f"{doc_name(best.stored, 'en')}: {body}"), cb)
+    each = figure_per_thing(q, best, supported)
+    if len(picks) == 1 and each:
+        # "工程研究中心和技术创新中心呢?": one figure for each thing the question names side by side
+        body = render(ctx, sorted(each, key=lambda f: f.mention.start), cb)
+        return answer(q, say(q, f"{doc_name(best.stored, 'zh')}：{body}", f"{doc_name(best.stored, 'en')}: {body}"), cb)
     lines = [line(ctx, f, cands, cb) for f in picks]
     if len(lines) == 1:
         return answer(q, lines[0], cb)
     head = say(q, "多份文件提到该指标：\n", "Several documents state this figure:\n")
     return answer(q, head + "\n".join(f"- {ln}" for ln in lines), cb)
+
+
+_JOINED = re.compile(r"[和与及、]")
+_ASKING_TAIL = re.compile(r"(?:呢|吗|么)?\s*[?？]?\s*$")
+
+
+def joined_things(q: Query) -> list[str]:
+    """The things a Chinese question names side by side with 和/与/及/、 (工程研究中心和技术创新中心呢?),
+    each as it is written; [] when it names fewer than two. Regions and the question's scaffolding
+    (多少家, 分别是) are left out first."""
+    if q.lang != "zh":
+        return []
+    text = q.text
+    for a, b in sorted(region_spans(text, q.regions), reverse=True):
+        text = text[:a] + " " + text[b:]
+    for pat in vocab().get("question_patterns", ()):
+        text = re.sub(pat, " ", text)
+    text = _ASKING_TAIL.sub("", text)
+    parts = [re.sub(r"[\s，,。？?]", "", p) for p in _JOINED.split(text)]
+    parts = [p for p in parts if len(p) >= 2]
+    return parts if len(parts) >= 2 else []
+
+
+def figure_per_thing(q: Query, best: Figure, supported: list[Figure]) -> list[Figure]:
+    """For a question naming things side by side, the best supported figure of `best`'s document whose
+    own clause names each one, written as asked, when every thing has a figure of its own; else []."""
+    things = joined_things(q)
+    if not things:
+        return []
+    out: list[Figure] = []
+    for thing in things:
+        f = next((f for f in supported if f.doc == best.doc and f not in out
+                  and thing in f.stored.doc.text[f.clause[0]:f.clause[1]]), None)
+        if f is None:
+            return []
+        out.append(f)
+    return out
 
 
 _EACH = re.compile(r"各(?:多少|几|是|有|为|自)|分别|哪几类|哪些类|每类|\beach\b|\brespectively\b|\bhow many of each\b", re.I)

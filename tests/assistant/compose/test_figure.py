@@ -305,3 +305,58 @@ def test_a_second_part_answered_for_the_region_the_first_names(assistant_over):
             "规上工业企业研发费用61.92亿元,同比增长7.8%。\n")
     ans = assistant_over(yw=page).ask("义乌高新技术产业增加值占规上工业增加值的比重是多少?在金华排第几?")
     assert "71.1%" in ans.answer and "第二" in ans.answer  # 金华 is the frame of the ranking, not another side
+
+
+HENGSHUI = ("衡水市建设科技创新支点城市取得新进展\n科技型企业加速成长。2021年以来,全市新增国家高新技术企业294家、"
+            "新增国家专精特新“小巨人”企业25家、新增国家科技型中小企业803家,分别发展到816家、31家和911家。"
+            "科技平台布局不断完善。2021年以来,全市新建省级重点实验室、技术创新中心等创新平台51家,发展到145家。\n")
+
+
+def test_a_figure_of_a_respectively_series_counts_the_member_in_its_place() -> None:
+    from assistant.compose.figure import respective_subject
+
+    text = HENGSHUI
+    lo = text.index("2021年以来")
+    ca = text.index("分别")
+    cb = text.index("。", ca)
+    assert respective_subject(text, lo, ca, cb, text.index("816家")) == "全市国家高新技术企业"
+    assert respective_subject(text, lo, ca, cb, text.index("31家")) == "国家专精特新“小巨人”企业"
+    assert respective_subject(text, lo, ca, cb, text.index("911家")) == "国家科技型中小企业"
+    # the members named in the clause itself, before 分别
+    t2 = "研发投入和发明专利分别达到20亿元、1500件。"
+    assert respective_subject(t2, 0, 0, len(t2) - 1, t2.index("1500")) == "发明专利"
+    # counts of members and figures that differ: no reading
+    t3 = "新增高新技术企业50家、科技型中小企业80家,分别增长12%、15%和20%。"
+    assert respective_subject(t3, 0, t3.index("分别"), len(t3) - 1, t3.index("15%")) == ""
+
+
+def test_a_clause_listing_figures_each_with_its_thing_gives_each_its_own_part() -> None:
+    from assistant.compose.figure import own_segment
+
+    text = "全市新增国家高新技术企业294家、新增小巨人企业25家、新增科技型中小企业803家"
+    a, b = own_segment(text, 0, len(text), text.index("25家"))
+    assert text[a:b] == "新增小巨人企业25家"
+    text = "规上工业企业研发费用61.92亿元、增长7.8%"  # a change is about the thing before it
+    a, b = own_segment(text, 0, len(text), text.index("7.8%"))
+    assert text[a:b] == text
+    text = "研发投入、专利数量分别达到20亿元"  # a part without a figure: the clause is one
+    assert own_segment(text, 0, len(text), text.index("20")) == (0, len(text))
+
+
+def test_totals_stated_respectively_answer_how_many_there_are_now(assistant_over):
+    a = assistant_over(hs=HENGSHUI)
+    ans = a.ask("How many national specialised and sophisticated 'little giant' enterprises does Hengshui have?")
+    assert "31" in ans.answer, ans.answer
+    ans = a.ask("衡水目前国家高新技术企业总数是多少?")
+    assert "816" in ans.answer and "全市新增国家高新技术企业294家" in ans.answer, ans.answer  # quoted with its subject
+    ans = a.ask("2021年以来衡水新增了多少家国家高新技术企业?目前总数是多少?")
+    assert "294" in ans.answer and "816" in ans.answer, ans.answer
+    ans = a.ask("衡水2021年以来新建了多少家省级创新平台?现在一共有多少家?")
+    assert "51" in ans.answer and "145" in ans.answer, ans.answer
+
+
+def test_a_series_of_bare_figures_is_one_clause() -> None:
+    from assistant.compose.figure import own_segment
+
+    text = "宝鸡全社会R&D经费投入分别29.92、29.64、33.57、30.75亿元"
+    assert own_segment(text, 0, len(text), text.index("30.75")) == (0, len(text))

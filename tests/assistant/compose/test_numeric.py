@@ -147,3 +147,18 @@ def test_a_set_phrase_numeral_is_no_claimed_figure() -> None:
 
     assert question_figures(analyse("阜新是否提出研发投入总额要翻一番?", {})) == []
     assert [m.value for m in question_figures(analyse("目标是让高新区排名进入前10吗?", {}))] == ["10"]
+
+
+def test_things_named_side_by_side_get_a_figure_each(assistant_over):
+    from assistant.compose.numeric import joined_things
+    from assistant.query import analyse
+
+    known = {"邢台市": ["邢台"]}
+    assert joined_things(analyse("工程研究中心和技术创新中心呢?", known)) == ["工程研究中心", "技术创新中心"]
+    assert joined_things(analyse("邢台省级以上重点实验室要达到多少家?", known)) == []
+    plan = ("邢台市科技创新三年行动计划工作方案(2018-2020年)\n(二)工作目标。到2020年,省级以上重点实验室达到8家,"
+            "省级以上工程研究中心(工程实验室)达到16家,省级以上技术创新中心(工程技术研究中心)达到41家,产业技术研究院超过12家。\n")
+    a = assistant_over(xt=plan)
+    ans = a.ask("工程研究中心和技术创新中心呢?", history=[{"q": "邢台计划到2020年省级以上重点实验室达到多少家?",
+                                                      "a": "省级以上重点实验室达到8家。"}])
+    assert "16家" in ans.answer and "41家" in ans.answer and "12家" not in ans.answer, ans.answer
