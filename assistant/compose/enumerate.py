@@ -144,8 +144,13 @@ def sentence_enumerations(ctx: Context) -> list[Enumeration]:
             seen.add((s.stored.doc.path, items[0][1]))
             # scored by its items' own sentences (its span is the first's) and the sentence introducing
             # them (…实现了研发投入稳步增长。一是…), not by all the text between them
+            lead = sentence_before(text, items[0][1])
+            if not text[s.stored.meta.header_end or 0:line_start(text, items[0][1])].strip():
+                # the run opens the text's body: its items are the parts of what the title names
+                # (区科技局积极推动高新技术产业发展: 一是…二是…三是…)
+                lead = f"{s.stored.meta.shown_title or ''} {lead}".strip()
             out.append(Enumeration(s.stored, (items[0][1], items[0][2]), items, s.rank, s.section, "numbered",
-                                   lead=sentence_before(text, items[0][1])))
+                                   lead=lead))
     return out
 
 

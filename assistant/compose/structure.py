@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 from assistant.compose.context import CitationBuilder, Context, answer, doc_name, doc_words, say
 from assistant.compose.features import frame_at
-from assistant.compose.members import item_extents, ordinal_runs
+from assistant.compose.members import item_extents, line_start, ordinal_runs
 from assistant.compose.params import params
 from assistant.compose.refusal import refuse
 from assistant.outline import Node, outline
@@ -317,12 +317,18 @@ def compose_overview(ctx: Context) -> Answer:
     items_run = _numbered_items(text, lo) if section is None and not top else []
     if items_run:
         # a text with no outline that counts its parts (一是…取得新成效。…二是…): told part by part
-        lines += [say(q, "导语：", "Preamble: ") + x for x in _cite_paragraph_leads(stored, lo, items_run[0].start, cb, 1, q.lang)[:1]]
+        # what comes before the first item's sentence (not its 一是 marker) is the text's preamble
+        first = max(lo, line_start(text, items_run[0].start))
+        if first > lo:
+            lines += [say(q, "导语：", "Preamble: ") + x for x in _cite_paragraph_leads(stored, lo, first, cb, 1, q.lang)[:1]]
         shares = _figure_shares(stored, items_run, p["figures_per_section"], p["figures_budget"])
         for part, share in zip(items_run, shares):
             head = sentences(text, part.start, part.end)[:1] or [(part.start, part.end)]
             cited = _cited(stored, [*_clipped(text, head), *_figure_spans(stored, part, share, head[0])], cb, q.lang)
             lines.append("- " + _with_details(cited[0], cited[1:], q.lang))
+        # what the text says after its counted parts (截至目前,全区共有…): its closing paragraph's lead and figures
+        lines += [f"- {x}" for x in _cite_paragraph_leads(stored, items_run[-1].end, len(text), cb, 1, q.lang,
+                                                         p["figures_per_section"])]
     if len(lines) < 2:
         lines += [f"- {x}" for x in _cite_paragraph_leads(stored, lo, len(text), cb, p["section_sentences"], q.lang,
                                                          p["figures_budget"])]

@@ -184,3 +184,29 @@ def test_a_text_with_no_outline_that_counts_its_parts_is_told_part_by_part(assis
     heads = [ln for ln in lines if ln.startswith("- ")]
     assert [h[2:8] for h in heads] == ["在县域创新水", "在科创载体能", "在标志性成果"]
     assert "3.73%" in heads[0] and "6项" in heads[1]
+
+
+JINSHUI = ("<html><head><meta charset='utf-8'><title>区科技局积极推动高新技术产业发展</title></head><body>"
+           "<h1>区科技局积极推动高新技术产业发展</h1><table><tr><th>来源</th><td>区科技局</td><th>时间</th>"
+           "<td>2021-04-12 08:58</td></tr></table><p>一是大力扶持科技型中小企业。引导科技型中小企业集聚创新发展。"
+           "一季度已推荐上报科技型企业92家。二是积极培育高新技术企业。实施高新技术企业倍增行动。"
+           "一季度高新技术后备企业入库313家。三是加快建设高新技术创新平台。建设一批工程技术研究中心、重点实验室等。</p>"
+           "<p>截至目前,全区共有各级工程技术研究中心(重点实验室)265家,高新技术企业506家。</p></body></html>")
+
+
+def test_a_page_opening_with_its_counted_parts_has_no_preamble_and_lists_them_when_asked(tmp_path):
+    from assistant.core import Assistant
+    from base.settings import Settings
+    from ingest.run import ingest
+
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "js.html").write_text(JINSHUI, encoding="utf-8")
+    settings = Settings(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index")
+    assert ingest(settings).ok
+    a = Assistant(settings)
+    ans = a.ask("概括一下金水区科技局推动高新技术产业发展的主要内容。")
+    assert "导语" not in ans.answer, ans.answer  # the 一是 marker is no preamble
+    assert ans.answer.count("\n- ") == 4 and "506家" in ans.answer  # three parts, then what follows them
+    ans = a.ask("金水区推动高新技术产业发展主要有哪几方面举措?")
+    for member in ("大力扶持科技型中小企业", "积极培育高新技术企业", "加快建设高新技术创新平台"):
+        assert member in ans.answer, ans.answer
