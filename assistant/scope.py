@@ -186,6 +186,7 @@ def _region_groups(q: Query, pool: dict[str, StoredDoc]) -> tuple[list[dict[str,
     asked one's level); "" otherwise."""
     whole = bool(_WHOLE.search(q.text))  # 黄石市全市: the city's own plan, not a district's
     groups, weights, missing = [], {}, []
+    owners: list[str] = []  # the region of each group, so a group found later still stands in asked order
     asked = subjects(q.text, q.regions)
     for r in asked:
         g = {}
@@ -202,6 +203,7 @@ def _region_groups(q: Query, pool: dict[str, StoredDoc]) -> tuple[list[dict[str,
             g = {p: s for p, s in g.items() if weights[p] >= min(best, NAMES_ASKED)} or g
             if not any(set(g) == set(h) for h in groups):
                 groups.append(g)
+                owners.append(r)
     if not missing:
         return groups, weights, ""
     if not groups:
@@ -223,7 +225,9 @@ def _region_groups(q: Query, pool: dict[str, StoredDoc]) -> tuple[list[dict[str,
         lw = level_word(r)
         g = {p: s for p, s in pool.items() if lw and not s.meta.region and own_level(s.doc.text) == lw}
         if g and not any(set(g) == set(h) for h in groups):
-            groups.append(g)
+            at = sum(asked.index(o) < asked.index(r) for o in owners)
+            groups.insert(at, g)
+            owners.insert(at, r)
             weights.update({p: max(weights.get(p, 0.0), UNNAMED_LEVEL) for p in g})
             note = "region_unnamed"
     return groups, weights, note

@@ -233,11 +233,13 @@ def _yes_no_answer(ctx: Context, checked: list[tuple[bool, Figure]]) -> Answer:
 
 # ---------------------------------------------------------------- side by side
 def _side_candidates(ctx: Context, docs: dict, regions: list[str], strict: bool = False,
-                     widen: bool = False) -> list[Figure]:
+                     widen: bool = False, any_frame: bool = False) -> list[Figure]:
     """One side of a comparison, its candidates best first: the question asked of `docs` alone,
     without the words that name the other sides' documents (科创局 means nothing in 东宝区's plan).
     `widen`: the question's words that the side's documents never use are read in their related
-    forms (a second reading, for a side the first one found nothing for)."""
+    forms (a second reading, for a side the first one found nothing for). `any_frame`: a target or a
+    result alike, whichever the question asks (a third reading: "Hengshui's number with Xingtai's
+    target", where Hengshui reports only results)."""
     others = " ".join(doc_words(s) for p, s in ctx.docs.items() if p not in docs).lower()
     own = " ".join(doc_words(s) for s in docs.values()).lower()
     q = ctx.query
@@ -249,8 +251,9 @@ def _side_candidates(ctx: Context, docs: dict, regions: list[str], strict: bool 
     side_years, bases = side_view(q, regions[0]) if len(regions) == 1 else (q.years, q.bases)
     years = [y for y in side_years if any(not s.meta.years or y in s.meta.years for s in docs.values())]
     sub = ctx.sub(docs)
+    framed = {"target": False, "present": False, "past": False} if any_frame else {}
     sub.query = with_weights(replace(q, terms=terms, focus=[said[t] for t in q.focus if t in said], years=years,
-                                     bases=bases), docs)
+                                     bases=bases, **framed), docs)
     # each side was named by the user: its best figure needs less support than an answer on its own
     th = model().threshold * params()["figure"]["side_threshold_factor"]
     cands = figure_candidates(sub, wanted_regions=regions)
@@ -345,12 +348,16 @@ def compose_comparison(ctx: Context) -> Answer:
     q = ctx.query
     groups = ctx.groups if len(ctx.groups) >= 2 else [{p: s} for p, s in ctx.docs.items()]
     regions = q.regions + [None] * max(0, len(groups) - len(q.regions))
-    sides, missing, company, related = [], [], {}, set()
+    sides, missing, company, related, reframed = [], [], {}, set(), set()
     for g, r in zip(groups, regions):
         cands = _side_candidates(ctx, g, [r] if r else [])
         if not cands:  # a side the user named and nothing answers as asked: read in the words its documents use
             cands = _side_candidates(ctx, g, [r] if r else [], widen=True)
             related |= {id(f) for f in cands}
+        if not cands and (q.target or q.present or q.past):
+            # … or as a result where a target is asked (or the reverse): shown, labelled, never ranked
+            cands = _side_candidates(ctx, g, [r] if r else [], any_frame=True)
+            reframed |= {id(f) for f in cands}
         f = cands[0] if cands else None
         if f is not None:
             sides.append(f)
@@ -367,7 +374,8 @@ def compose_comparison(ctx: Context) -> Answer:
             ans.answer += say(q, f"\n{names}：未在其文件中找到与该指标对应的数值。",
                               f"\n{names}: no matching figure was found in its documents.")
         return ans
-    return _side_by_side(ctx, sides, say(q, "各文件的对应指标：", "The figures side by side:"), company, related)
+    return _side_by_side(ctx, sides, say(q, "各文件的对应指标：", "The figures side by side:"), company, related,
+                         reframed)
 
 
 COMPANIONS = 3  # other figures of a side's sentence shown beside its best one
@@ -389,22 +397,28 @@ def companions(best: Figure, cands: list[Figure]) -> list[Figure]:
 
 
 def _side_by_side(ctx: Context, sides: list[Figure], head: str, company: dict[int, list[Figure]] | None = None,
-                  related: set[int] | None = None) -> Answer:
-    """`related`: sides answered in related words (创新平台 by 工程技术中心): labelled so, and never ranked."""
+                  related: set[int] | None = None, reframed: set[int] | None = None) -> Answer:
+    """`related`: sides answered in related words (创新平台 by 工程技术中心): labelled so, and never ranked;
+    `reframed`: sides answered by a result where a target was asked, or the reverse: likewise."""
     q = ctx.query
     cb = CitationBuilder()
     rows, lines = [], []
     related = related or set()
+    reframed = reframed or set()
     for f in sides:
         shown = sorted([f, *(company or {}).get(id(f), [])], key=lambda x: x.mention.start)
         body = render(ctx, shown, cb)
         tag = say(q, "（未直接提及该指标，相关数字）", " (the indicator itself is not stated; related figures)") \
             if id(f) in related else ""
+        if id(f) in reframed:
+            tag += say(q, "（非所问口径：该文件给出的是实际数）", " (not what was asked: the document states a result)") \
+                if q.target else say(q, "（非所问口径：该文件给出的是目标数）", " (not what was asked: the document states a target)")
         lines.append(say(q, f"- {doc_name(f.stored, 'zh')}{tag}：{body}", f"- {doc_name(f.stored, 'en')}{tag}: {body}"))
         basis = _stated_basis(f)
         label = vocab()["facets"]["basis_labels"].get(basis, ["—", "—"])[0 if q.lang == "zh" else 1]
         rows.append([f.stored.meta.region or doc_name(f.stored, q.lang), f.value, label, f"[{cb.items[-1].n}]"])
-    ans = answer(q, head + "\n" + "\n".join(lines) + _verdict(q, sides, any(id(f) in related for f in sides)), cb)
+    ans = answer(q, head + "\n" + "\n".join(lines) + _verdict(q, sides, any(id(f) in related for f in sides),
+                                                                  any(id(f) in reframed for f in sides)), cb)
     ans.parts = [{"kind": "table", "columns": say(q, "地区|数值|口径|出处", "region|figure|basis|source").split("|"),
                   "rows": rows}]
     return ans
@@ -423,7 +437,10 @@ def share_of_what(clause: str) -> str:
     return "GDP" if "强度" in clause else ""
 
 
-def _verdict(q: Query, sides: list[Figure], related: bool = False) -> str:
+def _verdict(q: Query, sides: list[Figure], related: bool = False, reframed: bool = False) -> str:
+    if reframed:  # a target beside a result: no ranking
+        return say(q, "\n注意：各文件的指标口径不同，数值不宜直接比较。",
+                   "\nNote: the documents measure this differently, so the figures are not directly comparable.")
     if related:
         return say(q, "\n注意：有的文件只给出相关指标，数值不宜直接比较。",
                    "\nNote: some documents give only related figures, so the figures are not directly comparable.")

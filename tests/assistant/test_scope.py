@@ -189,6 +189,10 @@ def test_a_page_naming_no_region_that_speaks_at_the_asked_level_is_read_for_it()
     sc = scope(analyse("肇庆和金水区的高新技术企业各有多少家?", {**known, "肇庆市": ["肇庆"]}),
                {"page.txt": page, "zq.txt": other}, {})
     assert set(sc.docs) == {"page.txt", "zq.txt"} and len(sc.groups) == 2 and sc.note == "region_unnamed"
+    assert [list(g) for g in sc.groups] == [["zq.txt"], ["page.txt"]]  # in the order the question names them
+    sc = scope(analyse("金水区和肇庆的高新技术企业各有多少家?", {**known, "肇庆市": ["肇庆"]}),
+               {"page.txt": page, "zq.txt": other}, {})
+    assert [list(g) for g in sc.groups] == [["page.txt"], ["zq.txt"]]
 
 
 def test_an_answer_from_a_page_naming_no_region_says_so(assistant_over):

@@ -162,3 +162,13 @@ def test_things_named_side_by_side_get_a_figure_each(assistant_over):
     ans = a.ask("工程研究中心和技术创新中心呢?", history=[{"q": "邢台计划到2020年省级以上重点实验室达到多少家?",
                                                       "a": "省级以上重点实验室达到8家。"}])
     assert "16家" in ans.answer and "41家" in ans.answer and "12家" not in ans.answer, ans.answer
+
+
+def test_a_side_stating_a_result_where_a_target_is_asked_is_shown_labelled_and_not_ranked(assistant_over):
+    a = assistant_over(
+        hs="衡水市科技创新取得新进展\n2021年以来,全市新增国家高新技术企业294家,发展到816家。\n",
+        xt="邢台市科技创新三年行动计划工作方案(2018-2020年)\n到2020年,高新技术企业达到360家以上。\n")
+    ans = a.ask("Compare the number of high-tech enterprises in Hengshui with Xingtai's target.")
+    assert "816" in ans.answer and "360" in ans.answer, ans.answer
+    assert "the document states a result" in ans.answer and "not directly comparable" in ans.answer
+    assert "has the larger figure" not in ans.answer
