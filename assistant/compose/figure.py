@@ -121,14 +121,14 @@ def elided_subject(text: str, lo: int, ca: int, before: str) -> str:
 
 def own_segment(text: str, ca: int, cb: int, a: int) -> tuple[int, int]:
     """The part of the clause [ca, cb) that is the figure at `a`'s own, when the clause is a series of
-    figures each with its thing (at least two characters besides the figure), parted by 、 (新增国家高新技术企业294家、新增…“小巨人”企业25家、…803家):
-    the segment holding it, with the one before when it only states a change or a share (…61.92亿元、
-    增长7.8%). The whole clause when some segment holds no figure (研发投入、专利数量分别达到…)."""
+    figures each with its thing (two characters or more besides the figure), parted by 、
+    (新增国家高新技术企业294家、新增…“小巨人”企业25家、…803家): the segment holding it, with the one
+    before when it only states a change or a share (…61.92亿元、增长7.8%). The whole clause when some
+    segment holds no figure or no thing (研发投入、专利数量分别达到…; 分别29.92、29.64亿元)."""
     cuts = [i for i in range(ca, cb) if text[i] == "、"]
     if not cuts:
         return ca, cb
     bounds = list(zip([ca] + [i + 1 for i in cuts], cuts + [cb]))
-    # each part a figure and a thing of its own; not a series of bare figures (分别29.92、29.64、33.57亿元)
     if not all(any(m.is_quantity for m in find_numbers(text[x:y])) and len(CJK.findall(_without_figures(text[x:y]))) >= 2
                for x, y in bounds):
         return ca, cb
@@ -174,9 +174,14 @@ def _without_figures(member: str) -> str:
     return "".join(out) + member[last:]
 
 
-def _without_increase(member: str) -> str:
+@lru_cache(maxsize=1)
+def _increase_words() -> re.Pattern[str]:
     words = sorted(vocab()["count_basis"]["增量"], key=len, reverse=True)
-    return re.sub("(?:" + "|".join(map(re.escape, words)) + ")", "", member)
+    return re.compile("|".join(map(re.escape, words)))
+
+
+def _without_increase(member: str) -> str:
+    return _increase_words().sub("", member)
 
 
 def measure_kind(word: str) -> str:
@@ -386,7 +391,8 @@ def _figures_in(ctx: Context, s: Sentence, wanted_regions: list[str] | None, ask
         t = _target_at(s.stored, a, b)
         indicator = t.indicator if t else text[ca:a]
         respective = respective_subject(text, s.start, ca, cb, a)
-        local = f"{text[slice(*own_segment(text, ca, cb, a))]} {indicator} {topic_before(text, s.start, ca)} {whole_of_part(text, s.start, ca)} " \
+        own = text[slice(*own_segment(text, ca, cb, a))]
+        local = f"{own} {indicator} {topic_before(text, s.start, ca)} {whole_of_part(text, s.start, ca)} " \
                 f"{elided_subject(text, s.start, ca, text[ca:a])} {respective}"
         year = evidence_year(s.text, m0.start, s.stored.meta.years, s.section, lead, now)
         explicit = year is not None
