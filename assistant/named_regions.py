@@ -7,8 +7,8 @@ import re
 from functools import lru_cache
 
 from assistant.lexicon import vocab
-from base.regions import (abbreviations, codes, contains, english_names, level, name_forms, regions, regions_by_name,
-                          short_name)
+from base.regions import (abbreviations, codes, common_names, contains, english_names, level, name_forms, regions,
+                          regions_by_name, short_name)
 
 
 MAX_READINGS = 6  # readings kept per name when some of its characters have several (闵行: minxing, minhang …)
@@ -63,6 +63,10 @@ def _spellings(spell) -> dict[str, list[str]]:
                     for w in words:
                         out.setdefault(key + w, []).append(r.name)
                 break
+    for alias, full in common_names().items():  # Shizhu County: 石柱县, the common name of 石柱土家族自治县
+        for key in spell(alias[:-1]):
+            for w in suffixes.get(alias[-1], ()):
+                out.setdefault(key + w, []).append(full)
     return out
 
 

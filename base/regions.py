@@ -90,9 +90,36 @@ def english_names() -> dict[str, tuple[str, ...]]:
 
 @lru_cache(maxsize=1)
 def region_pattern() -> re.Pattern[str]:
-    """Alternation of full region names whose core is ≥ 2 characters, longest first."""
-    names = sorted({r.name for r in regions() if r.short}, key=len, reverse=True)
+    """Alternation of full region names whose core is ≥ 2 characters, and of the common names of
+    autonomous counties and prefectures (石柱县), longest first."""
+    names = sorted({r.name for r in regions() if r.short} | set(common_names()), key=len, reverse=True)
     return re.compile("|".join(map(re.escape, names)))
+
+
+_COMMON_SUFFIX = {"自治县": "县", "自治州": "州"}
+
+
+@lru_cache(maxsize=1)
+def common_names() -> dict[str, str]:
+    """How running text commonly names an autonomous county or prefecture: its core without the ethnic
+    groups and the plain level word (石柱土家族自治县 → 石柱县, 楚雄彝族自治州 → 楚雄州), mapped to the
+    gazetteer name; only forms no gazetteer region has as its own name."""
+    own = {r.name for r in regions()}
+    out: dict[str, str] = {}
+    for r in regions():
+        for suf, plain in _COMMON_SUFFIX.items():
+            if r.name.endswith(suf):
+                core = _without_ethnic_names(r.name[: -len(suf)])
+                alias = core + plain
+                if len(core) >= 2 and alias not in own and core != r.name[: -len(suf)]:
+                    out.setdefault(alias, r.name)
+    return out
+
+
+def region_named(name: str) -> Region:
+    """The gazetteer region a matched name stands for: its own name, or a common name (石柱县)."""
+    by_name = regions_by_name()
+    return by_name[name][0] if name in by_name else by_name[common_names()[name]][0]
 
 
 @lru_cache(maxsize=1)
@@ -137,7 +164,7 @@ def name_forms(region: str) -> list[str]:
 def abbreviations(name: str) -> list[str]:
     """Forms a region's name takes in running text: its short name (下陆区 → 下陆) and, for districts
     and counties with a longer core, the first or last character with the suffix (昆都仑区 → 昆区,
-    岳阳楼区 → 楼区)."""
+    岳阳楼区 → 楼区); for an autonomous county or prefecture, its common name (石柱县)."""
     out = []
     short = short_name(name)
     if short:
@@ -145,6 +172,7 @@ def abbreviations(name: str) -> list[str]:
         suffix = name[len(short):]
         if suffix in ("区", "县") and len(short) >= 2:
             out += [short[0] + suffix, short[-1] + suffix]
+    out += [alias for alias, full in common_names().items() if full == name]  # 石柱县 for 石柱土家族自治县
     return list(dict.fromkeys(out))
 
 

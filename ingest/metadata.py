@@ -14,8 +14,8 @@ from typing import Any
 
 from base.header import CN_DATE, DATE, DATE_TIME, HEADER_SCAN_LINES, arabic_dates, header_end, header_pairs
 from base.numbers import CJK
-from base.regions import (Region, abbreviations, comparative, genre, own_level, region_pattern, regions_by_name,
-                          short_name)
+from base.regions import (Region, abbreviations, comparative, genre, own_level, region_named, region_pattern,
+                          regions_by_name, short_name)
 from base.text import SENT_END, YEAR_RANGE_DASHES
 from base.types import Doc, DocMeta
 
@@ -259,8 +259,15 @@ def _strip_books(text: str) -> str:
 EARLY_MONTH = 3  # a report dated in its year's first months may be about the year before
 
 
-def find_years(title: str | None, text: str, date: str | None) -> list[int]:
-    """Years the plan covers: those in the title; else its 到YYYY年 target years (from the issue year)."""
+def find_years(title: str | None, text: str, date: str | None, headline: str | None = None) -> list[int]:
+    """Years the plan covers: those in the title; else the plan period a news headline names (常州市
+    “十三五”科技创新规划公布: the plan reported on covers 2016–2020); else its 到YYYY年 target years
+    (from the issue year)."""
+    if headline and not title:
+        ys = [y for period, (a, b) in genre().get("plan_periods", {}).items() if period in headline
+              for y in range(a, b + 1)]
+        if ys:
+            return sorted(set(ys))
     if title:
         ys = [int(y) for y in _YEAR_RE.findall(title)]
         for a, b in _RANGE_YEAR_RE.findall(title):
@@ -295,14 +302,12 @@ def find_years(title: str | None, text: str, date: str | None) -> list[int]:
 
 # ---------------------------------------------------------------- region
 def _regions_in(s: str) -> list[Region]:
-    by_name = regions_by_name()
-    return [by_name[m.group(0)][0] for m in region_pattern().finditer(s)]
+    return [region_named(m.group(0)) for m in region_pattern().finditer(s)]
 
 
 def _regions_spoken_of(s: str) -> list[Region]:
     """Regions the running text names, leaving out those it only ranks against (列嘉兴市第1)."""
-    by_name = regions_by_name()
-    return [by_name[m.group(0)][0] for m in region_pattern().finditer(s) if not comparative(s, m.start(), m.end())]
+    return [region_named(m.group(0)) for m in region_pattern().finditer(s) if not comparative(s, m.start(), m.end())]
 
 
 def _regions_by_short(s: str) -> list[Region]:
@@ -447,7 +452,7 @@ def extract_metadata(doc: Doc, override: dict[str, Any] | None = None) -> DocMet
     text = doc.text
     fields, header_end = header_fields(text)
     title = find_title(text, fields)  # a plan's own title: it may name the region and the years
-    headline = None if title else find_headline(text)  # a news page's: shown and read for its region, not its years
+    headline = None if title else find_headline(text)  # a news page's: shown, read for its region and for the plan period it names
     sig_issuer, sig_date = signature(text)
     field_issuer, issuer_date = split_issuer(fields.get("issuer") or "")
     issuer = field_issuer or sig_issuer or issuer_in_title(title) or byline_source(text[header_end:])
@@ -461,7 +466,7 @@ def extract_metadata(doc: Doc, override: dict[str, Any] | None = None) -> DocMet
         date=date,
         signed=sig_date if sig_date and sig_date != date else None,
         doc_no=find_doc_no(fields, text, header_end),
-        years=find_years(title, text[header_end:], date),
+        years=find_years(title, text[header_end:], date, headline),
         kind=find_kind(title, text),
         aliases=region_aliases(region, text[header_end:]),
         header_end=header_end,

@@ -43,3 +43,13 @@ def test_how_a_text_speaks_of_itself() -> None:
     assert own_level("高新技术企业达到360家以上。") is None
     assert level_word("金水区") == "区" and level_word("鹤庆县") == "县" and level_word("河北省") == "省"
     assert level_word("大理白族自治州") == "州" and level_word("阿拉善盟") is None
+
+
+def test_an_autonomous_county_is_also_named_by_its_common_name() -> None:
+    from base.regions import abbreviations, common_names, region_named, region_pattern
+
+    assert common_names()["石柱县"] == "石柱土家族自治县" and common_names()["楚雄州"] == "楚雄彝族自治州"
+    assert "石柱县" in abbreviations("石柱土家族自治县")
+    m = region_pattern().search("加快推动石柱县创新型县建设")
+    assert m and region_named(m.group(0)).name == "石柱土家族自治县"
+    assert "永仁县" not in common_names()  # a county's own name is no alias

@@ -308,3 +308,12 @@ def test_a_text_that_names_its_city_only_by_its_short_name() -> None:
     body = ("全面落实党中央、国务院和省委、省政府关于科技创新的部署要求,全面塑造无锡高质量发展新动能新优势,"
             "现提出如下政策意见。努力把无锡建设成为具有国际影响力的产业科技创新高地。")
     assert find_region(None, None, body) == "无锡市"
+
+
+def test_a_news_headline_naming_a_plan_period_gives_the_plans_years():
+    from ingest.metadata import find_region, find_years
+
+    body = "12月6日上午,常州市科技局召开新闻发布会,公布了规划。八大指标:即2020年我市科技创新要达到的重要指标。"
+    assert find_years(None, body, "2016-12-08", "常州市“十三五”科技创新规划公布") == list(range(2016, 2021))
+    assert find_years(None, body, "2016-12-08", "常州市召开科技创新大会") == [2016]  # no period: its date
+    assert find_region(None, None, "为加快推动石柱创新型县建设,全县动员。石柱县创新型县建设领导小组已成立。") == "石柱土家族自治县"
