@@ -373,6 +373,7 @@ def _figures_in(ctx: Context, s: Sentence, wanted_regions: list[str] | None, ask
     things = asked.things
     out = []
     now = reference_year(s.stored.meta)  # what its 去年/今年 stand for
+    dated = int(s.stored.meta.date[:4]) if s.stored.meta.date and s.stored.meta.date[:4].isdigit() else None
     lead = lead_dates(text, s.start, now)  # once per sentence: its paragraph may be a whole page
     plan_years = s.stored.meta.years
     sets_plan_targets = sets_targets(s.stored.meta) and bool(plan_years)  # once per sentence: a document's kind
@@ -418,7 +419,10 @@ def _figures_in(ctx: Context, s: Sentence, wanted_regions: list[str] | None, ask
             feats["measure_bad"] = 1.0  # 省级重点企业研究院1家 where the sentence counts 重点实验室 elsewhere
         if another_part(ctx.query, s.stored, text[ca:cb]):
             feats["region_bad"] = 1.0  # 娄星区将达到32%以上 for 涟源 of the same plan
-        planned = sets_plan_targets and (year is None or min(as_years(year)) >= min(plan_years))
+        # a target: a figure for one of the plan's own years in a document that sets targets, or one for a
+        # year after the document's own date (a 2016 report's 2020 figures can only be aims)
+        planned = (sets_plan_targets and (year is None or min(as_years(year)) >= min(plan_years))) \
+            or (dated is not None and year is not None and min(as_years(year)) > dated)
         if frame_conflict(ctx.query, text[s.start:a], text[ca:a], planned):
             feats["measure_bad"] = 1.0  # 已增至126家 for a target asked
         if sizes_listed_group(text, m, ca, cb, asked.keys):

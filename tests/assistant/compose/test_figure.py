@@ -360,3 +360,12 @@ def test_a_series_of_bare_figures_is_one_clause() -> None:
 
     text = "宝鸡全社会R&D经费投入分别29.92、29.64、33.57、30.75亿元"
     assert own_segment(text, 0, len(text), text.index("30.75")) == (0, len(text))
+
+
+def test_a_figure_for_a_year_after_the_documents_date_is_a_target(assistant_over):
+    report = ("常州市“十三五”科技创新规划公布\n发布日期:2016-12-08\n八大指标:即2020年我市科技创新要达到的重要指标,"
+              "到2020年全社会R&D占地区GDP比重提高至3%,高新技术企业数提高至1300家。\n")
+    a = assistant_over(cz=report)
+    assert "1300" in a.ask("How many high-tech enterprises does Changzhou plan to have by 2020?").answer
+    ans = a.ask("常州2020年全社会R&D占GDP比重实际达到了多少?")  # a 2016 report states no 2020 result
+    assert ans.refused, ans.answer
