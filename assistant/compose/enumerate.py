@@ -25,7 +25,7 @@ from assistant.evidence import coverage, term_in, term_len
 from assistant.outline import Node, outline
 from assistant.query import Query
 from base.headings import heading_core
-from base.numbers import parse_chinese_int
+from base.numbers import CJK, parse_chinese_int
 from base.regions import genre
 from base.types import Answer
 from store import StoredDoc
@@ -79,10 +79,13 @@ def counted_name(ctx: Context, want: int | None) -> str | None:
     names = [f"{d}{measure}" for d in [_CN_DIGITS[want]] + (["两"] if want == 2 else [])
              for measure in _COUNT_MEASURES]  # in order of preference
     texts = [s.doc.text for s in ctx.docs.values()]
-    for term in sorted(key_terms(ctx.query), key=term_len, reverse=True):
-        for alt in term.split("|"):
-            if not alt:
-                continue
+    wordings = [[a for a in t.split("|") if a] for t in sorted(key_terms(ctx.query), key=term_len, reverse=True)]
+    # then the head words the question's wordings end with, used in the documents or not (主要任务 → 任务:
+    # "six main tasks" → 六大任务)
+    heads = [list(dict.fromkeys(a[-2:] for a in t.split("|") if len(a) > 2 and all(CJK.fullmatch(c) for c in a[-2:])))
+             for t in sorted(ctx.query.content_terms, key=term_len, reverse=True)]
+    for alts in wordings + heads:
+        for alt in alts:
             # one pass over the library per wording: what counts each occurrence (三大, 三项, 三)
             found = {t[max(0, m.start() - 2):m.start()] for t in texts for m in re.finditer(re.escape(alt), t)}
             found |= {f[-1:] for f in found}
@@ -190,6 +193,8 @@ def named_enumerations(ctx: Context, name: str) -> list[Enumeration]:
     for stored in ctx.docs.values():
         text = stored.doc.text
         for m in re.finditer(re.escape(name), text):
+            if re.search(r"(?:[、]|[\u4e00-\u9fff][和及与])$", text[max(0, m.start() - 2):m.start()]):
+                continue  # an item of a series (…、八大指标和三大措施), not a name introducing its members
             para_end = text.find("\n", m.end())
             para_end = len(text) if para_end < 0 else para_end
             close = re.match(r"[”\"」』’]?\s*[（(]", text[m.end():m.end() + 4])

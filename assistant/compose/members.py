@@ -151,12 +151,13 @@ def series_runs(text: str, lo: int, hi: int) -> list[list[tuple[str, int, int]]]
             # A与B相结合、C与D相结合、…: when every inner item joins two things, 与/和 is inside the members
             joined = len(parts) >= 3 and all(re.search(r"[和与及]", text[a:b]) for a, b in parts[1:-1])
             a0, b0 = parts[0]
-            ends = [m.end() for m in (_LEAD_WORDS if joined else _LEAD_WORDS_OR_AND).finditer(text, a0, b0)]
+            namely = [m.end() for m in _NAMELY.finditer(text, a0, b0)]  # 即A、B…: the items follow as written
+            ends = namely[-1:] or [m.end() for m in (_LEAD_WORDS if joined else _LEAD_WORDS_OR_AND).finditer(text, a0, b0)]
             if ends:
                 parts[0] = (ends[-1], b0)
             a1, b1 = parts[-1]
             tail = _LIST_TAIL.search(text, a1, b1)
-            if tail:
+            if tail and tail.start() > a1:  # a last item that is itself a named group (…、八大指标和三大措施) stays
                 parts[-1] = (a1, tail.start())
             a1, b1 = parts[-1]
             last_and = [] if joined else list(re.finditer(r"[和及与]", text[a1:b1]))
@@ -171,7 +172,9 @@ def series_runs(text: str, lo: int, hi: int) -> list[list[tuple[str, int, int]]]
 
 
 # words that end what leads into a series' first item (围绕电磁装备、… ; 坚持市场主导与政府引导相结合、…)
-_LEAD = r"[，,：:是为在对把将以了]|加强|推进|推动|实施|发展|围绕|聚焦|打造|建设|培育|包括|涵盖|重点|坚持"
+# (a verb followed by 的 modifies a noun inside the item: 规划实施的组织领导)
+_LEAD = r"[，,：:是为在对把将以了]|(?:加强|推进|推动|实施|发展|围绕|聚焦|打造|建设|培育|包括|涵盖|重点|坚持)(?!的)"
+_NAMELY = re.compile(r"(?<![\u4e00-\u9fff])即|(?<=[：:])即")  # 三大措施:即…: namely
 _LEAD_WORDS = re.compile(_LEAD)
 _LEAD_WORDS_OR_AND = re.compile(_LEAD + r"|[和与及]")  # A和B、C: when the inner items join nothing, 和 leads in
 

@@ -209,3 +209,27 @@ def test_a_name_inside_one_member_does_not_name_the_group() -> None:
     text = "大力实施“345”创新行动:“3”即提升三个产业集群;“4”即完善四个体系;“5”即五项重点工作。"
     members = [(m, text.index(m), text.index(m) + len(m)) for m in ("提升三个产业集群", "完善四个体系", "五项重点工作")]
     assert names_the_group(text, Enumeration(None, (text.index("“3”"), len(text)), members, 0, "", "ordinal"), "345")
+
+
+CHANGZHOU = ("常州市“十三五”科技创新规划公布\n发布日期:2016-12-08\n"
+             "12月6日上午,常州市科技局召开新闻发布会,公布了常州市“十三五”科技创新规划,主要内容主要包括一个定位、三大布局、"
+             "六大任务、八大指标和三大措施。\n三大布局:即空间布局、产业布局和功能布局。\n"
+             "六大任务:即培育创新主体、建设创新园区、发展科技服务业、推动开放创新、打造创新人才梯队和深化科技体制改革。\n"
+             "三大措施:即加强规划实施的组织领导、形成创新投入的保障机制和营造激励创新的发展环境。\n")
+
+
+def test_a_group_named_as_one_item_of_a_series_is_spelled_out_where_its_name_leads_in() -> None:
+    from assistant.compose.members import series_runs
+
+    t = "主要内容主要包括一个定位、三大布局、六大任务、八大指标和三大措施。"
+    assert [m[0] for m in series_runs(t, 0, len(t))[0]] == ["一个定位", "三大布局", "六大任务", "八大指标", "三大措施"]
+    t = "三大措施:即加强规划实施的组织领导、形成创新投入的保障机制和营造激励创新的发展环境。"
+    assert [m[0] for m in series_runs(t, 0, len(t))[0]][0] == "加强规划实施的组织领导"  # 即: the items as written
+
+
+def test_the_group_a_question_counts_is_found_by_its_head_word(assistant_over):
+    a = assistant_over(cz=CHANGZHOU)
+    ans = a.ask("常州“十三五”科技创新规划中的“三大措施”指哪些?")
+    assert "形成创新投入的保障机制" in ans.answer and "一个定位" not in ans.answer, ans.answer
+    ans = a.ask("What are the six main tasks of Changzhou's 13th Five-Year S&T innovation plan?")
+    assert "深化科技体制改革" in ans.answer and "发展科技服务业" in ans.answer, ans.answer
