@@ -294,3 +294,10 @@ def test_words_pointing_at_the_document_are_kept_apart() -> None:
     assert document_reference("兴县这篇报道点名了哪两家企业?") == "这篇报道"
     assert document_reference("咸宁2024年要认定多少家高新技术企业?") == ""
     assert analyse("无锡这份科技创新政策意见以什么为主线?").doc_ref == "这份科技创新政策意见"
+
+
+def test_asking_how_much_funding_asks_money() -> None:
+    from assistant.query import analyse
+
+    assert "money" in analyse("石柱县创建国家创新型县获得了多少资金支持?", {}).units
+    assert "money" in analyse("金水区给高新技术企业的财政扶持资金总额是多少?", {}).units
