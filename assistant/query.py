@@ -306,13 +306,20 @@ def question_words() -> frozenset[str]:
     return frozenset(vocab().get("question_words", ()))
 
 
+def without_question_patterns(text: str) -> str:
+    """The question with its scaffolding patterns (question_vocab question_patterns: 哪两个, 多少家)
+    blanked out."""
+    for pat in vocab().get("question_patterns", ()):
+        text = re.sub(pat, " ", text)
+    return text
+
+
 def content_terms(text: str, lang: str) -> list[str]:
     """Chinese content words of a question (English ones through the glossary), abbreviations
     expanded (高企 → 高新技术企业); single Chinese characters, years and the question's own
     scaffolding (几家, 准备, 分别 …) dropped; quoted phrases kept whole."""
     if lang == "zh":
-        for pat in vocab().get("question_patterns", ()):
-            text = re.sub(pat, " ", text)
+        text = without_question_patterns(text)
     # an English question may quote Chinese terms ("commissioners (科技特派员)"): they count as they are
     if lang == "en":
         raw = expand_english(text) + [t for seg in _CJK_RUN.findall(text) for t in tokens(seg)]

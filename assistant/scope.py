@@ -221,9 +221,10 @@ def _region_groups(q: Query, pool: dict[str, StoredDoc]) -> tuple[list[dict[str,
     # speak of themselves at its level (区科技局…全区… on a district's site) may be its own, so they are
     # read for it, and the answer says that no document names the region
     note = ""
+    unnamed = {p: own_level(s.doc.text) for p, s in pool.items() if not s.meta.region}  # each text read once
     for r in missing:
         lw = level_word(r)
-        g = {p: s for p, s in pool.items() if lw and not s.meta.region and own_level(s.doc.text) == lw}
+        g = {p: pool[p] for p, level in unnamed.items() if lw and level == lw}
         if g and not any(set(g) == set(h) for h in groups):
             at = sum(asked.index(o) < asked.index(r) for o in owners)
             groups.insert(at, g)

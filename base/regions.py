@@ -116,6 +116,15 @@ def common_names() -> dict[str, str]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _common_names_of() -> dict[str, list[str]]:
+    """Gazetteer name → its common names (the inverse of ``common_names``)."""
+    out: dict[str, list[str]] = {}
+    for alias, full in common_names().items():
+        out.setdefault(full, []).append(alias)
+    return out
+
+
 def region_named(name: str) -> Region:
     """The gazetteer region a matched name stands for: its own name, or a common name (石柱县)."""
     by_name = regions_by_name()
@@ -172,7 +181,7 @@ def abbreviations(name: str) -> list[str]:
         suffix = name[len(short):]
         if suffix in ("区", "县") and len(short) >= 2:
             out += [short[0] + suffix, short[-1] + suffix]
-    out += [alias for alias, full in common_names().items() if full == name]  # 石柱县 for 石柱土家族自治县
+    out += _common_names_of().get(name, [])  # 石柱县 for 石柱土家族自治县
     return list(dict.fromkeys(out))
 
 

@@ -186,9 +186,8 @@ def break_run_in(line: str) -> list[str]:
     stands before them: text written without one is left whole."""
     if len(line) < RUN_IN_MIN_CHARS:
         return [line]
-    parts = _RUN_IN_AFTER_SENTENCE.split(_run_in_signature().sub("\n", line).replace("\n", "\x00"))
     out = []
-    for part in (x for p in parts for x in p.split("\x00")):
+    for part in (x for piece in _run_in_signature().split(line) for x in _RUN_IN_AFTER_SENTENCE.split(piece)):
         while True:
             m = _RUN_IN_AFTER_HEADING.match(part)
             if not m:

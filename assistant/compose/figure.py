@@ -38,6 +38,8 @@ class Figure:
     feats: dict[str, float] = field(default_factory=dict)
     p: float = 0.0  # support probability
     r: float = 0.0  # rank score
+    own: tuple[int, int] | None = None  # its own part of the clause (own_segment); None: the whole clause
+    respective: str = ""  # the member of a 分别 series it counts (respective_subject)
 
     @property
     def value(self) -> str:
@@ -392,8 +394,8 @@ def _figures_in(ctx: Context, s: Sentence, wanted_regions: list[str] | None, ask
         t = _target_at(s.stored, a, b)
         indicator = t.indicator if t else text[ca:a]
         respective = respective_subject(text, s.start, ca, cb, a)
-        own = text[slice(*own_segment(text, ca, cb, a))]
-        local = f"{own} {indicator} {topic_before(text, s.start, ca)} {whole_of_part(text, s.start, ca)} " \
+        own = own_segment(text, ca, cb, a)
+        local = f"{text[slice(*own)]} {indicator} {topic_before(text, s.start, ca)} {whole_of_part(text, s.start, ca)} " \
                 f"{elided_subject(text, s.start, ca, text[ca:a])} {respective}"
         year = evidence_year(s.text, m0.start, s.stored.meta.years, s.section, lead, now)
         explicit = year is not None
@@ -430,7 +432,7 @@ def _figures_in(ctx: Context, s: Sentence, wanted_regions: list[str] | None, ask
         if qualifies(text, m, [n for n, *_ in found], s.start, (ca, cb)):
             feats["measure_bad"] = 1.0  # 年营收3亿元以上工业企业…114家: a threshold of what is counted, not an amount
         out.append(Figure(s.stored, m, (ca, cb), (s.start, s.end), indicator, year, s.rank, s.section, t,
-                          finish(feats, ctx.query.lang)))
+                          finish(feats, ctx.query.lang), own=own, respective=respective))
     return out
 
 
@@ -555,9 +557,8 @@ def unasked_increase(q: Query, f: Figure) -> bool:
     plan's targets are often increases (新培育国家级孵化器1家): asked a target, neither comes first."""
     if q.bases or q.target:
         return False
-    text = f.stored.doc.text
-    start, _ = own_segment(text, *f.clause, f.mention.start)
-    return basis_of(text[start:f.mention.start]) == "new"
+    start = (f.own or f.clause)[0]
+    return basis_of(f.stored.doc.text[start:f.mention.start]) == "new"
 
 
 @lru_cache(maxsize=1)
@@ -637,8 +638,8 @@ def quote_span(f: Figure) -> tuple[int, int]:
         a, b = f.target.start, f.target.end
     else:
         a, b = f.clause
-    (ca, cb), lo = f.clause, f.sentence[0]
-    if text.startswith(_RESPECTIVELY, ca) and respective_subject(text, lo, ca, cb, f.mention.start):
+    ca, lo = f.clause[0], f.sentence[0]
+    if f.respective and text.startswith(_RESPECTIVELY, ca):
         # a 分别 clause naming no members of its own (分别发展到816家、…) is quoted with the clause
         # before, which names them
         a = min(a, ca - len(_clause_before(text, lo, ca)) - 1)

@@ -15,7 +15,7 @@ from assistant.compose.params import params
 from assistant.compose.refusal import refuse
 from assistant.compose.support import model, passing
 from assistant.named_regions import mention_at, region_spans
-from assistant.query import Query, content_terms, facets, is_basis_word, related_forms, vocab
+from assistant.query import Query, content_terms, facets, is_basis_word, related_forms, vocab, without_question_patterns
 from assistant.timewords import find_years
 from base.mentions import find_numbers
 from base.numbers import NumberMention, parse_number, unit_category
@@ -36,15 +36,15 @@ def compose_numeric(ctx: Context) -> Answer:
         per_doc = best_per_doc(cands, max(th, best.p - params()["figure"]["multi_doc_margin"]))
         picks = list(per_doc.values())[: params()["figure"]["max_docs"]]
     cb = CitationBuilder()
+    each: list[Figure] = []
     if len(picks) == 1 and asks_each(q):
         # "哪几类平台，各多少家" / "how many of each": every figure of the kind asked in that sentence
-        same = [f for f in cands if f.doc == best.doc and f.sentence == best.sentence and f is not best
-                and unit_category(f.mention.unit) == unit_category(best.mention.unit)]
-        body = render(ctx, sorted([best, *same], key=lambda f: f.mention.start), cb)
-        return answer(q, say(q, f"{doc_name(best.stored, 'zh')}：{body}", f"{doc_name(best.stored, 'en')}: {body}"), cb)
-    each = figure_per_thing(q, best, supported)
-    if len(picks) == 1 and each:
+        each = [best, *(f for f in cands if f.doc == best.doc and f.sentence == best.sentence and f is not best
+                        and unit_category(f.mention.unit) == unit_category(best.mention.unit))]
+    elif len(picks) == 1:
         # "工程研究中心和技术创新中心呢?": one figure for each thing the question names side by side
+        each = figure_per_thing(q, best, supported)
+    if each:
         body = render(ctx, sorted(each, key=lambda f: f.mention.start), cb)
         return answer(q, say(q, f"{doc_name(best.stored, 'zh')}：{body}", f"{doc_name(best.stored, 'en')}: {body}"), cb)
     lines = [line(ctx, f, cands, cb) for f in picks]
@@ -67,9 +67,7 @@ def joined_things(q: Query) -> list[str]:
     text = q.text
     for a, b in sorted(region_spans(text, q.regions), reverse=True):
         text = text[:a] + " " + text[b:]
-    for pat in vocab().get("question_patterns", ()):
-        text = re.sub(pat, " ", text)
-    text = _ASKING_TAIL.sub("", text)
+    text = _ASKING_TAIL.sub("", without_question_patterns(text))
     parts = [re.sub(r"[\s，,。？?]", "", p) for p in _JOINED.split(text)]
     parts = [p for p in parts if len(p) >= 2]
     return parts if len(parts) >= 2 else []
@@ -437,10 +435,14 @@ def share_of_what(clause: str) -> str:
     return "GDP" if "强度" in clause else ""
 
 
+def _different_basis(q: Query) -> str:
+    return say(q, "\n注意：各文件的指标口径不同，数值不宜直接比较。",
+               "\nNote: the documents measure this differently, so the figures are not directly comparable.")
+
+
 def _verdict(q: Query, sides: list[Figure], related: bool = False, reframed: bool = False) -> str:
     if reframed:  # a target beside a result: no ranking
-        return say(q, "\n注意：各文件的指标口径不同，数值不宜直接比较。",
-                   "\nNote: the documents measure this differently, so the figures are not directly comparable.")
+        return _different_basis(q)
     if related:
         return say(q, "\n注意：有的文件只给出相关指标，数值不宜直接比较。",
                    "\nNote: some documents give only related figures, so the figures are not directly comparable.")
@@ -453,8 +455,7 @@ def _verdict(q: Query, sides: list[Figure], related: bool = False, reframed: boo
     clauses = [f.stored.doc.text[f.clause[0]:f.clause[1]] for f in comparable]
     bases = {basis_of(c) or "total" for c in clauses}
     if len(bases) > 1 or (bases == {"share"} and len({share_of_what(c) for c in clauses}) > 1):
-        return say(q, "\n注意：各文件的指标口径不同，数值不宜直接比较。",
-                   "\nNote: the documents measure this differently, so the figures are not directly comparable.")
+        return _different_basis(q)
     if len({f.mention.number for f in comparable}) < 2:
         return ""
     top = max(comparable, key=lambda f: f.mention.number or 0)
