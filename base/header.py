@@ -171,7 +171,9 @@ def chinese_date_forms(y: int, m: int, d: int) -> list[str]:
         year = "".join(_CN_DIGIT_CHARS[int(c)] for c in f"{y:04d}").replace("〇", zero)
         out.append(f"{year}年{small(m)}月{small(d)}日")
     return out
-_UNLABELLED_DATE = re.compile(r"^[\s|｜]*(?P<date>" + DATE_TIME + r")\s+(?=[\u4e00-\u9fff]{2,4}\s*[:：])")
+_UNLABELLED_DATE = re.compile(r"^[\s|｜]*(?P<date>" + DATE_TIME + r")\s+(?=[\u4e00-\u9fff]{2,4}\s*[:：])"
+                              # or a line of its own giving a day in figures and a time (2022-04-07 15:40:38)
+                              r"|^\s*(?P<stamp>(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2}\s+\d{1,2}:\d{2}(?::\d{2})?)\s*$")
 
 
 def header_pairs(text: str, max_lines: int = HEADER_SCAN_LINES) -> list[HeaderField]:
@@ -187,13 +189,17 @@ def header_pairs(text: str, max_lines: int = HEADER_SCAN_LINES) -> list[HeaderFi
         if not pairs and not lead:
             continue
         if lead and not any(a < lead.end() for _, a, _ in pairs):
-            out.append(HeaderField(key="日期", field="date", value=lead.group("date"), start=offset + lead.start("date"),
-                                   end=offset + lead.end("date"), line_start=offset, line_end=offset + len(line)))
+            g = "date" if lead.group("date") else "stamp"
+            out.append(HeaderField(key="日期", field="date", value=lead.group(g), start=offset + lead.start(g),
+                                   end=offset + lead.end(g), line_start=offset, line_end=offset + len(line)))
         for key, a, b in pairs:
             value = re.sub(r"\s+", " ", line[a:b]).strip()
             if len(value) > MAX_VALUE and known_keys().get(key) == "date":
                 lead = _LEADING_DATE.match(value)  # 发布时间:2021-04-26 10:23 作者:… then the body on the same line
                 value = lead.group(0) if lead else value
+            elif len(value) > MAX_VALUE:
+                lead = _VALUE_BEFORE_LABEL.match(value)  # 信息来源:鹰潭日报 作者:段菡蓉6月6日,… then the body
+                value = lead.group(1) if lead else value
             if not value or value in empty or len(value) > MAX_VALUE:
                 continue
             out.append(HeaderField(key=key, field=known_keys().get(key, ""), value=value,
@@ -201,6 +207,7 @@ def header_pairs(text: str, max_lines: int = HEADER_SCAN_LINES) -> list[HeaderFi
     return out
 
 
+_VALUE_BEFORE_LABEL = re.compile(r"(\S{1,30})\s+[\u4e00-\u9fff]{2,4}[:：]")
 _LEADING_TOKEN = re.compile(r"[0-9A-Za-z:./\-]+|[^\s]{1,20}(?=\s)")
 _SHORT_PAIR = re.compile(r"\s*[\u4e00-\u9fff]{2,4}[:：]\s*(?:[0-9A-Za-z./\-]+|[^\s:：]{1,12}(?=\s))")
 

@@ -77,6 +77,8 @@ def _row_start_before(text: str, pos: int) -> bool:
     return i < 0 or text[i] == "\n"
 
 
+_LABEL_NUMBER = re.compile(r"\d{1,2}(?:[-.]\d{1,2})+")
+_LABEL_AFTER = re.compile(r"[ \t\u3000]+[\u4e00-\u9fff]")
 _PAGE_MARK = re.compile(r"\s?[—–-]\s?\d{1,3}\s?[—–-]\s?|[—–-]\d{1,3}[—–-]..?|.?.?[—–-]\d{1,3}[—–-]")
 
 
@@ -111,6 +113,8 @@ def _classify_arabic(text: str, m: re.Match[str], unit: str) -> str:
         return "marker"
     if not unit and value.isdigit() and len(value) <= 3 and after in " \t\u3000|" and _row_start_before(text, vs):
         return "marker"  # "35 强化企业创新主体地位…", "| 35 | …": the number of a table's row
+    if not unit and _LABEL_NUMBER.fullmatch(value) and _LABEL_AFTER.match(text, ve):
+        return "marker"  # "1-1 十三五时期研发经费投入情况", "1.1 发展回顾": a section's or a table's number
     years = re.findall(r"\d+", value)
     if all(len(y) == 4 and 1900 <= int(y) <= 2100 for y in years) and "." not in value and "," not in value \
             and unit in ("", "年"):

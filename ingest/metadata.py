@@ -83,7 +83,21 @@ def byline_source(body: str, max_chars: int = 400) -> str | None:
     return m.group(1) if m else None
 
 
+def masthead(text: str, max_lines: int = 8) -> str | None:
+    """The outlet a news page carries on a line of its own among its first lines (信阳日报客户端): the
+    page's publisher, when no header field or byline names one."""
+    suffixes = "|".join(map(re.escape, sorted(genre()["media_suffixes"], key=len, reverse=True)))
+    for line in text.split("\n")[:max_lines]:
+        m = re.fullmatch(rf"\s*([\u4e00-\u9fff]{{2,10}}(?:{suffixes}))\s*", line)
+        if m:
+            return m.group(1)
+    return None
+
+
 _BYLINE = re.compile(rf"^\s*(?P<issuer>[\u4e00-\u9fff（）()]{{3,30}}?)\s+(?P<date>{CN_DATE})\s*$")
+# the other order, as a page's line under its headline puts them (2023-05-18 办公室)
+_DATED_BYLINE = re.compile(r"^\s*(?P<date>(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?)\s+"
+                           r"(?P<issuer>[\u4e00-\u9fff（）()]{2,30})\s*$")
 
 
 def signature(text: str) -> tuple[str | None, str | None]:
@@ -92,7 +106,7 @@ def signature(text: str) -> tuple[str | None, str | None]:
     lines = [arabic_dates(ln.strip()) for ln in text.split("\n")]  # 二○一○年二月二十六日 signs too
     suffixes = tuple(genre()["issuer_suffixes"])
     for line in lines[:HEADER_SCAN_LINES]:
-        m = _BYLINE.match(line)
+        m = _BYLINE.match(line) or _DATED_BYLINE.match(line)
         if m and m["issuer"].endswith(suffixes):
             return m["issuer"], normalise_date(m["date"])
     for i, line in enumerate(lines):
@@ -410,7 +424,9 @@ def region_aliases(region: str | None, body: str = "") -> list[str]:
     if not region:
         return []
     abbr = abbreviations(region)
-    return [a for i, a in enumerate(abbr) if i == 0 or a in body]
+    # an abbreviation counts where the text writes it, not inside the full name (新县 of 永新县)
+    rest = body.replace(region, " ").replace(abbr[0], " ") if abbr else body
+    return [a for i, a in enumerate(abbr) if i == 0 or a in rest]
 
 
 # ---------------------------------------------------------------- overrides
@@ -455,7 +471,7 @@ def extract_metadata(doc: Doc, override: dict[str, Any] | None = None) -> DocMet
     headline = None if title else find_headline(text)  # a news page's: shown, read for its region and for the plan period it names
     sig_issuer, sig_date = signature(text)
     field_issuer, issuer_date = split_issuer(fields.get("issuer") or "")
-    issuer = field_issuer or sig_issuer or issuer_in_title(title) or byline_source(text[header_end:])
+    issuer = field_issuer or sig_issuer or issuer_in_title(title) or byline_source(text[header_end:]) or masthead(text)
     date = normalise_date(fields["date"]) if fields.get("date") else None
     date = date or issuer_date or sig_date
     region = find_region(issuer, title, text[header_end:], headline)

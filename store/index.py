@@ -36,7 +36,7 @@ from store.leases import Lease, live_generations
 from store.lexical import LexicalIndex
 from store.stored import StoredDoc
 
-PIPELINE_VERSION = "44"  # bump when load/clean/metadata/split/targets output changes
+PIPELINE_VERSION = "47"  # bump when load/clean/metadata/split/targets output changes
 MANIFEST = "CURRENT"  # the pointer readers stat to notice a new generation
 _GEN = re.compile(r"^gen-(\d+)$")
 

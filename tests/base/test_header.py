@@ -48,3 +48,13 @@ def test_a_date_in_chinese_numerals_reads_as_one_in_arabic_ones() -> None:
     assert arabic_dates("二〇二一年十二月三十一日印发") == "2021年12月31日印发"
     assert "二○一○年二月二十六日" in chinese_date_forms(2010, 2, 26)
     assert chinese_date_forms(2021, 10, 10)[0] == "二〇二一年十月十日"
+
+
+def test_a_line_of_its_own_giving_a_day_and_a_time_is_the_page_date() -> None:
+    from base.header import header_pairs
+
+    text = "科技创新添活力——某市科技创新工作综述\n\n2022-04-07 15:40:38\n\n来源；某某日报\n\n正文。\n"
+    dates = [f.value for f in header_pairs(text) if f.field == "date"]
+    assert dates == ["2022-04-07 15:40:38"]
+    # a day alone on a line (a signature's) is not taken for the page's stamp
+    assert not [f for f in header_pairs("标题\n\n2022-04-07\n\n正文。\n") if f.field == "date"]

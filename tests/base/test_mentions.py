@@ -201,3 +201,10 @@ def test_a_page_number_left_by_a_conversion_is_a_marker() -> None:
 def test_computing_and_data_units_are_units_and_codes_are_no_figures() -> None:
     found = [(m.value, m.unit) for m in find_numbers("投用标准机架5708个,智算规模达200P,算力1.5EFLOPS,存储10PB,推广P2P、PM2.5监测")]
     assert found == [("5708", "个"), ("200", "P"), ("1.5", "EFLOPS"), ("10", "PB")]  # P2P, PM2.5: names
+
+
+def test_a_section_or_table_number_before_its_title_is_no_quantity() -> None:
+    kinds = {m.value: m.kind for m in find_numbers("调整数据1-2 十三五时期高新技术企业发展情况", quantities_only=False)}
+    assert kinds["1-2"] == "marker"
+    assert find_numbers("1.1 发展回顾")[:1] == []
+    assert [m.value for m in find_numbers("增长1.5 倍")] == ["1.5"]  # a unit after a space still counts

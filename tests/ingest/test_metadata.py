@@ -317,3 +317,33 @@ def test_a_news_headline_naming_a_plan_period_gives_the_plans_years():
     assert find_years(None, body, "2016-12-08", "常州市“十三五”科技创新规划公布") == list(range(2016, 2021))
     assert find_years(None, body, "2016-12-08", "常州市召开科技创新大会") == [2016]  # no period: its date
     assert find_region(None, None, "为加快推动石柱创新型县建设,全县动员。石柱县创新型县建设领导小组已成立。") == "石柱土家族自治县"
+
+
+def _meta(page: str):
+    return extract_metadata(Doc(path="x.txt", text=page, kind="txt", sha256="0"))
+
+
+def test_a_header_value_running_on_into_the_body_is_cut_at_the_next_label() -> None:
+    page = ("某区举行科技创新新闻发布会\n\n发布日期:2023-06-07 11:45 信息来源:九江日报 作者:王某某6月6日,我市举行科技创新"
+            "新闻发布会,通报全市科技创新工作情况和科技创新支撑高质量发展相关情况,介绍了下一步工作安排和重点任务。\n\n我市全社会研发经费增长。\n")
+    meta = _meta(page)
+    assert meta.issuer == "九江日报" and meta.region == "九江市" and meta.date == "2023-06-07"
+
+
+def test_a_masthead_line_names_the_publisher() -> None:
+    page = ("第01版:要闻\n九江日报客户端\n勇攀科技高峰\n——全市高新技术企业发展综述\n"
+            "编者按:大会将于2022年10月16日在北京召开。\n全市拥有高新技术企业172家。\n")
+    meta = _meta(page)
+    assert meta.issuer == "九江日报客户端" and meta.region == "九江市"  # not 北京, where an event is held
+
+
+def test_a_date_then_a_body_on_one_line_under_the_headline_signs_the_page() -> None:
+    page = "瑞昌市入选创新型县(市)建设名单\n2023-05-18 办公室\n近日,瑞昌市成功入选。\n"
+    meta = _meta(page)
+    assert meta.date == "2023-05-18" and meta.issuer == "办公室"
+
+
+def test_an_abbreviation_counts_only_where_the_text_writes_it_apart_from_the_full_name() -> None:
+    from ingest.metadata import region_aliases
+
+    assert region_aliases("永新县", "永新县入选名单。永新县科技局。") == ["永新"]
