@@ -211,20 +211,33 @@ def without_plan_names(text: str, lang: str) -> str:
     return text
 
 
+def _alternation(words) -> str:
+    return "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+
+
 @lru_cache(maxsize=1)
 def _document_reference() -> re.Pattern[str]:
     spec = vocab()["document_reference"]
-    nouns = sorted({*plan_kinds(), *spec["nouns"]}, key=len, reverse=True)
-    return re.compile(f"(?:{'|'.join(map(re.escape, spec['demonstratives']))})"
-                      f"[^，,。；;？?！!]{{0,{spec['max_chars']}}}?(?:{'|'.join(map(re.escape, nouns))})")
+    return re.compile(f"(?:{_alternation(spec['demonstratives'])})"
+                      f"[^，,。；;？?！!]{{0,{spec['max_chars']}}}?(?:{_alternation({*plan_kinds(), *spec['nouns']})})")
 
 
 _ABOUT_THE_DOCUMENT = frozenset({"date", "docno", "issuer", "field"})
 
 
+@lru_cache(maxsize=1)
+def _source_clause() -> re.Pattern[str]:
+    spec = vocab()["document_reference"]
+    return re.compile(f"^[^，,。；;？?！!]{{0,{spec['max_chars']}}}?(?:{_alternation({*plan_kinds(), *spec['nouns']})})"
+                      f"(?:上|中)?(?:{_alternation(spec['source_verbs'])})[，,:：]")
+
+
 def document_reference(text: str) -> str:
-    """The phrases of a question that point at the document (这份科技创新政策意见, 这篇研发投入报道)."""
-    return " ".join(m.group(0) for m in _document_reference().finditer(text))
+    """The phrases of a question that point at the document (这份科技创新政策意见, 这篇研发投入报道),
+    and the clause opening it that names its source (鹰潭市的发布会介绍,…)."""
+    found = [m.group(0) for m in _document_reference().finditer(text)]
+    source = _source_clause().match(text)
+    return " ".join([*found, *([source.group(0)] if source else [])])
 
 
 def question_type(text: str, lang: str) -> str:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import replace
 from functools import lru_cache
 from typing import NamedTuple
@@ -109,6 +110,9 @@ def lead_dates(text: str, start: int, now: int | None = None) -> LeadDates:
     ends, years, periods = _paragraph_dates(text, a, len(text) if b < 0 else b, now)
     rel = start - a
     sentence_from = max((e for e in ends if e <= rel), default=0)
+    if text.startswith(tuple(genre().get("continuation_openers", ())), a + sentence_from):
+        # 其中,…达7.3亿元: a sentence that goes on from the one before is dated by it too (2022年,…取得长足进步)
+        sentence_from = max((e for e in ends if e < sentence_from), default=0)
     year = next((y for s, e, y in reversed(years) if sentence_from <= s and e <= rel), None)
     period = next((list(range(lo, hi + 1)) for s, e, lo, hi in periods if e <= rel), [])
     return LeadDates(year, period)
@@ -233,16 +237,20 @@ def slot_conflict(asked: str, clause: str) -> bool:
     省级 / 市级, 申报 / 认定 / 入库, 全社会 / 规上工业; a member may have wordings: 规上工业|规模以上工业),
     the question names members and the member the clause names last (nearest the figure: “国家级企业
     技术中心5家、省级20家”) is another: a 市级 laboratory does not answer a question about 省级 ones."""
-    for group in vocab().get("sibling_terms", ()):
-        if not group.get("exclusive"):
-            continue
-        want = {t for t in group["terms"] if any(w in asked for w in t.split("|"))}
-        if not want:
-            continue
-        last = max(((clause.rfind(w), t) for t in group["terms"] for w in t.split("|") if w in clause), default=None)
+    for terms, want in asked_slots(asked):
+        last = max(((clause.rfind(w), t) for t in terms for w in t.split("|") if w in clause), default=None)
         if last is not None and last[1] not in want:
             return True
     return False
+
+
+def asked_slots(asked: str) -> Iterator[tuple[list[str], set[str]]]:
+    """(members, members the question names) of each exclusive group of sibling terms it names one of."""
+    for group in vocab().get("sibling_terms", ()):
+        if group.get("exclusive"):
+            want = {t for t in group["terms"] if any(w in asked for w in t.split("|"))}
+            if want:
+                yield group["terms"], want
 
 
 def unasked_slot(asked: str, clause: str) -> bool:
@@ -282,11 +290,15 @@ def _frames(in_clause: bool) -> re.Pattern[str]:
     return re.compile(rf"(?P<result>{result})|(?P<target>{words('target_frames')}|到\s*(?:19|20)\d{{2}}\s*年)")
 
 
+_NAMES = re.compile(r"“[^“”\n]{0,25}”|《[^《》\n]{0,80}》")
+
+
 def frame(sentence_before: str, clause_before: str) -> str | None:
     """How a sentence frames a figure, from the nearest frame word before it in its clause, else in
     its sentence: "result" (已增至126家, 截至2020年底…), "target" (力争…, 预计到2023年底…将达到400家)
     or None."""
     for text, in_clause in ((clause_before, True), (sentence_before, False)):
+        text = _NAMES.sub(" ", text)  # a frame word inside a name frames nothing (河南省“中原英才计划”)
         last = None
         for m in _frames(in_clause).finditer(text):
             last = m
@@ -309,6 +321,15 @@ def sets_targets(meta: DocMeta) -> bool:
     return bool(meta.kind) and meta.kind in g.get("target_kinds", ()) and not any(w in title for w in g.get("report_words", ()))
 
 
+def announces_plan(meta: DocMeta) -> bool:
+    """A news page whose headline names a plan of a kind that sets targets (常州市“十三五”科技创新规划公布),
+    not a report of results: the figures it gives without a year of their own are the plan's."""
+    g = genre()
+    head = meta.headline or ""
+    return not meta.title and any(k in head for k in g.get("target_kinds", ())) \
+        and not any(w in head for w in g.get("report_words", ()))
+
+
 def frame_conflict(q: Query, sentence_before: str, clause_before: str, planned: bool = False) -> bool:
     """A result given for a target asked (已增至126家 for "aim to have"), or a target given for the
     state now asked (预计到2023年底将达到400家 for 目前有多少家). `planned`: the figure is for one of
@@ -317,14 +338,84 @@ def frame_conflict(q: Query, sentence_before: str, clause_before: str, planned: 
     return (f == "result" and q.target and not q.past) or (f == "target" and q.present)
 
 
-def measure_bad(q: Query, clause: str) -> float:
+def measure_bad(q: Query, clause: str, sentence_keys: list[str] | None = None) -> float:
     """1 when the evidence measures something else than asked: another basis (a share for "how
-    fast should it grow") or another member of an exclusive slot (市级 for 省级, 认定 for 申报)."""
+    fast should it grow") or another member of an exclusive slot (市级 for 省级, 认定 for 申报).
+    `sentence_keys` (the question's key terms): the evidence is a whole sentence, not a figure's
+    clause, so a slot member counts only where it qualifies a thing asked (``qualified_slot_conflict``)."""
     got = basis_of(clause) if q.bases else ""
     if got and got not in q.bases:
         return 1.0
     # the question's own words: a follow-up's inherited terms may be the very slot it replaces
-    return 1.0 if slot_conflict(f"{q.text} {' '.join(q.focus)}", clause) else 0.0
+    asked = f"{q.text} {' '.join(q.focus)}"
+    if sentence_keys is not None:
+        return 1.0 if qualified_slot_conflict(asked, clause, sentence_keys) else 0.0
+    return 1.0 if slot_conflict(asked, clause) or denominator_conflict(q, clause) else 0.0
+
+
+_SHARE_OF = re.compile(r"占\s*([^占，,。；;、]{1,15}?)\s*(?:的)?\s*(?:比重|比例|比率|份额|总数|\d)")
+
+
+_WHOLE_FORMS = ((re.compile(r"规模以上"), "规上"), (re.compile(r"(?:地区)?生产总值|地区GDP"), "GDP"),
+                (re.compile(r"^(?:全[市省区县]|全社会|本[市省区县])"), ""))
+
+
+def denominators(text: str) -> set[str]:
+    """What a share is of, in one wording (R&D占GDP比重 → GDP; 占地区生产总值比重 → GDP;
+    占规上企业总数的44.44% → 规上企业)."""
+    out = set()
+    for m in _SHARE_OF.finditer(text):
+        whole = m.group(1).removesuffix("的")
+        for pat, form in _WHOLE_FORMS:
+            whole = pat.sub(form, whole)
+        if len(whole) >= 2 and not _NOT_A_WHOLE.search(whole):
+            out.add(whole)
+    return out
+
+
+_NOT_A_WHOLE = re.compile(r"^[比了]|多|几|什么|哪|怎")  # 占比, 占了多大比例: a question's words, no whole
+
+
+def denominator_conflict(q: Query, clause: str) -> bool:
+    """A share of another whole than the one asked (有研发活动的规上企业占规上企业总数的44.44% for R&D
+    as a share of GDP): the question names what its share is of (占GDP比重, share of GDP through its
+    terms), the clause names another, sharing no piece of its wording."""
+    asked = denominators(" ".join([q.text, *q.focus]).replace("|", " "))
+    got = denominators(clause)
+    return bool(asked and got) and not any(_bigrams(a) & _bigrams(g) for a in asked for g in got)
+
+
+def _bigrams(whole: str) -> set[str]:
+    """A whole's two-character pieces: wholes sharing one are taken for wordings of one whole
+    (营业收入 / 主营收入, 规上(工业)企业 / 规上工业企业)."""
+    w = re.sub(r"[()（）\s]", "", whole)
+    return {w[i:i + 2] for i in range(len(w) - 1)} or {w}
+
+
+QUALIFIER_GAP = 4  # characters a slot member may stand before the thing it qualifies (国家级企业技术中心)
+
+
+def qualified_slot_conflict(asked: str, sentence: str, keys: list[str]) -> bool:
+    """For a whole sentence: True when, for an exclusive group of sibling terms the question names
+    a member of, the sentence qualifies a thing asked by another member (市级重点实验室 for 省级
+    重点实验室) and by none of the asked ones. A member before anything else (县级示范点 beside the
+    工程 asked about a 国家创新型县) is not the asked thing's."""
+    forms = [w for k in keys for w in k.split("|") if len(w) >= 2]
+    if not forms:
+        return False
+
+    def qualifies(word: str) -> bool:
+        for m in re.finditer(re.escape(word), sentence):
+            after = sentence[m.end():m.end() + QUALIFIER_GAP + max(map(len, forms))]
+            if any(re.match(rf"[\u4e00-\u9fff]{{0,{QUALIFIER_GAP}}}?{re.escape(f)}", after) for f in forms if f != word):
+                return True
+        return False
+
+    for terms, want in asked_slots(asked):
+        named = {t for t in terms if any(qualifies(w) for w in t.split("|"))}
+        if named and not named & want:
+            return True
+    return False
 
 
 def names_region(text: str, region: str) -> bool:
@@ -402,7 +493,7 @@ def evidence_features(ctx: Context, stored: StoredDoc, local: str, sentence: str
         "year_ok": year_ok,
         "year_bad": year_bad,
         "region_bad": region_bad(q, stored, f"{sentence} {section}", wanted_regions),
-        "measure_bad": measure_bad(q, local),
+        "measure_bad": measure_bad(q, local, keys),  # a figure's composer measures its own clause
         "scope": ctx.weights.get(stored.doc.path, 1.0),
         "dense": dense,
     }

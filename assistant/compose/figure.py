@@ -9,10 +9,9 @@ from functools import lru_cache
 
 from assistant.compose.context import (CitationBuilder, Context, Sentence, doc_name, key_terms, lowered, nominal_keys,
                                       retrieved_sentences, say)
-from assistant.compose.features import (another_part, asks_plan_target, basis_of, evidence_features, evidence_year,
-                                        frame_conflict, lead_dates, measure_bad,
-                                        plan_year, reference_year, review_year, sets_targets, stage_unstated,
-                                        unasked_slot)
+from assistant.compose.features import (announces_plan, another_part, asks_plan_target, basis_of, evidence_features,
+                                        evidence_year, frame_conflict, lead_dates, measure_bad, plan_year, reference_year,
+                                        review_year, sets_targets, stage_unstated, unasked_slot)
 from assistant.compose.params import params
 from assistant.compose.support import finish, model, score
 from assistant.evidence import coverage, term_in
@@ -273,6 +272,8 @@ def figure_type(asked: list[str], m: NumberMention, before: str) -> tuple[float,
     figures (第80位, 全省第一, and 前13位 by the character `before` it) and takes nothing from the others."""
     if m.kind == "ordinal" or ("rank" in asked and m.unit in ("位", "名") and before == "前"):
         return 1.0, 0.0
+    if asked == ["rank"]:
+        return 0.0, 0.5  # a place and nothing else asked: a count or an amount is not one
     return type_features([u for u in asked if u != "rank"], m.unit)
 
 
@@ -379,6 +380,7 @@ def _figures_in(ctx: Context, s: Sentence, wanted_regions: list[str] | None, ask
     lead = lead_dates(text, s.start, now)  # once per sentence: its paragraph may be a whole page
     plan_years = s.stored.meta.years
     sets_plan_targets = sets_targets(s.stored.meta) and bool(plan_years)  # once per sentence: a document's kind
+    announced = dated is not None and bool(plan_years) and max(plan_years) > dated and announces_plan(s.stored.meta)
     found = []
     mentions = find_numbers(s.text) + (named_counts(s.text) if "count" in ctx.query.units else []) \
         + (durations(s.text) if "duration" in ctx.query.units else []) \
@@ -422,9 +424,13 @@ def _figures_in(ctx: Context, s: Sentence, wanted_regions: list[str] | None, ask
         if another_part(ctx.query, s.stored, text[ca:cb]):
             feats["region_bad"] = 1.0  # 娄星区将达到32%以上 for 涟源 of the same plan
         # a target: a figure for one of the plan's own years in a document that sets targets, or one for a
-        # year after the document's own date (a 2016 report's 2020 figures can only be aims)
+        # year after the document's own date (a 2016 report's 2020 figures can only be aims) or for a period
+        # not over at that date (“十三五”… in 2016), or one with no year of its own in a report of a plan
+        # whose period runs past the report's date (提高至3% in 常州市“十三五”科技创新规划公布, 2016)
         planned = (sets_plan_targets and (year is None or min(as_years(year)) >= min(plan_years))) \
-            or (dated is not None and year is not None and min(as_years(year)) > dated)
+            or (dated is not None and year is not None and min(as_years(year)) > dated) \
+            or (dated is not None and isinstance(year, list) and max(year) > dated) \
+            or (announced and not explicit)
         if frame_conflict(ctx.query, text[s.start:a], text[ca:a], planned):
             feats["measure_bad"] = 1.0  # 已增至126家 for a target asked
         if sizes_listed_group(text, m, ca, cb, asked.keys):
@@ -543,11 +549,19 @@ def figure_candidates(ctx: Context, docs: set[str] | None = None,
     # and the state a change reached, before the one it started from (研发强度从1.47%提升到目前的1.91%)
     # and, among those, one counting the thing itself before one counting a narrower kind the question
     # does not name (全市664家创新平台 before 新增国家级创新平台4家 for "how many innovation platforms")
+    # and, last, one whose sentence names the thing before the figure (高新技术企业突破80家) before one
+    # counting a part of the thing named after it (90%以上规上高新技术企业开展产学研合作), and, asked no
+    # year nor a target, the latest state (…2020年的120家,2021年突破130家)
     asked_words = f"{q.text} {' '.join(q.focus)}"
+    things = [w for t in (nominal_keys(q) or key_terms(q)) for w in t.split("|") if len(w) >= 2]
+    latest = not (q.years or q.period or q.target)
     out.sort(key=lambda f: (-f.r, f.rank, -_carries(inherited, f), change_origin(f.stored.doc.text, f.mention.start,
                                                                                   f.mention.end, f.clause),
                             unasked_slot(asked_words, f.stored.doc.text[f.clause[0]:f.mention.start]),
-                            unasked_increase(q, f), f.mention.start))
+                            unasked_increase(q, f),
+                            bool(things) and not any(w in f.stored.doc.text[f.sentence[0]:f.mention.start] for w in things),
+                            -(max(as_years(f.year)) if latest and f.year is not None else 0),
+                            f.mention.start))
     return out
 
 

@@ -8,7 +8,7 @@ from functools import lru_cache
 from assistant.compose.context import CitationBuilder, Context, answer, doc_name, say
 from assistant.compose.refusal import refuse
 from assistant.compose.support import model
-from assistant.compose.text import column_answer, compose_sentence, scored_sentences
+from assistant.compose.text import column_answer, compose_sentence, entity_pattern, scored_sentences
 from assistant.query import Query, matches_patterns, matches_type, vocab
 from base.header import HeaderField, chinese_date_forms, header_pairs
 from base.regions import genre
@@ -19,7 +19,7 @@ from store import StoredDoc
 FIELD_LABEL = {"date": ("日期", "date"), "signed": ("落款日期", "signature date"), "doc_no": ("文号", "document number"),
                "issuer": ("发布机构", "issuer")}
 _YEAR = re.compile(r"(?:19|20)\d{2}")
-_ASKS_YEARS = re.compile(r"哪[一几]?年|什么年份|哪个年份|哪一年度|(?:时间|期限|周期)(?:跨度|范围)?|规划期|"
+_ASKS_YEARS = re.compile(r"哪[一几]?年|什么年份|哪个年份|哪一年度|时间(?:跨度|范围)|(?:期限|周期)(?:跨度|范围)?|规划期|"
                          r"which years?|what years?|time (?:span|frame|period|horizon)|what period|cover", re.I)
 
 
@@ -210,6 +210,26 @@ def _day_type(s) -> tuple[float, float]:
     return (1.0, 0.0) if _DAY.search(s.text) else (0.0, 0.0)
 
 
+@lru_cache(maxsize=1)
+def _issuing() -> re.Pattern[str]:
+    """A body issuing a named document in running text: a name of the entity kind, a few words (贯彻…精神),
+    an issuing verb (genre.json issuing_verbs), then the title in 《》 (…人民政府…出台《…实施意见》)."""
+    verbs = "|".join(map(re.escape, sorted(genre()["issuing_verbs"], key=len, reverse=True)))
+    return re.compile(rf"(?:{entity_pattern().pattern})[^。；;！？!?\n《]{{0,30}}?(?:{verbs})了?\s*《")
+
+
+def _issuing_type(s) -> tuple[float, float]:
+    """For who issued a plan: a sentence saying that a body issued a named document is the kind of answer asked."""
+    return (1.0, 0.0) if _issuing().search(s.text) else (0.5, 0.0)
+
+
+def _issuance_first(ranked: list) -> list:
+    """Who issued a plan the question names, when the page does not say who issued itself: a
+    supported sentence saying that a body issued a named document comes before the others."""
+    th = model().threshold
+    return sorted(ranked, key=lambda r: not (r.p >= th and r.feats.get("type_ok", 0) >= 1.0))
+
+
 def _dated_sentence(ctx: Context, date: re.Pattern[str], type_of=None, among: int = 1) -> Answer | None:
     """A well supported sentence naming the kind of date asked answers it, when one of the `among`
     best does: years, for a years question about something the plan cites (功能区建设三年行动方案覆盖
@@ -271,7 +291,7 @@ def compose_meta(ctx: Context) -> Answer:
                                                               for name in asked_fields(q)) if ln]
         if lines:
             return answer(q, "\n".join(lines), cb)
-    ranked = scored_sentences(ctx)
+    ranked = scored_sentences(ctx, _issuing_type if q.qtype == "issuer" else None)
     by_column = column_answer(ctx, ranked)  # 完成期限, 责任单位: a column of the document's table
     if by_column is not None:
         return by_column
@@ -292,7 +312,7 @@ def compose_meta(ctx: Context) -> Answer:
         return answer(q, "\n".join(lines), cb)
     # a when-question is answered by a sentence that says a time, never by one that says none
     timed = [r for r in scored_sentences(ctx, _time_type) if _TIME.search(r.sentence.text)] if q.qtype == "date" else None
-    fallback = compose_sentence(ctx, ranked=timed)
+    fallback = compose_sentence(ctx, ranked=timed if q.qtype == "date" else _issuance_first(ranked) if q.qtype == "issuer" else None)
     if not fallback.refused:
         return fallback
     return refuse(ctx, say(q, "资料中没有写明这一信息。", "The documents do not state this."))

@@ -111,8 +111,8 @@ def question_figures(q: Query) -> list[NumberMention]:
     for m in find_numbers(text, quantities_only=False):
         if m.kind in ("year", "date", "docno", "code") or any(a < m.end and m.start < b for a, b in names):
             continue
-        if m.kind == "name" and not m.value[0].isdigit():
-            continue  # 翻一番, “三个一批”: a Chinese numeral of a set phrase or a name claims no figure
+        if m.kind in ("name", "word") and not m.value[0].isdigit():
+            continue  # 翻一番, “三个一批”, 八大指标: a Chinese numeral of a set phrase or a name claims no figure
         before = text[m.start - 1:m.start] if m.start else ""
         after = text[m.end:m.end + 1]
         if (before.isascii() and before.isalpha()) or (after.isascii() and after.isalpha() and not m.unit):

@@ -410,6 +410,26 @@ def _goal_sentences(stored: StoredDoc, lo: int, hi: int, limit: int, targets: in
     return sorted(stating + others)
 
 
+def _aims(stored: StoredDoc) -> list[tuple[int, int]]:
+    """Sentences that frame what they say as an aim (《意见》提出到2020年…基本建成…; 力争…), with or
+    without a figure: the nearest frame word before the sentence's end is a target's (the names it
+    cites, 《…远景目标纲要》, frame nothing). The page's own title or headline states no aim."""
+    text = stored.doc.text
+    own = {x.strip() for x in (stored.meta.title, stored.meta.headline) if x}
+    return [(a, b) for a, b in sentences(text) if frame_at(text, a, b) == "target" and text[a:b].strip() not in own]
+
+
+def _with_aims(stored: StoredDoc, shown: list[tuple[int, int]], limit: int) -> list[tuple[int, int]]:
+    """The figure quotes `shown` and, room allowing, the aims stated without a target figure (those the
+    targets give, or leave out as restated or reached, are not brought back), in document order."""
+    text = stored.doc.text
+    aims = [clip_around(text, a, b, a, b, limit=params()["structure"]["quote_chars"]) for a, b in _aims(stored)
+            if not any(a < e and s < b for s, e in shown) and not any(a <= t.start < b for t in stored.targets)]
+    spans = sorted(set(shown + aims[: max(0, limit - len(shown))]))
+    # a quote inside another one shown (全社会研发经费投入年均增长10% in …年均增长10%,到2025年…) is given once
+    return [(a, b) for a, b in spans if not any(x <= a and b <= y and (x, y) != (a, b) for x, y in spans)]
+
+
 def compose_goals(ctx: Context) -> Answer:
     q = ctx.query
     stored = subject_doc(ctx)
@@ -422,10 +442,10 @@ def compose_goals(ctx: Context) -> Answer:
     spans = _goal_sentences(stored, *span, p["goal_sentences"], p["goal_targets"]) if span else []
     quotes = _cited(stored, _clipped(text, spans), cb, q.lang)
     if not quotes:
-        # no goals section: the plan's quantitative targets, in document order
+        # no goals section: the plan's quantitative targets and its aims, in document order
         picked = _plan_targets(stored, p["goal_targets"])
-        quotes = _cited(stored, [clip_around(text, t.start, t.end, t.start, t.end, limit=80) for t in picked],
-                        cb, q.lang)
+        shown = list(dict.fromkeys(clip_around(text, t.start, t.end, t.start, t.end, limit=80) for t in picked))
+        quotes = _cited(stored, _with_aims(stored, shown, p["goal_targets"]), cb, q.lang)
     if not quotes:
         return refuse(ctx)
     head = say(q, f"{doc_name(stored, 'zh')}的目标：", f"The goals of {doc_name(stored, 'en')} (quoted in Chinese):")

@@ -3,13 +3,14 @@ when a clause names it), and the support measures that apply to an enterprise.""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from assistant.compose.context import (CitationBuilder, Context, Sentence, answer, doc_name, retrieved_sentences,
                                        say)
-from assistant.compose.features import (evidence_features, evidence_year, plan_year, reference_year, review_year,
-                                        years_named)
+from assistant.compose.features import (evidence_features, evidence_year, lead_dates, plan_year, reference_year,
+                                        review_year, years_named)
 from assistant.compose.params import params
 from assistant.compose.refusal import refuse
 from assistant.compose.support import finish, model, passing, score
@@ -18,6 +19,7 @@ from assistant.evidence import alternatives, maximal_terms
 from assistant.policy import measures
 from assistant.query import matches_patterns, vocab
 from assistant.timewords import mask_baselines
+from base.regions import region_named, region_pattern
 from base.text import clip_around
 from base.types import Answer
 
@@ -31,7 +33,8 @@ class Scored:
 
 
 @lru_cache(maxsize=1)
-def _entity_re() -> re.Pattern[str]:
+def entity_pattern() -> re.Pattern[str]:
+    """A unit, place or named thing: a name ending with one of entity_marks' suffixes."""
     sufs = sorted(vocab()["entity_marks"]["suffixes"], key=len, reverse=True)
     return re.compile(r"[\u4e00-\u9fffA-Za-z0-9（）()]{2,24}?(?:" + "|".join(map(re.escape, sufs)) + r")")
 
@@ -51,7 +54,8 @@ def scored_sentences(ctx: Context, type_of=None) -> list[Scored]:
         text = s.text
         now = reference_year(s.stored.meta)
         named = [y for *_, y in years_named(mask_baselines(text), now)]
-        year = named or evidence_year(text, len(text), s.stored.meta.years, s.section, now=now)
+        year = named or evidence_year(text, len(text), s.stored.meta.years, s.section,
+                                      lead_dates(s.stored.doc.text, s.start, now), now=now)
         explicit = year is not None
         if year is None:
             year = review_year(s.section, s.stored.meta.years) or plan_year(s.stored.meta.years)
@@ -99,13 +103,25 @@ def _person_re() -> re.Pattern[str]:
     marks = vocab()["entity_marks"]
     titles = "|".join(map(re.escape, sorted(marks["person_titles"], key=len, reverse=True)))
     not_first = re.escape(marks["person_not_first"])
-    return re.compile(rf"(?:{titles})([^{not_first}\W\d\sA-Za-z][\u4e00-\u9fff]{{1,2}}?)"
+    return re.compile(rf"(?:{titles})[ \u3000]?([^{not_first}\W\d\sA-Za-z][\u4e00-\u9fff]{{1,2}}?)"
                       r"(?=表示|介绍|说|指出|出席|强调|称|认为|透露|谈到|主持|报道|作|在|就|等|[,，、。;；:：\s)）]|$)")
 
 
+# a news byline closing its line: 本报记者 赵雪峰 李 宇 (a two-character name padded to three with a space)
+_BYLINE = re.compile(r"(?:记者|通讯员)[ \u3000]+((?:[\u4e00-\u9fff][ \u3000]?[\u4e00-\u9fff]{1,2}(?:[ \u3000]+|(?=\n)|$))+)\s*$",
+                     re.M)
+_BYLINE_NAME = re.compile(r"[\u4e00-\u9fff]{2,3}(?=[ \u3000]|$)|[\u4e00-\u9fff][ \u3000][\u4e00-\u9fff](?=[ \u3000]|$)")
+
+
 def persons(text: str) -> list[tuple[int, int]]:
-    """Spans of the persons a text names by title and name (副局长赵宏志, 处长张士军)."""
-    return [(m.start(), m.end()) for m in _person_re().finditer(text)]
+    """Spans of the persons a text names by title and name (副局长赵宏志, 处长张士军), and of the
+    reporters a byline names (本报记者 赵雪峰 李 宇)."""
+    found = [(m.start(), m.end()) for m in _person_re().finditer(text)]
+    for m in _BYLINE.finditer(text):
+        names = m.group(1).rstrip()
+        spans = [(m.start(1) + n.start(), m.start(1) + n.end()) for n in _BYLINE_NAME.finditer(names)]
+        found += [(a, b) for a, b in spans if not any(x < b and a < y for x, y in found)]
+    return sorted(found)
 
 
 def asks_person(q) -> bool:
@@ -115,7 +131,22 @@ def asks_person(q) -> bool:
 
 def _entity_type(s: Sentence) -> tuple[float, float]:
     """A unit, place or named thing, or a person by title and name: either answers who / which."""
-    return (1.0, 0.0) if _entity_re().search(s.text) or persons(s.text) else (0.0, 0.0)
+    return (1.0, 0.0) if entity_pattern().search(s.text) or persons(s.text) else (0.0, 0.0)
+
+
+def _place_type(q) -> Callable[[Sentence], tuple[float, float]]:
+    """For which county / city a question asks (吉安市第一个入选的是哪个县(市)?): a sentence naming a
+    region the question does not name is the kind of answer asked."""
+    asked = set(q.regions)
+
+    def type_of(s: Sentence) -> tuple[float, float]:
+        named = {region_named(m.group(0)).name for m in region_pattern().finditer(s.text)}
+        return (1.0, 0.0) if named - asked else (0.0, 0.0)
+    return type_of
+
+
+def asks_place(q) -> bool:
+    return matches_patterns(q.text, q.lang, vocab()["asks_place"])
 
 
 def _person_type(s: Sentence) -> tuple[float, float]:
@@ -180,7 +211,8 @@ def compose_entity(ctx: Context) -> Answer:
     q = ctx.query
     asks_lead = bool(re.search(r"牵头|负责|lead|in charge|responsible", q.text, re.I))
     person = asks_person(q)
-    ranked = passing(scored_sentences(ctx, _person_type if person else _entity_type))
+    kind = _person_type if person else _place_type(q) if asks_place(q) else _entity_type
+    ranked = passing(scored_sentences(ctx, kind))
     th = model().threshold
     if not ranked:
         return refuse(ctx)
@@ -203,7 +235,7 @@ def compose_entity(ctx: Context) -> Answer:
                 body = quote(ctx, r.sentence, cb)
                 return answer(q, say(q, f"牵头/负责单位：{unit}[{n2}]。相关内容：{body}",
                                      f"Lead unit: {unit} [{n2}]. Context (Chinese): {body}"), cb)
-    return compose_sentence(ctx, _entity_type, limit=1)
+    return compose_sentence(ctx, kind, limit=1, ranked=ranked)
 
 
 _BOOK = re.compile(r"《([^《》]{2,80})》")

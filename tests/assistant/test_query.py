@@ -301,3 +301,16 @@ def test_asking_how_much_funding_asks_money() -> None:
 
     assert "money" in analyse("石柱县创建国家创新型县获得了多少资金支持?", {}).units
     assert "money" in analyse("金水区给高新技术企业的财政扶持资金总额是多少?", {}).units
+
+
+def test_annual_alone_asks_no_growth() -> None:
+    assert analyse("How many annual indicators does the county's creation work cover?").bases == []
+    assert analyse("What average annual growth of R&D spending is targeted?").bases == ["growth"]
+
+
+def test_a_plans_positioning_is_a_content_word_and_a_rank_may_be_qualified() -> None:
+    assert any("定位" in t for t in analyse("常州市科技创新规划给自己的定位是什么?").terms)
+    assert not any("自己" in t for t in analyse("常州市科技创新规划给自己的定位是什么?").terms)
+    q = analyse("What provincial rank did the city reach?")
+    assert q.units == ["rank"]
+    assert analyse("这篇综述是什么时间发布的?").qtype == "date"

@@ -277,3 +277,39 @@ def test_a_result_the_text_dates_before_the_document_answers_no_target() -> None
     assert year_features(q, 2020, [2021], explicit=False) == (0.0, 0.5)  # only inferred: doubtful
     cmp = analyse("Compare the high-tech enterprise targets of Rugao and Shijiazhuang")
     assert year_features(cmp, 2020, [2021], explicit=True)[1] < 1.0  # a comparison's side may be a result
+
+
+def test_a_frame_word_inside_a_name_frames_nothing() -> None:
+    assert frame("7名高层次人才入选河南省“中原英才计划”,拥有高新技术企业", "拥有高新技术企业") is None
+    assert frame("《国民经济和社会发展远景目标纲要》发布后,全市高新技术企业", "全市高新技术企业") is None
+    assert frame("力争全市高新技术企业", "力争全市高新技术企业") == "target"
+
+
+def test_a_share_of_another_whole_than_asked_measures_something_else() -> None:
+    from assistant.compose.features import denominators
+
+    assert denominators("全社会R&D占地区GDP比重提高至3%") == {"GDP"} == denominators("研发经费占地区生产总值比重达2.5%")
+    assert denominators("高新技术产业增加值占规模以上工业增加值比重") == {"规上工业增加值"}
+    q = analyse("What was the city's R&D intensity (R&D spending as a share of GDP) in 2022?")
+    assert measure_bad(q, "全市有研发活动的规上企业占规上企业总数的44.44%") == 1.0
+    assert measure_bad(q, "全社会研发经费占地区生产总值比重达2.5%") == 0.0
+
+
+def test_in_a_whole_sentence_a_slot_member_counts_only_where_it_qualifies_the_thing_asked() -> None:
+    from assistant.compose.features import qualified_slot_conflict
+
+    keys = ["工程", "实施"]
+    # 县级示范点 is not the 工程 asked about a 国家创新型县
+    assert not qualified_slot_conflict("国家创新型县要大力实施哪些工程", "大力实施五大工程,打造一批县级示范点。", keys)
+    labs = ["重点实验室"]
+    assert qualified_slot_conflict("省级重点实验室有哪些", "新建市级重点实验室3家。", labs)
+    assert not qualified_slot_conflict("省级重点实验室有哪些", "新建省级重点实验室2家、市级重点实验室3家。", labs)
+
+
+def test_a_sentence_going_on_from_the_one_before_is_dated_by_it() -> None:
+    from assistant.compose.features import lead_dates
+
+    text = "笔者获悉,2022年,全市科技创新工作取得长足进步。其中,全市财政科技投入达7.3亿元。\n"
+    assert lead_dates(text, text.index("其中")).year == 2022
+    other = "笔者获悉,2022年,全市科技创新工作取得长足进步。全市财政科技投入达7.3亿元。\n"
+    assert lead_dates(other, other.index("全市财政")).year is None

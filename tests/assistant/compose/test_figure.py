@@ -369,3 +369,9 @@ def test_a_figure_for_a_year_after_the_documents_date_is_a_target(assistant_over
     assert "1300" in a.ask("How many high-tech enterprises does Changzhou plan to have by 2020?").answer
     ans = a.ask("常州2020年全社会R&D占GDP比重实际达到了多少?")  # a 2016 report states no 2020 result
     assert ans.refused, ans.answer
+
+
+def test_among_equal_figures_the_latest_state_and_the_thing_named_before_it_come_first(assistant_over):
+    page = ("渭南市科技创新工作综述\n"
+            "全市高新技术企业五年翻两番(由“十二五”末的28家发展到2020年的120家,2021年突破130家)。\n")
+    assert "130家" in assistant_over(wn=page).ask("渭南有多少家高新技术企业?").answer.split("—")[0]

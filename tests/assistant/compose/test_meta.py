@@ -67,3 +67,13 @@ def test_the_period_a_plan_covers_is_given_as_the_plan_writes_it(assistant_over)
 def test_a_pages_date_is_given_with_the_time_of_day_it_prints(assistant_over):
     ans = assistant_over(bj=PAGE).ask("宝鸡市这篇“双创”工作材料是什么时候发布的?")
     assert "2020-04-27" in ans.answer and "2020-04-27 10:04" in ans.answer  # the day, and the moment as printed
+
+
+def test_who_issued_a_plan_a_report_names_is_the_body_that_issued_it(assistant_over):
+    page = ("宁化县推进创新型县建设\n"
+            "日前,中共宁化县委、宁化县人民政府贯彻全省科技创新大会精神,正式印发《关于加快创新型宁化建设的实施意见》。\n"
+            "《意见》明确,到2020年全县高新技术企业达到30家。\n")
+    a = assistant_over(nh=page)
+    for q in ("宁化县关于加快创新型宁化建设的实施意见是谁出台的?", "Who issued the Ninghua county opinion on building an innovative Ninghua?"):
+        ans = a.ask(q)
+        assert "中共宁化县委、宁化县人民政府" in ans.answer, q

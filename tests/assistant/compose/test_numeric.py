@@ -172,3 +172,20 @@ def test_a_side_stating_a_result_where_a_target_is_asked_is_shown_labelled_and_n
     assert "816" in ans.answer and "360" in ans.answer, ans.answer
     assert "the document states a result" in ans.answer and "not directly comparable" in ans.answer
     assert "has the larger figure" not in ans.answer
+
+
+def test_a_chinese_numeral_naming_a_group_claims_no_figure() -> None:
+    from assistant.compose.numeric import question_figures
+    from assistant.query import analyse
+
+    assert question_figures(analyse("常州确定八大指标时有没有参照国家的指标?")) == []
+    assert [m.value for m in question_figures(analyse("常州的高新技术企业目标是1300家吗?"))] == ["1300"]
+
+
+def test_a_plan_announced_in_the_news_sets_targets_for_its_period(assistant_over):
+    page = ("发布日期:2016-12-08 来源:某某晚报\n常州市“十三五”科技创新规划公布\n"
+            "12月6日,常州市科技局公布了“十三五”科技创新规划,确定了八大指标,即:全社会R&D占地区GDP比重提高至3%,"
+            "高新技术企业数提高至1300家。\n")
+    a = assistant_over(cz=page)
+    assert a.ask("What share of GDP did Changzhou's R&D spending actually reach in 2020?").refused
+    assert "3%" in a.ask("常州到2020年全社会R&D占地区GDP比重的目标是多少?").answer

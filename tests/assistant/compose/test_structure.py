@@ -210,3 +210,16 @@ def test_a_page_opening_with_its_counted_parts_has_no_preamble_and_lists_them_wh
     ans = a.ask("金水区推动高新技术产业发展主要有哪几方面举措?")
     for member in ("大力扶持科技型中小企业", "积极培育高新技术企业", "加快建设高新技术创新平台"):
         assert member in ans.answer, ans.answer
+
+
+OPINION = ("近日,中共宁化县委、宁化县人民政府出台《关于加快创新型宁化建设的实施意见》(宁发〔2015〕3号)。\n"
+           "《意见》提出到2020年,基本建成以企业为主体、市场为导向、产学研相结合的技术创新体系。"
+           "力争到2020年建成3个以上现代农业科技园区;新认定高新技术企业每家资助8万元,"
+           "并把12个重点工作目标及20项任务指标分解落实到各乡镇和县级部门。\n")
+
+
+def test_goals_of_a_text_without_a_goals_section_are_its_aims_and_targets_each_once(assistant_over):
+    ans = assistant_over(nh=OPINION).ask("宁化县创新型宁化建设的主要目标有哪些?")
+    shows(ans, "基本建成以企业为主体", "3个以上现代农业科技园区")
+    lines = [ln for ln in ans.answer.splitlines() if ln.startswith("- ")]
+    assert len(lines) == len(set(lines))  # a clause holding several targets is quoted once

@@ -44,3 +44,12 @@ def test_a_preamble_naming_the_document_is_no_answer_about_its_content(assistant
             "一、总体要求\n以增强高水平科技供给、赋能产业高质量发展为主线,加快构建区域创新体系。\n")
     ans = assistant_over(wx=page).ask("无锡这份科技创新政策意见以什么为主线?")
     assert "增强高水平科技供给" in ans.answer, ans.answer
+
+
+def test_the_reporters_of_a_byline_are_persons() -> None:
+    from assistant.compose.text import persons
+
+    text = "□本报记者 赵雪峰 李 宇\n打开时间卷轴。"
+    assert [text[a:b] for a, b in persons(text)] == ["记者 赵雪峰", "李 宇"]  # the first by its title too
+    title = "副局长李明远出席。记者 王芳"
+    assert [title[a:b] for a, b in persons(title)] == ["副局长李明远", "记者 王芳"]
