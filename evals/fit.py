@@ -1,6 +1,6 @@
 """Fit the answer step's support model on the QA sets, with leave-one-document-out cross-validation.
 
-    python -m evals.fit [--sets shipped,open,dev,dev2,dev3,dev4,dev5,dev6,dev7,dev8,dev9,dev10,dev11,dev12,dev13,dev14,dev15,dev16,dev17,dev18] [--write] [--out evals/out/fit.json]
+    python -m evals.fit [--sets shipped,open,dev,dev2,dev3,dev4,dev5,dev6,dev7,dev8,dev9,dev10,dev11,dev12,dev13,dev14,dev15,dev16,dev17,dev18,dev19] [--write] [--out evals/out/fit.json]
 
 Every single-evidence decision of the answerer (a figure, a sentence, an enumeration) scores its
 candidates with one logistic model (assistant/compose/support.py). This replays the training sets'
@@ -60,6 +60,7 @@ TRAIN_SETS = {
     "dev16": (["evals/heldout/dev16/*.jsonl"], "evals/heldout/dev16/docs"),
     "dev17": (["evals/heldout/dev17/*.jsonl"], "evals/heldout/dev17/docs"),
     "dev18": (["evals/heldout/dev18/*.jsonl"], "evals/heldout/dev18/docs"),
+    "dev19": (["evals/heldout/dev19/*.jsonl"], "evals/heldout/dev19/docs"),
 }
 STRUCTURAL = {"overview", "goals", "mentions", "compare_all", "date"}  # decided by structure or metadata, not by the model
 L2 = 1.0
@@ -280,7 +281,7 @@ def report(cases: list[Case], current: dict[str, Any]) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m evals.fit", description=__doc__.split("\n\n")[0])
-    ap.add_argument("--sets", default="shipped,open,dev,dev2,dev3,dev4,dev5,dev6,dev7,dev8,dev9,dev10,dev11,dev12,dev13,dev14,dev15,dev16,dev17,dev18", help="training sets (comma-separated; never test)")
+    ap.add_argument("--sets", default="shipped,open,dev,dev2,dev3,dev4,dev5,dev6,dev7,dev8,dev9,dev10,dev11,dev12,dev13,dev14,dev15,dev16,dev17,dev18,dev19", help="training sets (comma-separated; never test)")
     ap.add_argument("--out", type=Path, default=ROOT / "evals" / "out")
     ap.add_argument("--reuse", action="store_true", help="reuse the candidates recorded by the last run (fitting only)")
     ap.add_argument("--write", action="store_true", help="store the fitted weights and threshold in answer_params.json")

@@ -12,8 +12,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_shipped_sets_file():
     sets = {s.name: s for s in load_sets()}
-    assert list(sets) == ["shipped", "dev", "test", "dev2", "test2", "dev3", "test3", "dev4", "test4", "dev5", "test5", "dev6", "test6", "dev7", "test7", "dev8", "test8", "dev9", "test9", "dev10", "test10", "dev11", "test11", "dev12", "test12", "dev13", "test13", "dev14", "test14", "dev15", "test15", "dev16", "test16", "dev17", "test17", "dev18", "test18"]
-    assert [s.name for s in sets.values() if s.blind] == ["test", "test2", "test3", "test4", "test5", "test6", "test7", "test8", "test9", "test10", "test11", "test12", "test13", "test14", "test15", "test16", "test17", "test18"]
+    assert list(sets) == ["shipped", "dev", "test", "dev2", "test2", "dev3", "test3", "dev4", "test4", "dev5", "test5", "dev6", "test6", "dev7", "test7", "dev8", "test8", "dev9", "test9", "dev10", "test10", "dev11", "test11", "dev12", "test12", "dev13", "test13", "dev14", "test14", "dev15", "test15", "dev16", "test16", "dev17", "test17", "dev18", "test18", "dev19", "test19"]
+    assert [s.name for s in sets.values() if s.blind] == ["test", "test2", "test3", "test4", "test5", "test6", "test7", "test8", "test9", "test10", "test11", "test12", "test13", "test14", "test15", "test16", "test17", "test18", "test19"]
     assert sets["shipped"].qa == [ROOT / "evals" / "qa.jsonl", ROOT / "evals" / "qa_open.jsonl"]
     assert sets["shipped"].corpus == ROOT / "corpus"
     for s in sets.values():  # every set is gated on accuracy, refusals, citations and grounded numbers
@@ -92,7 +92,7 @@ def test_corpus_in_the_repository_is_labelled_by_its_path():
 
 def test_blind_qa_files_are_those_of_the_test_splits(tmp_path):
     blind = blind_qa_files()
-    tests = {ROOT / "evals" / "heldout" / n for n in ("test", "test2", "test3", "test4", "test5", "test6", "test7", "test8", "test9", "test10", "test11", "test12", "test13", "test14", "test15", "test16", "test17", "test18")}
+    tests = {ROOT / "evals" / "heldout" / n for n in ("test", "test2", "test3", "test4", "test5", "test6", "test7", "test8", "test9", "test10", "test11", "test12", "test13", "test14", "test15", "test16", "test17", "test18", "test19")}
     assert blind and all(p.parent in tests for p in blind) and {p.parent for p in blind} == tests
     assert ROOT / "evals" / "qa.jsonl" not in blind
     assert blind_qa_files(tmp_path / "missing.toml") == blind  # fails closed
