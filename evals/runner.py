@@ -85,6 +85,10 @@ def make_assistant(settings: Any, retrieval: str = "hybrid") -> Any:
 # ---------------------------------------------------------------- writing
 
 
+# a blind set's accuracy by document or by tag: groups of one or two items that tell how an item fared
+BLIND_WITHHELD = ("accuracy_by_doc", "accuracy_by_tag")
+
+
 def write_outputs(ev: Evaluation, out_dir: Path, blind: bool = False) -> dict[str, Path]:
     """results.jsonl (not for a blind set), metrics.json, report.md, report.html in ``out_dir``."""
     from .report import render_html, render_markdown
@@ -273,6 +277,9 @@ def _evaluate_set(run: SetRun, opts: RunOptions, out_dir: Path, factory: Callabl
                   baselines=opts.baselines, doc_texts=DocTexts(assistant, corpus_dir), progress=not opts.quiet,
                   info=info)
     ev.warnings = _shown(run.warnings, spec.blind)
+    if spec.blind:
+        for fine in BLIND_WITHHELD:
+            ev.metrics.pop(fine, None)
     ev.metrics["warnings"] = ev.warnings
     ev.metrics["warnings_by_kind"] = dict(sorted(_kinds(run.warnings).items()))
     run.metrics, run.index = ev.metrics, getattr(settings, "index_dir", None)

@@ -97,6 +97,11 @@ def test_a_blind_set_never_shows_an_item(tmp_path, capsys):
     assert blind_metrics["warnings"] == ["1 item(s): any_of-empty (deviation)"]
     assert blind_metrics["warnings_by_kind"] == {"any_of-empty": 1}
     assert "Failed items" not in (out / "secret" / "report.md").read_text(encoding="utf-8")
+    # by type and language only: a document's or a tag's few items would tell how each fared
+    assert "accuracy_by_type" in blind_metrics and "accuracy_by_lang" in blind_metrics
+    assert "accuracy_by_doc" not in blind_metrics and "accuracy_by_tag" not in blind_metrics
+    open_metrics = json.loads((out / "open" / "metrics.json").read_text(encoding="utf-8"))
+    assert "accuracy_by_doc" in open_metrics
 
 
 def test_gate_names_every_failing_metric_and_set(tmp_path, capsys):
