@@ -171,7 +171,10 @@ def report_lines(outcomes: list[Outcome]) -> list[str]:
         if r.accepts:
             parts.append(f"FR {_pct(r.false_rejects, r.accepts)}")
         lines.append(f"  {kind:16s} {split:5s} " + "   ".join(parts))
-    wrong = [o for o in outcomes if not o.correct]
+    wrong = [o for o in outcomes if not o.correct and o.item["split"] != "test"]
+    hidden = sum(1 for o in outcomes if not o.correct and o.item["split"] == "test")
+    if hidden:  # the test split is scored, never read: its wrong verdicts are counted, not shown
+        lines.append(f"wrong verdicts on the test split: {hidden} (not shown)")
     if wrong:
         lines.append("wrong verdicts:")
         for o in wrong:

@@ -62,7 +62,12 @@ def test_the_runner_reports_and_fails_above_the_limits(tmp_path, capsys, items):
     rows = [dict(i, verdict="reject" if i["verdict"] == "accept" else "accept") for i in items[:6]]
     flipped.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     assert main(["--set", str(flipped)]) == 1
-    assert "wrong verdicts:" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "wrong verdicts:" in out  # the dev items, each shown
+    # a test item's wrong verdict is counted, never shown
+    test_ids = [r["id"] for r in rows if r["split"] == "test"]
+    assert test_ids and "wrong verdicts on the test split: 1 (not shown)" in out
+    assert not any(i in out for i in test_ids)
 
 
 def test_a_quote_that_is_not_document_text_is_an_error(tmp_path, items):
