@@ -149,7 +149,13 @@ def matches_patterns(text: str, lang: str, spec: dict, flags: int = 0) -> bool:
     """Whether the question matches one of a vocabulary entry's patterns ({"zh": […], "en": […]};
     English ones match the lower-cased text)."""
     low = text.lower() if lang == "en" else text
-    return any(re.search(p, low, flags) for p in spec["zh" if lang == "zh" else "en"])
+    return any(_compiled(p, flags).search(low) for p in spec["zh" if lang == "zh" else "en"])
+
+
+@lru_cache(maxsize=4096)
+def _compiled(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """A vocabulary pattern compiled once: the vocabulary holds more patterns than re's own cache keeps."""
+    return re.compile(pattern, flags)
 
 
 def _asks(text: str, lang: str, facet_name: str) -> bool:

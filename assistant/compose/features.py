@@ -395,6 +395,13 @@ def _bigrams(whole: str) -> set[str]:
 QUALIFIER_GAP = 4  # characters a slot member may stand before the thing it qualifies (国家级企业技术中心)
 
 
+@lru_cache(maxsize=512)
+def _qualified_thing(forms: tuple[str, ...]) -> re.Pattern[str]:
+    """A few characters, then one of the asked things: what follows a slot member that qualifies it."""
+    alts = "|".join(map(re.escape, sorted(forms, key=len, reverse=True))) or "(?!)"
+    return re.compile(rf"[\u4e00-\u9fff]{{0,{QUALIFIER_GAP}}}?(?:{alts})")
+
+
 def qualified_slot_conflict(asked: str, sentence: str, keys: list[str]) -> bool:
     """For a whole sentence: True when, for an exclusive group of sibling terms the question names
     a member of, the sentence qualifies a thing asked by another member (市级重点实验室 for 省级
@@ -405,11 +412,8 @@ def qualified_slot_conflict(asked: str, sentence: str, keys: list[str]) -> bool:
         return False
 
     def qualifies(word: str) -> bool:
-        for m in re.finditer(re.escape(word), sentence):
-            after = sentence[m.end():m.end() + QUALIFIER_GAP + max(map(len, forms))]
-            if any(re.match(rf"[\u4e00-\u9fff]{{0,{QUALIFIER_GAP}}}?{re.escape(f)}", after) for f in forms if f != word):
-                return True
-        return False
+        thing = _qualified_thing(tuple(f for f in forms if f != word))
+        return any(thing.match(sentence, m.end()) for m in re.finditer(re.escape(word), sentence)) if word in sentence else False
 
     for terms, want in asked_slots(asked):
         named = {t for t in terms if any(qualifies(w) for w in t.split("|"))}
